@@ -1,0 +1,1 @@
+"""Intake: screening instruments, medical history, contraindication rules, review."""

@@ -1,0 +1,1 @@
+"""Integration: therapy in the post-session window, mood and symptom tracking."""

@@ -1,0 +1,110 @@
+"""Request-wide rules: the security policy header, idle timeouts, staff MFA."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from portal.permissions import is_staff_role, staff_mfa_missing
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+# Vendored assets only, no inline script. Inline style *attributes* are allowed (progress
+# bars set their width that way); <style> elements and third-party hosts are not.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "style-src-attr 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+class ContentSecurityPolicyMiddleware:
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
+        return response
+
+
+LAST_SEEN_KEY = "_portal_last_seen"
+
+
+def idle_limit_seconds(user: object) -> int:
+    minutes = (
+        settings.PORTAL_STAFF_IDLE_MINUTES
+        if is_staff_role(user)
+        else settings.PORTAL_PATIENT_IDLE_MINUTES
+    )
+    return minutes * 60
+
+
+class IdleTimeoutMiddleware:
+    """Sign out a user idle for longer than their role allows (staff 15 min, patients 30).
+
+    The session's own expiry slides with every request too (SESSION_SAVE_EVERY_REQUEST);
+    the timestamp check is the backstop that does not depend on the session backend.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            limit = idle_limit_seconds(user)
+            now = time.time()
+            last_seen = request.session.get(LAST_SEEN_KEY)
+            if last_seen is not None and now - float(last_seen) > limit:
+                logout(request)
+                messages.info(
+                    request,
+                    f"You were signed out after {limit // 60} minutes without activity. "
+                    "Please sign in again.",
+                )
+                return redirect_to_login(request.get_full_path())
+            request.session[LAST_SEEN_KEY] = now
+            request.session.set_expiry(limit)
+        return self.get_response(request)
+
+
+# Paths a staff member without MFA may still open: the MFA set-up itself, logout, assets.
+MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz")
+
+
+class StaffMFARequiredMiddleware:
+    """With PORTAL_REQUIRE_STAFF_MFA on, staff must enrol TOTP before any staff page."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(MFA_EXEMPT_PREFIXES) and staff_mfa_missing(request.user):
+            messages.warning(
+                request,
+                "Staff accounts need two-factor authentication. Set up an authenticator app "
+                "to continue.",
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)

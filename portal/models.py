@@ -1,0 +1,203 @@
+"""The portal's core data: people (User, PatientProfile) and places (Location)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar, Self
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ClinicSettingsBase(TimeStamped):
+    """A one-row table of numbers the clinic may change in the admin (thresholds, windows).
+
+    Each app that owns such numbers subclasses this, seeds the row in a migration with
+    the domain's defaults, and reads it with `Model.load()`.
+    """
+
+    singleton_id = models.PositiveSmallIntegerField(default=1, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def load(cls) -> Self:
+        obj, _ = cls.objects.get_or_create(singleton_id=1)
+        return obj
+
+
+class Role(models.TextChoices):
+    PATIENT = "patient", "Patient"
+    FRONT_DESK = "front_desk", "Front desk"
+    CLINICIAN = "clinician", "Clinician"
+    CLINIC_ADMIN = "clinic_admin", "Clinic admin"
+
+
+STAFF_ROLES = frozenset({Role.FRONT_DESK, Role.CLINICIAN, Role.CLINIC_ADMIN})
+
+
+class ClinicianKind(models.TextChoices):
+    PSYCHIATRIST = "psychiatrist", "Psychiatrist"
+    NURSE_PRACTITIONER = "nurse_practitioner", "Nurse practitioner"
+    NURSE = "nurse", "Registered nurse"
+    INTEGRATION_THERAPIST = "integration_therapist", "Integration therapist"
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("role", Role.PATIENT)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.update(role=Role.CLINIC_ADMIN, is_staff=True, is_superuser=True)
+        return self._create(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Anyone who logs in. Email is the login; the role decides what they may open."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PATIENT)
+    clinician_kind = models.CharField(
+        max_length=30,
+        choices=ClinicianKind.choices,
+        blank=True,
+        help_text="For clinicians only: psychiatrist, nurse, integration therapist ...",
+    )
+    is_active = models.BooleanField(default=True)
+    # Django admin access only; portal access is decided by `role` in portal/permissions.py.
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="user_clinician_kind_only_for_clinicians",
+                condition=models.Q(clinician_kind="") | models.Q(role=Role.CLINICIAN),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.role == Role.PATIENT and hasattr(self, "patient_profile"):
+            return self.patient_profile.display_name
+        return self.full_name or self.email
+
+    @property
+    def is_patient(self) -> bool:
+        return self.role == Role.PATIENT
+
+    @property
+    def is_clinic_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    def clean(self) -> None:
+        if self.clinician_kind and self.role != Role.CLINICIAN:
+            raise ValidationError({"clinician_kind": "Only clinicians have a clinician kind."})
+
+
+class Location(TimeStamped):
+    """A clinic site (Sacramento, Folsom, Roseville). Clinic data, edited in the admin."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    address = models.CharField(max_length=200)
+    phone = models.CharField(max_length=30)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PatientProfile(TimeStamped):
+    """Who the patient is, beyond their login: names, birth date, how to reach them."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="patient_profile")
+    legal_name = models.CharField(max_length=150, blank=True)
+    preferred_name = models.CharField(max_length=80, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    emergency_contact_name = models.CharField(max_length=150, blank=True)
+    emergency_contact_phone = models.CharField(max_length=30, blank=True)
+    preferred_location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.preferred_name or self.legal_name or self.user.email
+
+    @property
+    def is_complete(self) -> bool:
+        return all(
+            [
+                self.legal_name,
+                self.date_of_birth,
+                self.phone,
+                self.emergency_contact_name,
+                self.emergency_contact_phone,
+            ]
+        )
+
+    def age_on(self, day: dt.date) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+# The audit model lives in portal/audit.py beside its helper; importing it here is how
+# Django finds it.
+from portal.audit import AuditEvent  # noqa: E402
+
+__all__ = [
+    "STAFF_ROLES",
+    "AuditEvent",
+    "ClinicSettingsBase",
+    "ClinicianKind",
+    "Location",
+    "PatientProfile",
+    "Role",
+    "TimeStamped",
+    "User",
+]

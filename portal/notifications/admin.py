@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from portal.notifications.models import Notification, StaffAlert
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["kind", "recipient", "channel", "send_at", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind", "channel"]
+    search_fields = ["recipient__email", "idempotency_key", "topic"]
+    readonly_fields = ["created_at", "updated_at", "sent_at", "attempts", "last_error"]
+    raw_id_fields = ["recipient"]
+
+
+@admin.register(StaffAlert)
+class StaffAlertAdmin(admin.ModelAdmin):
+    list_display = ["kind", "title", "urgent", "created_at", "resolved_at"]
+    list_filter = ["kind", "urgent"]
+    raw_id_fields = ["patient", "resolved_by"]

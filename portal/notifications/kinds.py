@@ -1,0 +1,30 @@
+"""Every kind of message the portal sends, and what each may say.
+
+Messages are read by whoever sees the phone or the inbox, so none carries a diagnosis,
+drug, modality, dose or score: only a time, a location and "details in your portal".
+Each kind has templates `templates/notifications/<kind>/subject.txt`, `body.txt` and
+`body.html`, rendered with the row's `context` (plain, non-clinical values).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Kind(models.TextChoices):
+    APPOINTMENT_REMINDER = "appointment_reminder", "Appointment reminder"
+    REQUEST_CONFIRMED = "request_confirmed", "Appointment request confirmed"
+    REQUEST_DECLINED = "request_declined", "Appointment request declined"
+    APPOINTMENT_CANCELLED = "appointment_cancelled", "Appointment cancelled"
+    INTAKE_DECISION = "intake_decision", "Intake reviewed"
+    INTEGRATION_WINDOW_OPEN = "integration_window_open", "Integration window open"
+    INTEGRATION_WINDOW_CLOSING = "integration_window_closing", "Integration window closing"
+    BOOSTER_DUE = "booster_due", "Follow-up visit due"
+    BOOSTER_OVERDUE = "booster_overdue", "Follow-up visit overdue"
+    SYMPTOM_CHECKIN = "symptom_checkin", "Weekly check-in"
+    AFTERCARE_CHECKIN = "aftercare_checkin", "Next-day check-in"
+    CLINICIAN_ALERT = "clinician_alert", "Clinician alert"
+
+
+# Kinds that reach staff about patient safety: they ignore quiet hours.
+URGENT_KINDS = frozenset({Kind.CLINICIAN_ALERT})

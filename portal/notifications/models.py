@@ -1,0 +1,108 @@
+"""Outbox rows (Notification) and in-portal staff alerts (StaffAlert)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from portal.models import TimeStamped
+from portal.notifications.kinds import Kind
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "Text message"
+
+
+class Notification(TimeStamped):
+    """One message to one person, sent at `send_at` by a worker that claims the row.
+
+    The `idempotency_key` is unique, so writing the same reminder twice is harmless; the
+    `topic` ties rows to what caused them ("appointment:42") so that cancelling or moving
+    the cause cancels or moves its pending messages.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    send_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    topic = models.CharField(max_length=100, blank=True, db_index=True)
+    # Plain values the templates need (a time, a location name, a link). Never clinical.
+    context = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["send_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["send_at"],
+                name="notification_due",
+                condition=models.Q(status="pending"),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="notification_sent_has_time",
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.recipient_id} at {self.send_at:%Y-%m-%d %H:%M}"
+
+
+class StaffAlert(TimeStamped):
+    """Something a clinician must look at now (an urgent screen, a relapse signal).
+
+    Shown on the clinician's home page until someone resolves it. The detail stays in
+    the portal; any email about it says only that an alert is waiting.
+    """
+
+    class Kind(models.TextChoices):
+        URGENT_SCREENING = "urgent_screening", "Urgent screening"
+        RELAPSE_SIGNAL = "relapse_signal", "Relapse signal"
+        AFTERCARE_CONCERN = "aftercare_concern", "Aftercare concern"
+        SAFETY_CHECKIN = "safety_checkin", "Safety concern in a check-in"
+
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_alerts"
+    )
+    title = models.CharField(max_length=200)
+    url = models.CharField(max_length=300, blank=True)
+    urgent = models.BooleanField(default=False)
+    # One alert per cause: "intake:17:safety" is raised once however often it is seen.
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-urgent", "-created_at"]
+        indexes = [
+            models.Index(
+                fields=["-urgent", "-created_at"],
+                name="staffalert_open",
+                condition=models.Q(resolved_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from portal import views
+
+# The Django admin logs in through allauth, so it gets the same rate limits and MFA.
+admin.autodiscover()
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Clinic portal administration"
+
+portal_patterns = (
+    [
+        path("", views.home, name="home"),
+        path("patient/", views.patient_home, name="patient-home"),
+        path("patient/profile/", views.profile_edit, name="profile-edit"),
+        path("front-desk/", views.front_desk_home, name="front-desk-home"),
+        path("clinician/", views.clinician_home, name="clinician-home"),
+        path(
+            "clinician/alerts/<int:alert_id>/resolve/",
+            views.staff_alert_resolve_view,
+            name="alert-resolve",
+        ),
+        path("healthz", views.healthz, name="healthz"),
+    ],
+    "portal",
+)
+
+urlpatterns = [
+    path("", include(portal_patterns)),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("intake/", include("intake.urls")),
+    path("scheduling/", include("scheduling.urls")),
+    path("treatments/", include("treatments.urls")),
+    path("integration/", include("integration.urls")),
+    path("notifications/", include("portal.notifications.urls")),
+]

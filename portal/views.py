@@ -1,0 +1,99 @@
+"""Role home pages, the patient's profile, and /healthz."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal import health
+from portal.extensions import Home, home_panels
+from portal.forms import PatientProfileForm
+from portal.models import Role
+from portal.notifications.models import StaffAlert
+from portal.notifications.selectors import staff_alerts_open
+from portal.notifications.services import staff_alert_resolve
+from portal.permissions import Capability, require
+from portal.services import patient_profile_ensure, patient_profile_update
+
+
+def _panels(request: HttpRequest, home: Home) -> list[dict[str, Any]]:
+    return [{"template": panel.template, **panel.context(request)} for panel in home_panels(home)]
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.is_authenticated:
+        return render(request, "portal/landing.html")
+    destinations = {
+        Role.PATIENT: "portal:patient-home",
+        Role.FRONT_DESK: "portal:front-desk-home",
+        Role.CLINIC_ADMIN: "portal:front-desk-home",
+        Role.CLINICIAN: "portal:clinician-home",
+    }
+    return redirect(destinations[user.role])
+
+
+@require_GET
+@require(Capability.PATIENT_SELF)
+def patient_home(request: HttpRequest) -> HttpResponse:
+    profile = patient_profile_ensure(user=request.user)
+    return render(
+        request,
+        "portal/patient_home.html",
+        {"profile": profile, "panels": _panels(request, "patient")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require(Capability.PATIENT_SELF)
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    profile = patient_profile_ensure(user=request.user)
+    form = PatientProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        patient_profile_update(user=request.user, **form.cleaned_data)
+        messages.success(request, "Your profile is saved.")
+        return redirect("portal:patient-home")
+    return render(request, "portal/profile_edit.html", {"form": form})
+
+
+@require_GET
+@require(Capability.SCHEDULE_MANAGE)
+def front_desk_home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "portal/front_desk_home.html", {"panels": _panels(request, "front_desk")}
+    )
+
+
+@require_GET
+@require(Capability.CLINICAL_VIEW)
+def clinician_home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/clinician_home.html",
+        {"alerts": list(staff_alerts_open()), "panels": _panels(request, "clinician")},
+    )
+
+
+@require_POST
+@require(Capability.CLINICAL_DECIDE)
+def staff_alert_resolve_view(request: HttpRequest, alert_id: int) -> HttpResponse:
+    alert = get_object_or_404(StaffAlert, pk=alert_id)
+    staff_alert_resolve(alert=alert, by=request.user)
+    messages.success(request, "Alert marked as handled.")
+    return redirect("portal:clinician-home")
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = health.check_all(connection)
+    healthy = all(checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status=200 if healthy else 503,
+    )

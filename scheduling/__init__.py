@@ -1,0 +1,1 @@
+"""Scheduling: payers, appointment requests, the front-desk queue, appointments."""

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from portal.notifications.models import StaffAlert
+from tests.access.spec import (
+    CLINICIAN_PAGE,
+    FRONT_DESK_PAGE,
+    PATIENT_PAGE,
+    Route,
+    World,
+    expect,
+)
+
+
+def build(world: World) -> None:
+    world.objects["alert"] = StaffAlert.objects.create(
+        kind=StaffAlert.Kind.URGENT_SCREENING,
+        patient=world.patient_a,
+        title="Screening needs review",
+        dedupe_key="matrix:alert",
+    )
+
+
+ROUTES = [
+    # The home page sends each person to their own home (a redirect), and shows
+    # visitors the landing page.
+    Route(
+        "portal:home",
+        expect(
+            anonymous=200,
+            patient_a=302,
+            patient_b=302,
+            front_desk=302,
+            clinician=302,
+            clinic_admin=302,
+        ),
+    ),
+    Route("portal:patient-home", PATIENT_PAGE),
+    Route("portal:profile-edit", PATIENT_PAGE),
+    Route("portal:front-desk-home", FRONT_DESK_PAGE),
+    Route("portal:clinician-home", CLINICIAN_PAGE),
+    Route(
+        "portal:alert-resolve",
+        expect(clinician=302),
+        kwargs=lambda w: {"alert_id": w.objects["alert"].pk},
+        method="post",
+    ),
+    # Health is public on purpose (load balancers probe it); 200 or 503 by health.
+    Route(
+        "portal:healthz",
+        expect(
+            anonymous=503,
+            patient_a=503,
+            patient_b=503,
+            front_desk=503,
+            clinician=503,
+            clinic_admin=503,
+        ),
+        query="",
+    ),
+]

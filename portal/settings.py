@@ -223,7 +223,40 @@ CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# One beat only: every minute it asks a worker to sweep the outbox for due messages. The
+# task expires before the next tick, so sweeps queued during an outage do not pile up.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "notifications-sweep": {
+        "task": "portal.notifications.tasks.notifications_sweep",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+}
+
+# Notifications (portal/notifications): when reminders go, how failures retry, and texts.
+# Appointment reminders, in hours before the visit; whole days keep the clock time.
+NOTIFY_APPOINTMENT_REMINDER_HOURS = env.list(
+    "NOTIFY_APPOINTMENT_REMINDER_HOURS", cast=int, default=[24, 2]
+)
+NOTIFY_INTEGRATION_CLOSING_HOURS = env.int("NOTIFY_INTEGRATION_CLOSING_HOURS", default=6)
+NOTIFY_BOOSTER_DAYS_BEFORE = env.int("NOTIFY_BOOSTER_DAYS_BEFORE", default=3)
+# Day-based messages (booster, check-ins) go at this local clock time.
+NOTIFY_DAYTIME_SEND = env.str("NOTIFY_DAYTIME_SEND", default="10:00")
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=5)
+NOTIFY_RETRY_BASE_SECONDS = env.int("NOTIFY_RETRY_BASE_SECONDS", default=60)
+NOTIFY_BATCH_SIZE = env.int("NOTIFY_BATCH_SIZE", default=50)
+# console: log that a text went (never its words); disabled: texts go by email; twilio.
+SMS_PROVIDER = env.str("SMS_PROVIDER", default="console")
+if SMS_PROVIDER not in {"console", "disabled", "twilio"}:
+    raise ImproperlyConfigured("SMS_PROVIDER must be console, disabled or twilio.")
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
+_twilio_ready = TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER
+if SMS_PROVIDER == "twilio" and not _twilio_ready:
+    raise ImproperlyConfigured(
+        "SMS_PROVIDER=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER."
+    )
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 
@@ -106,3 +108,33 @@ class StaffAlert(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.title}"
+
+
+class NotificationPreference(TimeStamped):
+    """How a person wants to hear from the clinic: email or text, and when not to be texted.
+
+    Quiet hours are local clock times in `time_zone` (the clinic's zone when blank); a
+    span whose start is after its end runs over midnight (21:00-08:00). Texts due inside
+    it wait for its end; emails do not (an inbox does not ring), nor do urgent staff alerts.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    quiet_hours_start = models.TimeField(default=dt.time(21, 0))
+    quiet_hours_end = models.TimeField(default=dt.time(8, 0))
+    time_zone = models.CharField(
+        max_length=64, blank=True, help_text="Blank: the clinic's time zone."
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="notificationpreference_channel_known",
+                condition=models.Q(channel__in=["email", "sms"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} for {self.user_id}"

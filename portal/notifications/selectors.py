@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
 
-from portal.notifications.models import StaffAlert
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from portal.models import User
+from portal.notifications.models import Notification, NotificationPreference, StaffAlert
 
 
 def staff_alerts_open(*, limit: int = 50) -> QuerySet[StaffAlert]:
@@ -12,4 +16,34 @@ def staff_alerts_open(*, limit: int = 50) -> QuerySet[StaffAlert]:
         StaffAlert.objects.filter(resolved_at__isnull=True)
         .select_related("patient", "patient__patient_profile")
         .order_by("-urgent", "-created_at")[:limit]
+    )
+
+
+def notification_preference_get(*, user: User) -> NotificationPreference:
+    """The saved choice, or the defaults (email, quiet 21:00-08:00) unsaved."""
+    return NotificationPreference.objects.filter(user=user).first() or NotificationPreference(
+        user=user
+    )
+
+
+def notifications_failed(*, limit: int = 200) -> QuerySet[Notification]:
+    return (
+        Notification.objects.filter(status=Notification.Status.FAILED)
+        .select_related("recipient", "recipient__patient_profile")
+        .order_by("-updated_at", "-id")[:limit]
+    )
+
+
+def outbox_health(*, late_after: dt.timedelta = dt.timedelta(minutes=5)) -> dict[str, int]:
+    """Counts for the staff page: what waits, what is late (workers down?), what failed."""
+    now = timezone.now()
+    pending = Q(status=Notification.Status.PENDING)
+    return Notification.objects.aggregate(
+        pending=Count("id", filter=pending),
+        late=Count("id", filter=pending & Q(send_at__lt=now - late_after)),
+        failed=Count("id", filter=Q(status=Notification.Status.FAILED)),
+        sent_today=Count(
+            "id",
+            filter=Q(status=Notification.Status.SENT, sent_at__gte=now - dt.timedelta(days=1)),
+        ),
     )

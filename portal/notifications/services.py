@@ -1,20 +1,33 @@
 """Writes to the outbox. Call these inside the transaction of the change that causes
-the message: if that change rolls back, the message was never written.
+the message: if that change rolls back, the message was never written, and the nudge to
+a worker (sent on commit) never leaves either.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from portal.models import Role, User
-from portal.notifications.kinds import Kind
-from portal.notifications.models import Channel, Notification, StaffAlert
+from portal.notifications import timing
+from portal.notifications.kinds import URGENT_KINDS, Kind
+from portal.notifications.models import (
+    Channel,
+    Notification,
+    NotificationPreference,
+    StaffAlert,
+)
+from portal.notifications.rendering import CONTEXT_KEYS
+
+logger = logging.getLogger(__name__)
 
 
 def portal_link(path: str) -> str:
@@ -22,6 +35,75 @@ def portal_link(path: str) -> str:
     return f"{settings.PORTAL_BASE_URL}{path}"
 
 
+def clinic_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def preference_zone(preference: NotificationPreference | None) -> ZoneInfo:
+    if preference is not None and preference.time_zone:
+        try:
+            return ZoneInfo(preference.time_zone)
+        except (KeyError, ValueError):
+            logger.warning("unknown time zone %r; using the clinic's", preference.time_zone)
+    return clinic_zone()
+
+
+def preference_for(user: User) -> NotificationPreference | None:
+    return NotificationPreference.objects.filter(user=user).first()
+
+
+def effective_send_at(
+    *, send_at: dt.datetime, kind: str, channel: str, preference: NotificationPreference | None
+) -> dt.datetime:
+    """When a message may really go: texts wait for the end of quiet hours, alerts never wait."""
+    if channel != Channel.SMS or kind in URGENT_KINDS or preference is None:
+        return send_at
+    return timing.quiet_hours_release(
+        send_at,
+        preference.quiet_hours_start,
+        preference.quiet_hours_end,
+        preference_zone(preference),
+    )
+
+
+def _kick_send(notification_id: int) -> None:
+    """Ask a worker to send now. Redis being down must not undo the write that caused the
+    message: the row is safe in PostgreSQL and the next beat sweep sends it.
+    """
+    from portal.notifications.tasks import notification_send
+
+    try:
+        notification_send.apply_async((notification_id,), retry=False)
+    except Exception:  # any broker failure; the sweep is the safety net
+        logger.warning(
+            "task queue unreachable; notification %s waits for the next sweep", notification_id
+        )
+
+
+def _check_context(context: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = set(context) - CONTEXT_KEYS
+    if unknown:
+        # A message may carry only a time, a place and a link: never clinical detail.
+        raise ValidationError(
+            f"Notification context may hold only {sorted(CONTEXT_KEYS)}; got {sorted(unknown)}."
+        )
+    starts_at = context.get("starts_at")
+    if starts_at is not None:
+        if isinstance(starts_at, dt.datetime):
+            starts_at = starts_at.isoformat()
+        try:
+            parsed = dt.datetime.fromisoformat(str(starts_at))
+        except ValueError:
+            raise ValidationError("starts_at must be an ISO-8601 datetime.") from None
+        if parsed.tzinfo is None:
+            raise ValidationError("starts_at must carry its time zone.")
+    cleaned = dict(context)
+    if starts_at is not None:
+        cleaned["starts_at"] = starts_at
+    return cleaned
+
+
+@transaction.atomic
 def notification_schedule(
     *,
     recipient: User,
@@ -34,20 +116,120 @@ def notification_schedule(
 ) -> Notification:
     """Write one outbox row, once: a second call with the same key returns the first row.
 
-    `context` holds only plain, non-clinical values (a time, a location, a link).
+    `context` holds only plain, non-clinical values (`starts_at`, `location`, `url`,
+    `urgent`); anything else is refused. The channel is the recipient's choice unless
+    given; a text due in the recipient's quiet hours waits for their end. Scheduling
+    again with the key of a message that has not gone yet (pending or cancelled) moves it
+    to the new time and context: that is how a rescheduled visit moves its reminders. A
+    message already sent is never sent again. A message due now is handed to a worker
+    when the transaction commits.
     """
-    notification, _created = Notification.objects.get_or_create(
+    if timezone.is_naive(send_at):
+        raise ValidationError("send_at must be an aware datetime.")
+    kind = Kind(kind)
+    clean_context = _check_context(context or {})
+    preference = None
+    if channel is None:
+        preference = preference_for(recipient)
+        channel = preference.channel if preference is not None else Channel.EMAIL
+    elif channel == Channel.SMS:
+        preference = preference_for(recipient)
+    send_at = effective_send_at(send_at=send_at, kind=kind, channel=channel, preference=preference)
+    notification, created = Notification.objects.get_or_create(
         idempotency_key=idempotency_key,
         defaults={
             "recipient": recipient,
             "kind": kind,
             "send_at": send_at,
-            "context": dict(context or {}),
+            "context": clean_context,
             "topic": topic,
-            "channel": channel or Channel.EMAIL,
+            "channel": channel,
         },
     )
+    if not created:
+        notification = _move_unsent(notification, send_at=send_at, context=clean_context)
+    if (
+        notification.status == Notification.Status.PENDING
+        and notification.send_at <= timezone.now()
+    ):
+        pk = notification.pk
+        transaction.on_commit(lambda: _kick_send(pk))
     return notification
+
+
+def _move_unsent(
+    notification: Notification, *, send_at: dt.datetime, context: dict[str, Any]
+) -> Notification:
+    locked = Notification.objects.select_for_update().get(pk=notification.pk)
+    unsent = {Notification.Status.PENDING, Notification.Status.CANCELLED}
+    if locked.status not in unsent:
+        return locked
+    if (
+        locked.status == Notification.Status.PENDING
+        and locked.send_at == send_at
+        and locked.context == context
+    ):
+        return locked
+    locked.send_at = send_at
+    locked.context = context
+    locked.status = Notification.Status.PENDING
+    locked.attempts = 0
+    locked.last_error = ""
+    locked.save(
+        update_fields=["send_at", "context", "status", "attempts", "last_error", "updated_at"]
+    )
+    return locked
+
+
+def appointment_reminders_schedule(
+    *,
+    recipient: User,
+    topic: str,
+    starts_at: dt.datetime,
+    location: str,
+    url: str,
+    now: dt.datetime | None = None,
+) -> list[Notification]:
+    """The reminders before a visit (NOTIFY_APPOINTMENT_REMINDER_HOURS, 24 h and 2 h by
+    default) under `topic` ("appointment:42"). A reminder whose time has already passed
+    (a visit booked for this afternoon) is not written. The key carries the visit's start,
+    so a visit moved after its 24-hour reminder went out gets a fresh one.
+    """
+    now = now or timezone.now()
+    written = []
+    stamp = starts_at.astimezone(dt.UTC).strftime("%Y%m%dT%H%MZ")
+    for hours in settings.NOTIFY_APPOINTMENT_REMINDER_HOURS:
+        send_at = timing.appointment_reminder_send_at(starts_at, hours, clinic_zone())
+        if send_at <= now:
+            continue
+        written.append(
+            notification_schedule(
+                recipient=recipient,
+                kind=Kind.APPOINTMENT_REMINDER,
+                send_at=send_at,
+                idempotency_key=f"{topic}:reminder:{hours}h:{stamp}",
+                context={"starts_at": starts_at.isoformat(), "location": location, "url": url},
+                topic=topic,
+            )
+        )
+    return written
+
+
+@transaction.atomic
+def notifications_reschedule(
+    *,
+    recipient: User,
+    topic: str,
+    starts_at: dt.datetime,
+    location: str,
+    url: str,
+    now: dt.datetime | None = None,
+) -> list[Notification]:
+    """A visit moved: cancel its pending reminders and write those of the new time."""
+    notifications_cancel(topic=topic, kinds=[Kind.APPOINTMENT_REMINDER])
+    return appointment_reminders_schedule(
+        recipient=recipient, topic=topic, starts_at=starts_at, location=location, url=url, now=now
+    )
 
 
 @transaction.atomic
@@ -99,3 +281,51 @@ def staff_alert_resolve(*, alert: StaffAlert, by: User) -> StaffAlert:
         alert.resolved_by = by
         alert.save(update_fields=["resolved_at", "resolved_by", "updated_at"])
     return alert
+
+
+@transaction.atomic
+def notification_retry(*, notification: Notification, by: User) -> Notification:
+    """Staff send a failed message again: a fresh round of attempts, starting now."""
+    locked = Notification.objects.select_for_update().get(pk=notification.pk)
+    if locked.status != Notification.Status.FAILED:
+        raise ValidationError("Only a failed message can be sent again.")
+    locked.status = Notification.Status.PENDING
+    locked.attempts = 0
+    locked.send_at = timezone.now()
+    locked.save(update_fields=["status", "attempts", "send_at", "updated_at"])
+    logger.info("notification %s retried by user %s", locked.pk, by.pk)
+    pk = locked.pk
+    transaction.on_commit(lambda: _kick_send(pk))
+    return locked
+
+
+@transaction.atomic
+def notification_preference_update(
+    *,
+    user: User,
+    channel: Channel | str,
+    quiet_hours_start: dt.time,
+    quiet_hours_end: dt.time,
+) -> NotificationPreference:
+    """Save how a patient wants to hear from us; their pending messages follow the choice."""
+    if channel == Channel.SMS:
+        from portal.notifications.channels import e164, sms_enabled
+
+        if not sms_enabled():
+            raise ValidationError("Text messages are not available at the moment.")
+        profile = getattr(user, "patient_profile", None)
+        if profile is None or not e164(profile.phone):
+            raise ValidationError(
+                "To get text messages, first add a mobile number to your profile."
+            )
+    preference, _ = NotificationPreference.objects.select_for_update().get_or_create(user=user)
+    preference.channel = channel
+    preference.quiet_hours_start = quiet_hours_start
+    preference.quiet_hours_end = quiet_hours_end
+    preference.full_clean()
+    preference.save()
+    pending = Notification.objects.filter(
+        recipient=user, status=Notification.Status.PENDING
+    ).exclude(kind__in=list(URGENT_KINDS))
+    pending.exclude(channel=channel).update(channel=channel, updated_at=timezone.now())
+    return preference

@@ -1,0 +1,67 @@
+"""Turn an outbox row's kind and context into the words that are sent.
+
+Templates see only the keys of the context contract (a time, a location name, a link,
+"urgent") plus the clinic's public name and phone: whatever else a caller stored, no
+template can print it. The privacy test renders every kind through here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from portal.notifications.kinds import Kind
+
+# The only keys a caller may put in a notification's context (see services).
+CONTEXT_KEYS = frozenset({"starts_at", "location", "url", "urgent"})
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    subject: str
+    text: str
+    html: str
+    sms: str
+
+
+def format_when(value: str | dt.datetime | None, zone: ZoneInfo | None = None) -> str:
+    """ "Tue 3 Mar, 10:00" in the clinic's zone; "" for nothing or a value we cannot read."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return ""
+    if value.tzinfo is None:
+        return ""
+    local = value.astimezone(zone or ZoneInfo(settings.TIME_ZONE))
+    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
+
+
+def template_context(context: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "when": format_when(context.get("starts_at")),
+        "location": str(context.get("location") or ""),
+        "url": str(context.get("url") or settings.PORTAL_BASE_URL + "/"),
+        "urgent": bool(context.get("urgent")),
+        "clinic_name": settings.PORTAL_CLINIC_NAME,
+        "clinic_phone": settings.PORTAL_CLINIC_PHONE,
+    }
+
+
+def render_message(kind: Kind | str, context: Mapping[str, Any]) -> RenderedMessage:
+    kind = Kind(kind)
+    values = template_context(context)
+    folder = f"notifications/{kind.value}"
+    subject = " ".join(render_to_string(f"{folder}/subject.txt", values).split())
+    text = render_to_string(f"{folder}/body.txt", values).strip() + "\n"
+    html = render_to_string(f"{folder}/body.html", values)
+    sms = " ".join(render_to_string(f"{folder}/sms.txt", values).split())
+    return RenderedMessage(subject=subject, text=text, html=html, sms=sms)

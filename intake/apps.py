@@ -1,6 +1,59 @@
+"""Intake: screening instruments, medical history, contraindication rules, review."""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import AppConfig
+from django.http import HttpRequest
+
+
+def _patient_panel(request: HttpRequest) -> dict[str, Any]:
+    from intake import selectors, steps
+    from intake.models import Intake
+
+    intake = selectors.intake_for_patient(patient=request.user)
+    percent = None
+    if intake is not None and intake.status == Intake.Status.IN_PROGRESS:
+        done, total = steps.progress(intake.answers, intake.steps_done)
+        percent = round(100 * done / total)
+    return {"intake": intake, "percent": percent}
+
+
+def _clinician_panel(request: HttpRequest) -> dict[str, Any]:
+    from intake.selectors import awaiting_review_counts
+
+    awaiting, urgent = awaiting_review_counts()
+    return {"awaiting": awaiting, "urgent": urgent}
 
 
 class IntakeConfig(AppConfig):
     name = "intake"
     verbose_name = "Intake"
+
+    def ready(self) -> None:
+        from intake.demo import seed_demo_intakes
+        from portal.extensions import (
+            DemoSeeder,
+            HomePanel,
+            NavItem,
+            register_demo_seeder,
+            register_home_panel,
+            register_nav,
+        )
+        from portal.permissions import Capability
+
+        register_nav(NavItem("Intake", "intake:intake-start", Capability.PATIENT_SELF, order=10))
+        register_nav(
+            NavItem("Intake review", "intake:review-queue", Capability.CLINICAL_VIEW, order=10)
+        )
+        register_nav(
+            NavItem("Intake status", "intake:status-board", Capability.SCHEDULE_MANAGE, order=30)
+        )
+        register_home_panel(
+            HomePanel("patient", "intake/_panel_patient.html", _patient_panel, order=10)
+        )
+        register_home_panel(
+            HomePanel("clinician", "intake/_panel_clinician.html", _clinician_panel, order=10)
+        )
+        register_demo_seeder(DemoSeeder("intake", seed_demo_intakes, order=20))

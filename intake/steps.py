@@ -1,0 +1,92 @@
+"""The intake's steps and their order. Pure: the order depends only on the answers.
+
+The C-SSRS screener is split over three steps so that its skip rule is real: "no" to
+question 2 goes straight to the behaviour question (6), past questions 3-5.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from intake.instruments import cssrs_questions_to_ask
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    title: str
+
+
+CONTACT = Step("contact", "Contact and emergency contact")
+HISTORY = Step("history", "Medical history")
+MEDICATIONS = Step("medications", "Current medications")
+PHQ9 = Step("phq9", "Mood (PHQ-9)")
+GAD7 = Step("gad7", "Anxiety (GAD-7)")
+CSSRS = Step("cssrs", "Safety questions")
+CSSRS_THOUGHTS = Step("cssrs_thoughts", "Safety questions, continued")
+CSSRS_BEHAVIOUR = Step("cssrs_behaviour", "Safety questions, past actions")
+CONSENT = Step("consent", "Consent and send")
+
+ALL_STEPS: tuple[Step, ...] = (
+    CONTACT,
+    HISTORY,
+    MEDICATIONS,
+    PHQ9,
+    GAD7,
+    CSSRS,
+    CSSRS_THOUGHTS,
+    CSSRS_BEHAVIOUR,
+    CONSENT,
+)
+BY_KEY: dict[str, Step] = {s.key: s for s in ALL_STEPS}
+CSSRS_STEPS = frozenset({CSSRS.key, CSSRS_THOUGHTS.key, CSSRS_BEHAVIOUR.key})
+
+
+def cssrs_answers(answers: Mapping[str, Any]) -> dict[str, bool | None]:
+    """The screener's answers gathered from its three steps."""
+    merged: dict[str, bool | None] = {}
+    for key in (CSSRS.key, CSSRS_THOUGHTS.key, CSSRS_BEHAVIOUR.key):
+        merged.update(answers.get(key) or {})
+    return merged
+
+
+def sequence(answers: Mapping[str, Any]) -> list[Step]:
+    """The steps this patient goes through, given what they have answered so far."""
+    asks_thoughts = "q3" in cssrs_questions_to_ask(cssrs_answers(answers))
+    return [s for s in ALL_STEPS if s is not CSSRS_THOUGHTS or asks_thoughts]
+
+
+def next_step(answers: Mapping[str, Any], current: str) -> Step | None:
+    keys = [s.key for s in sequence(answers)]
+    index = keys.index(current)
+    return BY_KEY[keys[index + 1]] if index + 1 < len(keys) else None
+
+
+def previous_step(answers: Mapping[str, Any], current: str) -> Step | None:
+    keys = [s.key for s in sequence(answers)]
+    index = keys.index(current)
+    return BY_KEY[keys[index - 1]] if index > 0 else None
+
+
+def resume_step(answers: Mapping[str, Any], done: Sequence[str]) -> Step | None:
+    """The first step not yet done (None: every step is done)."""
+    for step in sequence(answers):
+        if step.key not in done:
+            return step
+    return None
+
+
+def may_open(answers: Mapping[str, Any], done: Sequence[str], key: str) -> bool:
+    """A patient may go back to any step done, or on to the next one, never skip ahead."""
+    if key not in [s.key for s in sequence(answers)]:
+        return False
+    resume = resume_step(answers, done)
+    return key in done or (resume is not None and resume.key == key)
+
+
+def progress(answers: Mapping[str, Any], done: Sequence[str]) -> tuple[int, int]:
+    """(steps done, steps in all) for the progress bar."""
+    steps = sequence(answers)
+    return sum(1 for s in steps if s.key in done), len(steps)

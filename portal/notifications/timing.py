@@ -39,7 +39,8 @@ def appointment_reminder_send_at(
         local = starts_at.astimezone(zone)
         day = local.date() - dt.timedelta(days=hours_before // 24)
         return local_moment(day, local.time().replace(tzinfo=None), zone)
-    return (starts_at - dt.timedelta(hours=hours_before)).astimezone(UTC)
+    # In UTC: arithmetic on a zoned datetime would count clock hours, not elapsed ones.
+    return starts_at.astimezone(UTC) - dt.timedelta(hours=hours_before)
 
 
 def integration_window_open_send_at(opens_at: dt.datetime) -> dt.datetime:
@@ -51,7 +52,7 @@ def integration_window_closing_send_at(
     closes_at: dt.datetime, hours_before: int, *, opens_at: dt.datetime | None = None
 ) -> dt.datetime:
     """A few hours before the window closes, but never before it opens."""
-    moment = closes_at - dt.timedelta(hours=hours_before)
+    moment = closes_at.astimezone(UTC) - dt.timedelta(hours=hours_before)
     if opens_at is not None and moment < opens_at:
         moment = opens_at
     return moment.astimezone(UTC)

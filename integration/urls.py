@@ -1,5 +1,18 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from integration import views
+
 app_name = "integration"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("trends/", views.trends, name="trends"),
+    path("mood/", views.mood_edit, name="mood-edit"),
+    path("checkin/<str:instrument>/", views.checkin_create, name="checkin-create"),
+    path("checkins/<int:checkin_id>/", views.checkin_detail, name="checkin-detail"),
+    path("journal/", views.journal_list, name="journal-list"),
+    path("journal/new/", views.journal_create, name="journal-create"),
+    path("journal/<int:entry_id>/", views.journal_edit, name="journal-edit"),
+    path("patients/<int:patient_id>/trends/", views.patient_trends, name="patient-trends"),
+]

@@ -1,0 +1,67 @@
+"""Forms of integration. The PHQ-9 and GAD-7 forms are intake's, reused as they are."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from intake.forms import Gad7Form, Phq9Form
+from integration.models import Instrument, JournalEntry
+
+CHECKIN_FORMS: dict[str, type[forms.Form]] = {
+    Instrument.PHQ9: Phq9Form,
+    Instrument.GAD7: Gad7Form,
+}
+
+MOOD_CHOICES = [(str(n), str(n)) for n in range(11)]
+
+
+class MoodForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label="How is your mood today? (0 = the worst it could be, 10 = the best)",
+        choices=MOOD_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect(attrs={"class": "mood-scale"}),
+        error_messages={"required": "Choose a number from 0 to 10."},
+    )
+    note = forms.CharField(
+        label="A few words about today (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class JournalEntryForm(forms.ModelForm):
+    share = forms.BooleanField(
+        label="Share this entry with my care team",
+        required=False,
+        help_text="Unshared entries are private: only you can read them.",
+    )
+
+    class Meta:
+        model = JournalEntry
+        fields = ["title", "body"]
+        labels = {"title": "Title (optional)", "body": "Your entry"}
+        widgets = {"body": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["share"].initial = self.instance.shared_with_therapist
+
+
+class SlotDayForm(forms.Form):
+    """Which day's integration slots to show (GET)."""
+
+    day = forms.DateField(label="Day", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class SlotBookForm(forms.Form):
+    """One offered slot, posted back. Nothing here is trusted: the service checks it all."""
+
+    starts_at = forms.DateTimeField(widget=forms.HiddenInput)
+    clinician = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    room = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    location = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)

@@ -1,0 +1,17 @@
+"""Context of integration's home-page panels (registered in apps.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from integration import selectors
+
+
+def patient_panel(request: HttpRequest) -> dict[str, Any]:
+    patient = request.user
+    return {
+        "mood_today": selectors.mood_today(patient=patient),
+        "last_checkins": selectors.last_symptom_checkins(patient=patient),
+    }

@@ -1,0 +1,142 @@
+"""Reads of integration, each bounded: the chart takes one query per series."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from intake.instruments import GAD7_BANDS, PHQ9_BANDS
+from integration.models import Instrument, JournalEntry, MoodCheckin, SymptomCheckin
+from integration.window import CLINIC_ZONE
+from portal.models import User
+from portal.notifications.kinds import Kind
+from portal.notifications.models import Notification
+from treatments.models import DosingSession
+
+CHART_RANGES: dict[str, int | None] = {"90": 90, "365": 365, "all": None}
+DEFAULT_CHART_RANGE = "365"
+
+
+def mood_today(*, patient: User) -> MoodCheckin | None:
+    return MoodCheckin.objects.filter(patient=patient, day=timezone.localdate()).first()
+
+
+def symptom_checkin_today(*, patient: User, instrument: Instrument) -> SymptomCheckin | None:
+    return SymptomCheckin.objects.filter(
+        patient=patient, instrument=instrument, day=timezone.localdate()
+    ).first()
+
+
+def last_symptom_checkins(*, patient: User) -> dict[str, SymptomCheckin]:
+    """The newest check-in per instrument (two rows at most, one query)."""
+    rows = (
+        SymptomCheckin.objects.filter(patient=patient)
+        .order_by("instrument", "-day", "-id")
+        .distinct("instrument")
+    )
+    return {row.instrument: row for row in rows}
+
+
+def phq9_history(*, patient: User, since: dt.date | None) -> list[tuple[int, int]]:
+    """(check-in id, total) of the patient's PHQ-9s since `since`, oldest first."""
+    rows = SymptomCheckin.objects.filter(patient=patient, instrument=Instrument.PHQ9)
+    if since is not None:
+        rows = rows.filter(day__gte=since)
+    return list(rows.order_by("day", "id").values_list("id", "total"))
+
+
+def induction_started_on(*, patient: User) -> dt.date | None:
+    """The local day of the patient's first dosing session, if treatments knows of one."""
+    sessions = dosing_sessions_for_chart(patient=patient, since=None)
+    return sessions[0]["day"] if sessions else None
+
+
+def dosing_sessions_for_chart(*, patient: User, since: dt.date | None) -> list[dict[str, Any]]:
+    """Ended (discharged) dosing sessions as chart markers, oldest first: one query."""
+    rows = DosingSession.objects.filter(patient=patient, discharged_at__isnull=False)
+    if since is not None:
+        rows = rows.filter(
+            discharged_at__gte=dt.datetime.combine(since, dt.time.min, tzinfo=CLINIC_ZONE)
+        )
+    return [
+        {"day": ended_at.astimezone(CLINIC_ZONE).date(), "modality": modality}
+        for ended_at, modality in rows.order_by("discharged_at").values_list(
+            "discharged_at", "modality"
+        )
+    ]
+
+
+def checkin_reminder_pending(*, patient: User, topic: str) -> bool:
+    return Notification.objects.filter(
+        recipient=patient,
+        topic=topic,
+        kind=Kind.SYMPTOM_CHECKIN,
+        status=Notification.Status.PENDING,
+    ).exists()
+
+
+def chart_since(range_key: str) -> tuple[str, dt.date | None]:
+    """The chart's range from the query string; anything unknown is the default."""
+    if range_key not in CHART_RANGES:
+        range_key = DEFAULT_CHART_RANGE
+    days = CHART_RANGES[range_key]
+    since = None if days is None else timezone.localdate() - dt.timedelta(days=days)
+    return range_key, since
+
+
+def _bands(bands: tuple[tuple[int, str], ...]) -> list[dict[str, Any]]:
+    lower = 0
+    shaded = []
+    for upper, label in bands:
+        shaded.append({"from": lower, "to": upper, "label": label})
+        lower = upper + 1
+    return shaded
+
+
+def chart_data(*, patient: User, since: dt.date | None) -> dict[str, Any]:
+    """Everything the trend chart draws, as plain JSON-able values.
+
+    Four queries whatever the amount of data: PHQ-9, GAD-7, mood, dosing sessions.
+    """
+
+    def series(instrument: Instrument) -> list[dict[str, Any]]:
+        rows = SymptomCheckin.objects.filter(patient=patient, instrument=instrument)
+        if since is not None:
+            rows = rows.filter(day__gte=since)
+        return [
+            {"x": day.isoformat(), "y": total, "band": band}
+            for day, total, band in rows.order_by("day", "id").values_list("day", "total", "band")
+        ]
+
+    moods = MoodCheckin.objects.filter(patient=patient)
+    if since is not None:
+        moods = moods.filter(day__gte=since)
+    return {
+        "phq9": series(Instrument.PHQ9),
+        "gad7": series(Instrument.GAD7),
+        "mood": [
+            {"x": day.isoformat(), "y": score}
+            for day, score in moods.order_by("day").values_list("day", "score")
+        ],
+        "sessions": [
+            {"x": marker["day"].isoformat(), "modality": marker["modality"]}
+            for marker in dosing_sessions_for_chart(patient=patient, since=since)
+        ],
+        "bands": {"phq9": _bands(PHQ9_BANDS), "gad7": _bands(GAD7_BANDS)},
+    }
+
+
+def journal_entries_of(*, patient: User) -> QuerySet[JournalEntry]:
+    return JournalEntry.objects.filter(patient=patient).order_by("-created_at", "-id")
+
+
+def journal_entries_shared(*, patient: User, limit: int = 20) -> list[JournalEntry]:
+    """What the patient chose to share with their care team, newest first."""
+    return list(
+        JournalEntry.objects.filter(patient=patient, shared_with_therapist=True).order_by(
+            "-shared_at", "-id"
+        )[:limit]
+    )

@@ -1,0 +1,201 @@
+"""Writes of integration: mood and symptom check-ins, the journal, integration booking.
+
+Every function here is one use case, atomic, and the only place integration writes
+notification rows or staff alerts (in the same transaction as the change that causes them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from intake.instruments import InstrumentScore, gad7_score, phq9_score
+from intake.services import safety_path_trigger
+from integration import selectors
+from integration.models import (
+    Instrument,
+    IntegrationSettings,
+    JournalEntry,
+    MoodCheckin,
+    SymptomCheckin,
+)
+from integration.relapse import relapse_signal
+from integration.window import CLINIC_ZONE
+from portal.models import User
+from portal.notifications.kinds import Kind
+from portal.notifications.models import StaffAlert
+from portal.notifications.services import (
+    notification_schedule,
+    notifications_cancel,
+    portal_link,
+    staff_alert_raise,
+)
+from portal.permissions import ensure_patient
+
+CHECKIN_REMINDER_HOUR = 9  # local time: a morning nudge, never at night
+
+
+# --- Mood ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def mood_checkin_save(*, patient: User, score: int, note: str = "") -> MoodCheckin:
+    """Today's mood (clinic-local day). A second save the same day changes it."""
+    ensure_patient(patient)
+    if not 0 <= score <= 10:
+        raise ValidationError("Choose a mood from 0 to 10.")
+    today = timezone.localdate()
+    checkin, _ = MoodCheckin.objects.update_or_create(
+        patient=patient, day=today, defaults={"score": score, "note": note.strip()}
+    )
+    return checkin
+
+
+# --- Weekly PHQ-9 / GAD-7 ------------------------------------------------------------
+
+_SCORERS = {Instrument.PHQ9: phq9_score, Instrument.GAD7: gad7_score}
+
+
+def reminder_topic(patient: User) -> str:
+    return f"symptom-checkin:{patient.pk}"
+
+
+def _next_reminder_at(day: dt.date, days: int) -> dt.datetime:
+    return dt.datetime.combine(
+        day + dt.timedelta(days=days), dt.time(CHECKIN_REMINDER_HOUR), tzinfo=CLINIC_ZONE
+    )
+
+
+@transaction.atomic
+def symptom_checkin_submit(
+    *, patient: User, instrument: Instrument | str, answers: Sequence[int]
+) -> SymptomCheckin:
+    """Score and keep a weekly check-in; follow the safety path and the relapse rule."""
+    ensure_patient(patient)
+    instrument = Instrument(instrument)
+    try:
+        score: InstrumentScore = _SCORERS[instrument](answers)
+    except ValueError as exc:
+        raise ValidationError("Please answer every question.") from exc
+    today = timezone.localdate()
+    if SymptomCheckin.objects.filter(patient=patient, instrument=instrument, day=today).exists():
+        raise ValidationError(
+            f"You have already completed today's {instrument.label}. "
+            "You can take it again another day."
+        )
+    try:
+        with transaction.atomic():
+            checkin = SymptomCheckin.objects.create(
+                patient=patient,
+                instrument=instrument,
+                day=today,
+                answers=list(answers),
+                total=score.total,
+                band=score.band,
+                safety_flag=score.safety_flag,
+            )
+    except IntegrityError as exc:  # a double-submitted form racing itself
+        raise ValidationError(f"You have already completed today's {instrument.label}.") from exc
+
+    chart_url = reverse("integration:patient-trends", kwargs={"patient_id": patient.pk})
+    if score.safety_flag:
+        # Never waits for a batch: the urgent alert is written with the check-in.
+        safety_path_trigger(
+            patient=patient, source=f"integration:checkin:{checkin.pk}", url=chart_url
+        )
+    if instrument == Instrument.PHQ9:
+        _relapse_check(patient=patient, chart_url=chart_url)
+    _reschedule_checkin_reminder(patient=patient, after=checkin)
+    return checkin
+
+
+def _relapse_check(*, patient: User, chart_url: str) -> StaffAlert | None:
+    conf = IntegrationSettings.load()
+    since = selectors.induction_started_on(patient=patient)
+    history = selectors.phq9_history(patient=patient, since=since)
+    signal = relapse_signal(
+        [total for _pk, total in history],
+        rise_points=conf.relapse_rise_points,
+        threshold=conf.relapse_threshold,
+    )
+    if signal is None:
+        return None
+    nadir_pk = history[signal.nadir_index][0]
+    return staff_alert_raise(
+        kind=StaffAlert.Kind.RELAPSE_SIGNAL,
+        patient=patient,
+        title=f"{signal.reason} Consider a booster.",
+        url=chart_url,
+        # One alert per episode of worsening: keyed to the lowest score it rose from.
+        dedupe_key=f"relapse:{patient.pk}:nadir:{nadir_pk}",
+    )
+
+
+def _reschedule_checkin_reminder(*, patient: User, after: SymptomCheckin) -> None:
+    conf = IntegrationSettings.load()
+    topic = reminder_topic(patient)
+    notifications_cancel(topic=topic, kinds=[Kind.SYMPTOM_CHECKIN])
+    notification_schedule(
+        recipient=patient,
+        kind=Kind.SYMPTOM_CHECKIN,
+        send_at=_next_reminder_at(after.day, conf.checkin_interval_days),
+        idempotency_key=f"symptom-checkin:{after.pk}:next",
+        context={"url": portal_link(reverse("integration:trends"))},
+        topic=topic,
+    )
+
+
+def checkin_reminder_ensure(*, patient: User, from_day: dt.date) -> None:
+    """Start the weekly reminders (after a dosing session) unless one is already pending."""
+    topic = reminder_topic(patient)
+    if selectors.checkin_reminder_pending(patient=patient, topic=topic):
+        return
+    conf = IntegrationSettings.load()
+    notification_schedule(
+        recipient=patient,
+        kind=Kind.SYMPTOM_CHECKIN,
+        send_at=_next_reminder_at(from_day, conf.checkin_interval_days),
+        idempotency_key=f"symptom-checkin:{patient.pk}:from:{from_day.isoformat()}",
+        context={"url": portal_link(reverse("integration:trends"))},
+        topic=topic,
+    )
+
+
+# --- Journal -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def journal_entry_create(*, patient: User, title: str, body: str, share: bool) -> JournalEntry:
+    ensure_patient(patient)
+    if not body.strip():
+        raise ValidationError("Write something before saving.")
+    return JournalEntry.objects.create(
+        patient=patient,
+        title=title.strip(),
+        body=body.strip(),
+        shared_with_therapist=share,
+        shared_at=timezone.now() if share else None,
+    )
+
+
+@transaction.atomic
+def journal_entry_update(
+    *, entry: JournalEntry, title: str, body: str, share: bool
+) -> JournalEntry:
+    if not body.strip():
+        raise ValidationError("Write something before saving.")
+    entry = JournalEntry.objects.select_for_update().get(pk=entry.pk)
+    entry.title = title.strip()
+    entry.body = body.strip()
+    if share and not entry.shared_with_therapist:
+        entry.shared_at = timezone.now()
+    if not share:
+        entry.shared_at = None
+    entry.shared_with_therapist = share
+    entry.save()
+    return entry

@@ -1,0 +1,185 @@
+"""Pages of integration: check-ins, journal, trend charts, integration booking.
+
+Thin: check access, call one selector or service, render or redirect.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from integration import selectors, services
+from integration.forms import CHECKIN_FORMS, JournalEntryForm, MoodForm
+from integration.models import Instrument, JournalEntry, SymptomCheckin
+from portal.audit import audit_clinical_read
+from portal.models import Role, User
+from portal.permissions import Capability, access_patient_object, require
+
+
+def _refusal_to_form(form: Any, error: ValidationError) -> None:
+    for message in error.messages:
+        form.add_error(None, message)
+
+
+# --- Mood ----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@require(Capability.PATIENT_SELF)
+def mood_edit(request: HttpRequest) -> HttpResponse:
+    today = selectors.mood_today(patient=request.user)
+    initial = {"score": str(today.score), "note": today.note} if today else None
+    form = MoodForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mood_checkin_save(
+                patient=request.user,
+                score=form.cleaned_data["score"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _refusal_to_form(form, error)
+        else:
+            messages.success(request, "Today's mood is saved. You can change it until midnight.")
+            return redirect("integration:trends")
+    return render(request, "integration/mood_edit.html", {"form": form, "today": today})
+
+
+# --- Weekly check-ins ----------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@require(Capability.PATIENT_SELF)
+def checkin_create(request: HttpRequest, instrument: str) -> HttpResponse:
+    if instrument not in CHECKIN_FORMS:
+        raise Http404
+    kind = Instrument(instrument)
+    done_today = selectors.symptom_checkin_today(patient=request.user, instrument=kind)
+    form = CHECKIN_FORMS[kind](request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            checkin = services.symptom_checkin_submit(
+                patient=request.user, instrument=kind, answers=form.items()
+            )
+        except ValidationError as error:
+            _refusal_to_form(form, error)
+        else:
+            messages.success(request, f"Thank you. Your {kind.label} is saved.")
+            return redirect("integration:checkin-detail", checkin_id=checkin.pk)
+    return render(
+        request,
+        "integration/checkin_create.html",
+        {"form": form, "instrument": kind, "done_today": done_today},
+    )
+
+
+@require_GET
+@require(Capability.PATIENT_SELF, Capability.CLINICAL_VIEW)
+def checkin_detail(request: HttpRequest, checkin_id: int) -> HttpResponse:
+    checkin = access_patient_object(
+        request.user,
+        SymptomCheckin.objects.select_related("patient"),
+        staff_capability=Capability.CLINICAL_VIEW,
+        pk=checkin_id,
+    )
+    if request.user.role != Role.PATIENT:
+        audit_clinical_read(
+            request=request, action="integration.checkin.view", patient=checkin.patient, obj=checkin
+        )
+    return render(request, "integration/checkin_detail.html", {"checkin": checkin})
+
+
+# --- Trends --------------------------------------------------------------------------
+
+
+def _trend_context(request: HttpRequest, patient: User) -> dict[str, Any]:
+    range_key, since = selectors.chart_since(request.GET.get("range", ""))
+    return {
+        "patient": patient,
+        "chart": selectors.chart_data(patient=patient, since=since),
+        "range_key": range_key,
+        "ranges": [("90", "3 months"), ("365", "1 year"), ("all", "All")],
+    }
+
+
+@require_GET
+@require(Capability.PATIENT_SELF)
+def trends(request: HttpRequest) -> HttpResponse:
+    context = _trend_context(request, request.user)
+    context.update(
+        mood_today=selectors.mood_today(patient=request.user),
+        last_checkins=selectors.last_symptom_checkins(patient=request.user),
+    )
+    return render(request, "integration/trends.html", context)
+
+
+@require_GET
+@require(Capability.CLINICAL_VIEW)
+def patient_trends(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = User.objects.filter(pk=patient_id, role=Role.PATIENT).first()
+    if patient is None:
+        raise Http404
+    audit_clinical_read(request=request, action="integration.trends.view", patient=patient)
+    context = _trend_context(request, patient)
+    context.update(
+        shared_entries=selectors.journal_entries_shared(patient=patient),
+        last_checkins=selectors.last_symptom_checkins(patient=patient),
+    )
+    return render(request, "integration/patient_trends.html", context)
+
+
+# --- Journal -------------------------------------------------------------------------
+
+
+@require_GET
+@require(Capability.PATIENT_SELF)
+def journal_list(request: HttpRequest) -> HttpResponse:
+    entries = selectors.journal_entries_of(patient=request.user)
+    return render(request, "integration/journal_list.html", {"entries": entries})
+
+
+@require_http_methods(["GET", "POST"])
+@require(Capability.PATIENT_SELF)
+def journal_create(request: HttpRequest) -> HttpResponse:
+    form = JournalEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.journal_entry_create(
+                patient=request.user,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                share=form.cleaned_data["share"],
+            )
+        except ValidationError as error:
+            _refusal_to_form(form, error)
+        else:
+            messages.success(request, "Your journal entry is saved.")
+            return redirect("integration:journal-list")
+    return render(request, "integration/journal_edit.html", {"form": form, "entry": None})
+
+
+@require_http_methods(["GET", "POST"])
+@require(Capability.PATIENT_SELF)
+def journal_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
+    # Patients only: an entry is the patient's own, whoever else asks gets nothing.
+    entry = access_patient_object(request.user, JournalEntry.objects.all(), pk=entry_id)
+    form = JournalEntryForm(request.POST or None, instance=entry)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.journal_entry_update(
+                entry=entry,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                share=form.cleaned_data["share"],
+            )
+        except ValidationError as error:
+            _refusal_to_form(form, error)
+        else:
+            messages.success(request, "Your journal entry is saved.")
+            return redirect("integration:journal-list")
+    return render(request, "integration/journal_edit.html", {"form": form, "entry": entry})

@@ -1,0 +1,88 @@
+/* Trend charts of the integration pages (Chart.js, vendored). No inline script: the data
+   comes from the <script type="application/json" id="chart-data"> that json_script writes. */
+(function () {
+  "use strict";
+
+  var source = document.getElementById("chart-data");
+  if (!source || typeof Chart === "undefined") { return; }
+  var data = JSON.parse(source.textContent);
+  var DAY = 24 * 60 * 60 * 1000;
+
+  var BAND_COLOURS = {
+    "minimal": "rgba(25, 135, 84, 0.10)",
+    "mild": "rgba(255, 193, 7, 0.12)",
+    "moderate": "rgba(253, 126, 20, 0.12)",
+    "moderately severe": "rgba(220, 53, 69, 0.10)",
+    "severe": "rgba(220, 53, 69, 0.18)"
+  };
+
+  function toPoints(rows) {
+    return rows.map(function (row) { return { x: Date.parse(row.x + "T12:00:00"), y: row.y }; });
+  }
+
+  function dateLabel(value) {
+    return new Date(value).toLocaleDateString(undefined, { month: "short", day: "numeric" });
+  }
+
+  // Shades the score bands behind the line and marks each dosing session with a line.
+  var backdrop = {
+    id: "portalBackdrop",
+    beforeDatasetsDraw: function (chart, args, options) {
+      var ctx = chart.ctx, area = chart.chartArea, y = chart.scales.y, x = chart.scales.x;
+      ctx.save();
+      (options.bands || []).forEach(function (band) {
+        var top = y.getPixelForValue(band.to + 0.5), bottom = y.getPixelForValue(band.from - 0.5);
+        top = Math.max(top, area.top); bottom = Math.min(bottom, area.bottom);
+        ctx.fillStyle = BAND_COLOURS[band.label] || "rgba(0,0,0,0.04)";
+        ctx.fillRect(area.left, top, area.right - area.left, bottom - top);
+      });
+      ctx.strokeStyle = "rgba(15, 92, 99, 0.55)";
+      ctx.setLineDash([4, 4]);
+      (options.sessions || []).forEach(function (session) {
+        var px = x.getPixelForValue(Date.parse(session.x + "T12:00:00"));
+        if (px < area.left || px > area.right) { return; }
+        ctx.beginPath(); ctx.moveTo(px, area.top); ctx.lineTo(px, area.bottom); ctx.stroke();
+      });
+      ctx.restore();
+    }
+  };
+
+  function xRange() {
+    var all = [].concat(data.phq9, data.gad7, data.mood, data.sessions)
+      .map(function (row) { return Date.parse(row.x + "T12:00:00"); });
+    if (!all.length) { return {}; }
+    return { min: Math.min.apply(null, all) - DAY, max: Math.max.apply(null, all) + DAY };
+  }
+
+  function draw(canvasId, label, rows, max, bands, colour) {
+    var canvas = document.getElementById(canvasId);
+    if (!canvas) { return; }
+    var range = xRange();
+    new Chart(canvas, {
+      type: "line",
+      data: { datasets: [{
+        label: label, data: toPoints(rows), borderColor: colour, backgroundColor: colour,
+        tension: 0.2, pointRadius: rows.length > 120 ? 0 : 3
+      }] },
+      options: {
+        animation: false, maintainAspectRatio: false, parsing: false,
+        scales: {
+          x: { type: "linear", min: range.min, max: range.max,
+               ticks: { callback: dateLabel, maxTicksLimit: 6 } },
+          y: { min: 0, max: max, ticks: { stepSize: max > 10 ? 5 : 2 } }
+        },
+        plugins: {
+          legend: { display: false },
+          tooltip: { callbacks: { title: function (items) { return dateLabel(items[0].parsed.x); } } },
+          portalBackdrop: { bands: bands, sessions: data.sessions }
+        }
+      },
+      plugins: [backdrop]
+    });
+    canvas.dataset.rendered = "true";
+  }
+
+  draw("chart-phq9", "PHQ-9", data.phq9, 27, data.bands.phq9, "#0f5c63");
+  draw("chart-gad7", "GAD-7", data.gad7, 21, data.bands.gad7, "#6f42c1");
+  draw("chart-mood", "Mood", data.mood, 10, [], "#d63384");
+}());

@@ -1,0 +1,127 @@
+"""docker-compose.yml and the Dockerfile, read as data (no Docker engine runs here)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+@pytest.fixture(scope="module")
+def services(compose: dict[str, Any]) -> dict[str, Any]:
+    return compose["services"]
+
+
+def command_text(service: dict[str, Any]) -> str:
+    command = service["command"]
+    return command if isinstance(command, str) else " ".join(command)
+
+
+def healthy_dependencies(service: dict[str, Any]) -> dict[str, str]:
+    return {name: rule["condition"] for name, rule in service.get("depends_on", {}).items()}
+
+
+def test_it_has_exactly_the_five_services(services: dict[str, Any]) -> None:
+    assert set(services) == {"db", "redis", "web", "worker", "beat"}
+
+
+def test_the_database_is_postgres_16_on_a_named_volume(
+    compose: dict[str, Any], services: dict[str, Any]
+) -> None:
+    db = services["db"]
+    assert db["image"] == "postgres:16"
+    volume, mount = db["volumes"][0].split(":", 1)
+    assert mount == "/var/lib/postgresql/data"
+    assert volume in compose["volumes"]
+    assert "pg_isready" in " ".join(db["healthcheck"]["test"])
+
+
+def test_redis_has_a_health_check(services: dict[str, Any]) -> None:
+    redis = services["redis"]
+    assert redis["image"].startswith("redis:")
+    assert redis["healthcheck"]["test"][-2:] == ["redis-cli", "ping"]
+
+
+@pytest.mark.parametrize("name", ["web", "worker", "beat"])
+def test_each_app_service_is_built_from_the_dockerfile(services: dict[str, Any], name: str) -> None:
+    service = services[name]
+    assert service["build"] == "."
+    assert service["image"] == "clinic-portal:latest"
+
+
+@pytest.mark.parametrize("name", ["web", "worker", "beat"])
+def test_each_app_service_waits_for_a_healthy_db_and_redis(
+    services: dict[str, Any], name: str
+) -> None:
+    deps = healthy_dependencies(services[name])
+    assert deps["db"] == "service_healthy"
+    assert deps["redis"] == "service_healthy"
+
+
+@pytest.mark.parametrize("name", ["web", "worker", "beat"])
+def test_each_app_service_is_configured_from_the_environment(
+    services: dict[str, Any], name: str
+) -> None:
+    env = services[name]["environment"]
+    assert env["DATABASE_URL"].startswith("postgres://")
+    assert "@db:5432/" in env["DATABASE_URL"]
+    assert env["REDIS_URL"].startswith("redis://redis:6379/")
+    # Secrets are required from the environment, never written into the file.
+    assert re.fullmatch(r"\$\{SECRET_KEY:\?.+\}", env["SECRET_KEY"])
+    assert env["DEBUG"] == "false"
+    assert env["PORTAL_REQUIRE_STAFF_MFA"] == "true"
+    assert "ALLOWED_HOSTS" in env
+
+
+def test_web_migrates_then_runs_gunicorn_with_a_healthz_check(services: dict[str, Any]) -> None:
+    web = services["web"]
+    command = command_text(web)
+    assert command.index("manage.py migrate") < command.index("gunicorn portal.wsgi:application")
+    assert "0.0.0.0:8000" in command
+    assert "8000:8000" in web["ports"]
+    assert "/healthz" in " ".join(web["healthcheck"]["test"])
+
+
+def test_the_worker_runs_celery_worker(services: dict[str, Any]) -> None:
+    assert command_text(services["worker"]).startswith("celery -A portal worker")
+
+
+def test_there_is_exactly_one_beat(services: dict[str, Any]) -> None:
+    beats = [name for name, s in services.items() if "command" in s and " beat" in command_text(s)]
+    assert beats == ["beat"]
+    assert command_text(services["beat"]).startswith("celery -A portal beat")
+    assert services["beat"].get("deploy", {}).get("replicas", 1) == 1
+
+
+def test_every_service_has_a_health_check_except_the_celery_processes(
+    services: dict[str, Any],
+) -> None:
+    # Celery's health shows in web's /healthz (a worker must answer its ping).
+    assert {name for name, s in services.items() if "healthcheck" in s} == {"db", "redis", "web"}
+
+
+def test_the_dockerfile_builds_a_slim_non_root_image_with_static_files() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert re.search(r"^FROM python:3\.11-slim$", dockerfile, re.MULTILINE)
+    assert "pip install ." in dockerfile
+    assert "collectstatic --noinput" in dockerfile
+    users = re.findall(r"^USER (\S+)$", dockerfile, re.MULTILINE)
+    assert users
+    assert users[-1] not in {"root", "0"}
+    assert re.search(r'^CMD \["gunicorn", "portal.wsgi:application"', dockerfile, re.MULTILINE)
+
+
+def test_the_docker_context_leaves_out_local_state() -> None:
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    for entry in (".git", ".venv", ".local", ".env", "staticfiles"):
+        assert entry in ignored

@@ -23,7 +23,8 @@ from portal.permissions import Capability, require
 @require(Capability.PATIENT_SELF)
 def preference_edit(request: HttpRequest) -> HttpResponse:
     preference = notification_preference_get(user=request.user)
-    form = NotificationPreferenceForm(request.POST or None, instance=preference)
+    data = request.POST if request.method == "POST" else None
+    form = NotificationPreferenceForm(data, instance=preference)
     if request.method == "POST" and form.is_valid():
         try:
             notification_preference_update(user=request.user, **form.cleaned_data)

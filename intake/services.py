@@ -164,8 +164,8 @@ def intake_draft_save(*, patient: User, step: str, data: Mapping[str, Any]) -> I
     if intake.status != Intake.Status.IN_PROGRESS or step not in steps.BY_KEY:
         return intake
     clean = {
-        str(k): (v if isinstance(v, str) else [str(x) for x in v])
-        for k, v in data.items()
+        str(k)[:40]: str(v)[:2000]
+        for k, v in list(data.items())[:60]  # a step has fewer fields; refuse to store floods
         if k not in {"csrfmiddlewaretoken", "go"}
     }
     intake.drafts = {**intake.drafts, step: clean}

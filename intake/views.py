@@ -104,7 +104,7 @@ def intake_step(request: HttpRequest, step: str) -> HttpResponse:
         return redirect("intake:intake-start")
 
     if request.method == "POST" and request.POST.get("go") == "back":
-        intake_draft_save(patient=request.user, step=step, data=request.POST.lists_as_dict())
+        intake_draft_save(patient=request.user, step=step, data=request.POST.dict())
         previous = steps.previous_step(intake.answers, step)
         return redirect("intake:intake-step", step=(previous or steps.BY_KEY[step]).key)
 
@@ -131,7 +131,7 @@ def intake_step(request: HttpRequest, step: str) -> HttpResponse:
                     return redirect("intake:intake-status")
                 return redirect("intake:intake-step", step=saved.next_step.key)
         # Refused: keep what was typed, here and for when they come back.
-        intake_draft_save(patient=request.user, step=step, data=request.POST.lists_as_dict())
+        intake_draft_save(patient=request.user, step=step, data=request.POST.dict())
 
     done, total = steps.progress(intake.answers, intake.steps_done)
     sequence = steps.sequence(intake.answers)

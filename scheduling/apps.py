@@ -1,6 +1,60 @@
+"""Scheduling: payers, appointment requests, the front-desk queue, appointments."""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import AppConfig
+from django.http import HttpRequest
+
+
+def _patient_panel(request: HttpRequest) -> dict[str, Any]:
+    from scheduling.models import AppointmentRequest
+    from scheduling.selectors import upcoming_appointments_for
+
+    return {
+        "upcoming": upcoming_appointments_for(patient=request.user),
+        "pending_requests": AppointmentRequest.objects.filter(
+            patient=request.user, status=AppointmentRequest.Status.PENDING
+        ).count(),
+    }
+
+
+def _front_desk_panel(request: HttpRequest) -> dict[str, Any]:
+    from scheduling.selectors import request_queue_counts
+
+    return {"counts": request_queue_counts()}
 
 
 class SchedulingConfig(AppConfig):
     name = "scheduling"
     verbose_name = "Scheduling"
+
+    def ready(self) -> None:
+        from portal.extensions import (
+            DemoSeeder,
+            HomePanel,
+            NavItem,
+            register_demo_seeder,
+            register_home_panel,
+            register_nav,
+        )
+        from portal.permissions import Capability
+        from scheduling import demo
+
+        register_nav(
+            NavItem("Appointments", "scheduling:appointment-list", Capability.PATIENT_SELF, 20)
+        )
+        register_nav(
+            NavItem("Requests", "scheduling:request-queue", Capability.SCHEDULE_MANAGE, 10)
+        )
+        register_nav(NavItem("Day view", "scheduling:day-view", Capability.SCHEDULE_VIEW, 11))
+        register_home_panel(
+            HomePanel("patient", "scheduling/_panel_patient.html", _patient_panel, order=20)
+        )
+        register_home_panel(
+            HomePanel(
+                "front_desk", "scheduling/_panel_front_desk.html", _front_desk_panel, order=10
+            )
+        )
+        register_demo_seeder(DemoSeeder("scheduling", demo.seed, order=20))

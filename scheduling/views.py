@@ -1,23 +1,405 @@
-"""Scheduling pages: the patient's requests and appointments, the front desk's queue."""
+"""Scheduling pages: the patient's requests and appointments, the front desk's queue,
+confirm/decline, and the day view. Thin: check access, validate, call one service."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+import datetime as dt
+from collections import OrderedDict
+from typing import Any
 
-from portal.permissions import Capability, require
-from scheduling.selectors import appointments_for_patient, requests_for_patient
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from intake.modalities import Modality
+from portal.models import Location
+from portal.permissions import Capability, access_patient_object, has_capability, require
+from scheduling import calendar
+from scheduling.forms import (
+    AppointmentCancelForm,
+    AppointmentRequestForm,
+    ConfirmForm,
+    DayViewForm,
+    DeclineForm,
+    QueueFilterForm,
+    RescheduleRequestForm,
+    SlotSearchForm,
+    slot_value,
+)
+from scheduling.models import Appointment, AppointmentRequest, SchedulingSettings
+from scheduling.selectors import (
+    appointments_for_patient,
+    day_view,
+    free_slots,
+    request_queue,
+    request_queue_counts,
+    requests_for_patient,
+)
+from scheduling.services import (
+    appointment_cancel,
+    appointment_request_cancel,
+    appointment_request_confirm,
+    appointment_request_create,
+    appointment_request_decline,
+    appointment_reschedule_request,
+    appointment_set_status,
+    dosing_gate_gaps,
+    is_late_cancellation,
+)
+
+QUEUE_PAGE_SIZE = 100
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    """A service's refusal, shown in the form: by field where it names one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+# --- the patient ----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@require(Capability.PATIENT_SELF)
+def request_create(request: HttpRequest) -> HttpResponse:
+    initial: dict[str, Any] = {}
+    profile = getattr(request.user, "patient_profile", None)
+    if profile is not None and profile.preferred_location_id:
+        initial["preferred_location"] = profile.preferred_location_id
+    form = AppointmentRequestForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            appointment_request_create(
+                patient=request.user,
+                service=data["service"],
+                preferred_location=data["preferred_location"],
+                windows=form.windows(),
+                contact_preference=data["contact_preference"],
+                payer_kind=data["payer_kind"],
+                plan_name=data["plan_name"],
+                pays_privately=bool(data.get("pays_privately")),
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                "Your request is sent. The office will confirm a day and time with you.",
+            )
+            return redirect("scheduling:appointment-list")
+    return render(request, "scheduling/request_create.html", {"form": form})
 
 
 @require_GET
 @require(Capability.PATIENT_SELF)
 def appointment_list(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    appointments = list(appointments_for_patient(patient=request.user))
+    upcoming = [a for a in appointments if a.starts_at >= now]
+    upcoming.reverse()  # soonest first
+    past = [a for a in appointments if a.starts_at < now]
+    for appointment in upcoming:
+        appointment.reschedule_pending = any(
+            r.status == AppointmentRequest.Status.PENDING
+            for r in appointment.reschedule_requests.all()
+        )
     return render(
         request,
         "scheduling/appointment_list.html",
         {
             "requests": list(requests_for_patient(patient=request.user)),
-            "appointments": list(appointments_for_patient(patient=request.user)),
+            "upcoming": upcoming,
+            "past": past,
         },
     )
+
+
+@require_POST
+@require(Capability.PATIENT_SELF)
+def request_cancel(request: HttpRequest, request_id: int) -> HttpResponse:
+    obj = access_patient_object(request.user, AppointmentRequest.objects.all(), pk=request_id)
+    try:
+        appointment_request_cancel(request=obj, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Your request is cancelled.")
+    return redirect("scheduling:appointment-list")
+
+
+@require_http_methods(["GET", "POST"])
+@require(Capability.PATIENT_SELF)
+def appointment_cancel_view(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = access_patient_object(
+        request.user,
+        Appointment.objects.select_related("location"),
+        pk=appointment_id,
+    )
+    form = AppointmentCancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appointment_cancel(
+                appointment=appointment, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Your appointment is cancelled.")
+            return redirect("scheduling:appointment-list")
+    return render(
+        request,
+        "scheduling/appointment_cancel.html",
+        {
+            "appointment": appointment,
+            "form": form,
+            "late": appointment.status == Appointment.Status.SCHEDULED
+            and is_late_cancellation(appointment),
+            "late_hours": SchedulingSettings.load().late_cancellation_hours,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require(Capability.PATIENT_SELF)
+def appointment_reschedule_request_view(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = access_patient_object(
+        request.user, Appointment.objects.select_related("location"), pk=appointment_id
+    )
+    form = RescheduleRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appointment_reschedule_request(
+                appointment=appointment,
+                by=request.user,
+                windows=form.windows(),
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request, "Your request to move this appointment is sent to the office."
+            )
+            return redirect("scheduling:appointment-list")
+    return render(
+        request,
+        "scheduling/appointment_reschedule.html",
+        {"appointment": appointment, "form": form},
+    )
+
+
+@require_GET
+@require(Capability.PATIENT_SELF)
+def appointment_ics(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = access_patient_object(
+        request.user, Appointment.objects.select_related("location"), pk=appointment_id
+    )
+    if appointment.status != Appointment.Status.SCHEDULED:
+        raise Http404
+    body = calendar.appointment_ics(
+        appointment, portal_url=request.build_absolute_uri(reverse("scheduling:appointment-list"))
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="appointment-{appointment.pk}.ics"'
+    return response
+
+
+# --- the front desk -----------------------------------------------------------------------
+
+
+@require_GET
+@require(Capability.SCHEDULE_MANAGE)
+def request_queue_view(request: HttpRequest) -> HttpResponse:
+    params = request.GET.copy()
+    if "status" not in params:
+        params["status"] = AppointmentRequest.Status.PENDING
+    form = QueueFilterForm(params)
+    filters: dict[str, Any] = {"status": AppointmentRequest.Status.PENDING}
+    if form.is_valid():
+        filters = {
+            "status": form.cleaned_data["status"],
+            "location": form.cleaned_data["location"],
+            "service": form.cleaned_data["service"],
+        }
+    queryset = request_queue(**filters)
+    rows = list(queryset[: QUEUE_PAGE_SIZE + 1])
+    return render(
+        request,
+        "scheduling/request_queue.html",
+        {
+            "form": form,
+            "rows": rows[:QUEUE_PAGE_SIZE],
+            "more": len(rows) > QUEUE_PAGE_SIZE,
+            "counts": request_queue_counts(),
+        },
+    )
+
+
+def _slot_choices(slots: list[Any]) -> list[tuple[str, list[tuple[str, str]]]]:
+    groups: OrderedDict[str, list[tuple[str, str]]] = OrderedDict()
+    for slot in slots:
+        start, end = timezone.localtime(slot.starts_at), timezone.localtime(slot.ends_at)
+        where = slot.room.name if slot.room is not None else "Telehealth"
+        label = f"{start:%H:%M}-{end:%H:%M} · {slot.clinician} · {where}"
+        groups.setdefault(f"{start:%a %-d %b %Y}", []).append(
+            (slot_value(slot.starts_at, slot.clinician.pk, getattr(slot.room, "pk", None)), label)
+        )
+    return list(groups.items())
+
+
+def _search_days(search: SlotSearchForm, pending: AppointmentRequest) -> list[dt.date]:
+    today = timezone.localdate()
+    if search.is_valid() and search.cleaned_data["start"]:
+        start = max(search.cleaned_data["start"], today)
+        return [start + dt.timedelta(days=i) for i in range(search.cleaned_data["days"] or 1)]
+    days = sorted({day for day, _part in pending.windows if day >= today})
+    return days or [today + dt.timedelta(days=1)]
+
+
+@require_http_methods(["GET", "POST"])
+@require(Capability.SCHEDULE_MANAGE)
+def request_confirm(request: HttpRequest, request_id: int) -> HttpResponse:
+    pending = get_object_or_404(
+        AppointmentRequest.objects.select_related(
+            "patient__patient_profile", "service", "preferred_location", "reschedule_of"
+        ),
+        pk=request_id,
+    )
+    search = SlotSearchForm(request.GET or None)
+    location: Location | None = pending.preferred_location
+    if search.is_valid() and search.cleaned_data["location"] is not None:
+        location = search.cleaned_data["location"]
+    days = _search_days(search, pending)
+    slots: list[Any] = []
+    if pending.status == AppointmentRequest.Status.PENDING:
+        for day in days:
+            slots.extend(free_slots(service=pending.service, location=location, start=day, end=day))
+    form = ConfirmForm(request.POST or None, slot_choices=_slot_choices(slots))
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data["slot"]
+        try:
+            appointment = appointment_request_confirm(
+                request=pending,
+                by=request.user,
+                starts_at=chosen["starts_at"],
+                clinician=chosen["clinician"],
+                room=chosen["room"],
+                location=chosen["room"].location if chosen["room"] else location,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            local = timezone.localtime(appointment.starts_at)
+            messages.success(
+                request,
+                f"Confirmed: {local:%a %-d %b %H:%M}, {appointment.where}. "
+                "The patient is notified.",
+            )
+            return redirect("scheduling:request-queue")
+    return render(
+        request,
+        "scheduling/request_confirm.html",
+        {
+            "pending": pending,
+            "form": form,
+            "search": search,
+            "decline_form": DeclineForm(),
+            "days": days,
+            "location": location,
+            "slot_count": len(slots),
+            "gate_gaps": _gate_gaps(pending),
+        },
+    )
+
+
+def _gate_gaps(pending: AppointmentRequest) -> list[str]:
+    """Shown up front so the desk knows before picking a slot (status only)."""
+    if not pending.service.modality or pending.status != AppointmentRequest.Status.PENDING:
+        return []
+    return dosing_gate_gaps(patient=pending.patient, modality=Modality(pending.service.modality))
+
+
+@require_POST
+@require(Capability.SCHEDULE_MANAGE)
+def request_decline(request: HttpRequest, request_id: int) -> HttpResponse:
+    pending = get_object_or_404(AppointmentRequest, pk=request_id)
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            appointment_request_decline(
+                request=pending, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("scheduling:request-confirm", request_id=pending.pk)
+        messages.success(request, "Request declined. The patient is notified.")
+        return redirect("scheduling:request-queue")
+    messages.error(request, "Please give the patient a reason for declining.")
+    return redirect("scheduling:request-confirm", request_id=pending.pk)
+
+
+@require_GET
+@require(Capability.SCHEDULE_VIEW)
+def day_view_page(request: HttpRequest) -> HttpResponse:
+    form = DayViewForm(request.GET or None)
+    location = day = None
+    if form.is_valid():
+        location, day = form.cleaned_data["location"], form.cleaned_data["day"]
+    location = location or Location.objects.filter(is_active=True).order_by("name").first()
+    day = day or timezone.localdate()
+    if location is None:
+        raise Http404
+    view = day_view(location=location, day=day)
+    return render(
+        request,
+        "scheduling/day_view.html",
+        {
+            "form": form
+            if form.is_bound
+            else DayViewForm(initial={"location": location, "day": day}),
+            "view": view,
+            "previous_day": day - dt.timedelta(days=1),
+            "next_day": day + dt.timedelta(days=1),
+            "can_manage": has_capability(request.user, Capability.SCHEDULE_MANAGE),
+            "actions": [
+                (Appointment.Status.CHECKED_IN, "Check in"),
+                (Appointment.Status.COMPLETED, "Completed"),
+                (Appointment.Status.NO_SHOW, "No-show"),
+                (Appointment.Status.CANCELLED, "Cancel"),
+            ],
+        },
+    )
+
+
+@require_POST
+@require(Capability.SCHEDULE_MANAGE)
+def appointment_status(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = get_object_or_404(
+        Appointment.objects.select_related("location"), pk=appointment_id
+    )
+    status = request.POST.get("status", "")
+    back = reverse("scheduling:day-view") + (
+        f"?location={appointment.location_id or ''}"
+        f"&day={timezone.localtime(appointment.starts_at):%Y-%m-%d}"
+    )
+    if status not in Appointment.Status.values:
+        messages.error(request, "Please choose a status.")
+        return redirect(back)
+    try:
+        appointment_set_status(appointment=appointment, status=status, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, f"Marked {Appointment.Status(status).label.lower()}: {appointment.patient}."
+        )
+    return redirect(back)

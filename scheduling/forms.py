@@ -1,0 +1,232 @@
+"""Forms of scheduling's pages. Each keeps what was typed when it is refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from portal.models import Location, Role, User
+from scheduling.models import (
+    AppointmentRequest,
+    ContactPreference,
+    DayPart,
+    PayerKind,
+    Room,
+    SchedulingSettings,
+    Service,
+)
+from scheduling.services import payer_check
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DAY_PART_CHOICES = [("", "Choose a time of day"), *DayPart.choices]
+
+
+class WindowsMixin(forms.Form):
+    """Two required preferred days and times, a third optional one."""
+
+    date_1 = forms.DateField(label="First choice: day", widget=DATE_WIDGET)
+    time_1 = forms.ChoiceField(label="First choice: time of day", choices=DAY_PART_CHOICES)
+    date_2 = forms.DateField(label="Second choice: day", widget=DATE_WIDGET)
+    time_2 = forms.ChoiceField(label="Second choice: time of day", choices=DAY_PART_CHOICES)
+    date_3 = forms.DateField(
+        label="Third choice: day (optional)", widget=DATE_WIDGET, required=False
+    )
+    time_3 = forms.ChoiceField(
+        label="Third choice: time of day (optional)", choices=DAY_PART_CHOICES, required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        today = timezone.localdate()
+        for n in (1, 2, 3):
+            day = data.get(f"date_{n}")
+            if day is not None and day < today:
+                self.add_error(f"date_{n}", "Please choose today or a later day.")
+        if data.get("date_3") and not data.get("time_3"):
+            self.add_error("time_3", "Please choose a time of day for your third choice.")
+        return data
+
+    def windows(self) -> list[tuple[dt.date, str]]:
+        data = self.cleaned_data
+        pairs = [(data.get(f"date_{n}"), data.get(f"time_{n}") or "") for n in (1, 2, 3)]
+        return [(day, part) for day, part in pairs if day is not None and part]
+
+
+class AppointmentRequestForm(WindowsMixin):
+    service = forms.ModelChoiceField(
+        queryset=Service.objects.filter(is_active=True).order_by("name"),
+        empty_label="Choose a kind of visit",
+    )
+    preferred_location = forms.ModelChoiceField(
+        queryset=Location.objects.filter(is_active=True).order_by("name"),
+        required=False,
+        empty_label="No preference / telehealth",
+        label="Preferred location",
+    )
+    contact_preference = forms.ChoiceField(
+        label="How should we contact you?",
+        choices=ContactPreference.choices,
+        widget=forms.RadioSelect,
+        initial=ContactPreference.EMAIL,
+    )
+    payer_kind = forms.ChoiceField(
+        label="How will the visit be paid?", choices=PayerKind.choices, widget=forms.RadioSelect
+    )
+    plan_name = forms.CharField(
+        label="Insurance plan name",
+        max_length=120,
+        required=False,
+        help_text="For insurance: the plan name on your card.",
+    )
+    pays_privately = forms.BooleanField(
+        label="I will pay for this visit myself (self-pay)", required=False
+    )
+    note = forms.CharField(
+        label="Anything the office should know (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        required=False,
+        help_text="Please do not use this for urgent matters.",
+    )
+
+    field_order = [
+        "service",
+        "preferred_location",
+        "date_1",
+        "time_1",
+        "date_2",
+        "time_2",
+        "date_3",
+        "time_3",
+        "contact_preference",
+        "payer_kind",
+        "plan_name",
+        "pays_privately",
+        "note",
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Self-pay despite an unaccepted plan is a legal call the clinic makes.
+        if not SchedulingSettings.load().medi_cal_self_pay_allowed:
+            del self.fields["pays_privately"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        payer_kind = data.get("payer_kind")
+        if payer_kind == PayerKind.COMMERCIAL and not data.get("plan_name", "").strip():
+            self.add_error("plan_name", "Please give the name of your insurance plan.")
+        if payer_kind:
+            try:
+                payer_check(
+                    payer_kind=payer_kind,
+                    plan_name=data.get("plan_name", ""),
+                    pays_privately=bool(data.get("pays_privately")),
+                )
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        service, location = data.get("service"), data.get("preferred_location")
+        if service is not None and not service.is_telehealth:
+            if location is None:
+                self.add_error("preferred_location", "Please choose a location for this visit.")
+            elif not service.locations.filter(pk=location.pk).exists():
+                self.add_error("preferred_location", f"{service} is not offered at {location}.")
+        return data
+
+
+class RescheduleRequestForm(WindowsMixin):
+    note = forms.CharField(
+        label="Anything the office should know (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        required=False,
+    )
+
+
+class AppointmentCancelForm(forms.Form):
+    reason = forms.CharField(label="Reason (optional)", max_length=300, required=False)
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason the patient will read",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text="Shown in the patient's portal (not in email or text).",
+    )
+
+
+def slot_value(starts_at: dt.datetime, clinician_id: int, room_id: int | None) -> str:
+    return f"{starts_at.isoformat()}|{clinician_id}|{room_id or ''}"
+
+
+class ConfirmForm(forms.Form):
+    """The front desk picks one offered slot. The value is parsed, not looked up among the
+    offered ones: booking (and the database) decide whether it is still free, so a desk
+    that raced another gets a clear "no longer free" rather than a vanished choice."""
+
+    slot = forms.CharField(widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, slot_choices: list[tuple[str, str]] | None = None, **kw: Any):
+        super().__init__(*args, **kw)
+        self.fields["slot"].widget.choices = slot_choices or []
+
+    def clean_slot(self) -> dict[str, Any]:
+        raw = self.cleaned_data["slot"]
+        try:
+            iso, clinician_id, room_id = raw.split("|")
+            starts_at = dt.datetime.fromisoformat(iso)
+            if timezone.is_naive(starts_at):
+                raise ValueError
+            clinician = User.objects.get(pk=int(clinician_id), role=Role.CLINICIAN)
+            room = Room.objects.select_related("location").get(pk=int(room_id)) if room_id else None
+        except (ValueError, User.DoesNotExist, Room.DoesNotExist) as exc:
+            raise ValidationError("Please pick one of the offered times.") from exc
+        return {"starts_at": starts_at, "clinician": clinician, "room": room}
+
+
+class SlotSearchForm(forms.Form):
+    """Which days (and location) the confirm page looks at for free slots."""
+
+    start = forms.DateField(required=False, widget=DATE_WIDGET, label="From")
+    days = forms.IntegerField(required=False, min_value=1, max_value=14, initial=1, label="Days")
+    location = forms.ModelChoiceField(
+        queryset=Location.objects.filter(is_active=True),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+
+SELECT = forms.Select(attrs={"class": "form-select"})
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *AppointmentRequest.Status.choices], required=False
+    )
+    location = forms.ModelChoiceField(
+        queryset=Location.objects.filter(is_active=True),
+        required=False,
+        empty_label="All locations",
+        widget=SELECT,
+    )
+    service = forms.ModelChoiceField(
+        queryset=Service.objects.all(), required=False, empty_label="All services", widget=SELECT
+    )
+
+
+class DayViewForm(forms.Form):
+    location = forms.ModelChoiceField(
+        queryset=Location.objects.filter(is_active=True),
+        required=False,
+        empty_label=None,
+        widget=SELECT,
+    )
+    day = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+    )

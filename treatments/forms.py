@@ -1,0 +1,241 @@
+"""Forms of the treatments pages. They check shapes; the services check the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from intake.modalities import Modality
+from portal.models import Location, Role, User
+from treatments.models import DosingSession, Level, ProtocolTemplate
+
+YES_NO = [(True, "Yes"), (False, "No")]
+
+
+class CourseStartForm(forms.Form):
+    modality = forms.ChoiceField(choices=[])
+    protocol = forms.ModelChoiceField(
+        queryset=ProtocolTemplate.objects.filter(is_active=True),
+        required=False,
+        help_text="Leave empty for the clinic's standard protocol of this modality.",
+    )
+    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    booster_interval_days = forms.IntegerField(
+        min_value=1,
+        max_value=180,
+        help_text="Days between boosters once the course reaches maintenance.",
+    )
+    location = forms.ModelChoiceField(
+        queryset=Location.objects.filter(is_active=True), required=False
+    )
+
+    def __init__(self, *args: Any, modalities: frozenset[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["modality"].choices = [
+            (m.value, m.label) for m in Modality if m.value in modalities
+        ]
+
+
+class BoosterIntervalForm(forms.Form):
+    interval_days = forms.IntegerField(min_value=1, max_value=180, label="Booster every (days)")
+
+
+class CourseStopForm(forms.Form):
+    reason = forms.CharField(max_length=300)
+
+
+class SeriesScheduleForm(forms.Form):
+    location = forms.ModelChoiceField(queryset=Location.objects.filter(is_active=True))
+    clinician = forms.ModelChoiceField(
+        queryset=User.objects.filter(role=Role.CLINICIAN, is_active=True).order_by("full_name"),
+        required=False,
+        help_text="Leave empty for whoever is free.",
+    )
+
+
+class _ChartForm(forms.ModelForm):
+    section = forms.CharField(widget=forms.HiddenInput)
+
+
+def _yes_no(label: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO,
+        coerce=lambda v: v in (True, "True", "true", "1"),
+        widget=forms.RadioSelect,
+    )
+
+
+class PreDoseForm(_ChartForm):
+    fasted = _yes_no("Nothing to eat for 2 hours (and no liquids for 30 minutes)?")
+    no_alcohol_or_substances = _yes_no("No alcohol, cannabis or other substances today?")
+
+    class Meta:
+        model = DosingSession
+        fields = [
+            "pre_systolic",
+            "pre_diastolic",
+            "pre_heart_rate",
+            "pre_spo2",
+            "fasted",
+            "no_alcohol_or_substances",
+            "nasal_spray_timing_ok",
+            "high_bp_reason",
+        ]
+        labels = {
+            "pre_systolic": "Blood pressure, systolic",
+            "pre_diastolic": "Blood pressure, diastolic",
+            "pre_heart_rate": "Heart rate",
+            "pre_spo2": "SpO2 (%)",
+            "nasal_spray_timing_ok": "Nasal decongestant/steroid at least 1 h before (Spravato)",
+            "high_bp_reason": "Reason to go on despite a high blood pressure",
+        }
+        widgets = {"high_bp_reason": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("pre_systolic", "pre_diastolic", "pre_heart_rate", "pre_spo2"):
+            self.fields[name].required = True
+        if self.instance.modality != Modality.SPRAVATO:
+            del self.fields["nasal_spray_timing_ok"]
+
+
+class DoseForm(_ChartForm):
+    class Meta:
+        model = DosingSession
+        fields = [
+            "weight_kg",
+            "dose_mg_per_kg",
+            "total_mg",
+            "spravato_dose_mg",
+            "device_count",
+            "lot_number",
+            "first_device_at",
+            "kap_route",
+        ]
+        labels = {
+            "weight_kg": "Weight (kg)",
+            "dose_mg_per_kg": "Dose (mg/kg)",
+            "total_mg": "Total dose (mg)",
+            "spravato_dose_mg": "Spravato dose",
+            "first_device_at": "First device at",
+            "kap_route": "Route",
+        }
+        widgets = {"first_device_at": forms.DateTimeInput(attrs={"type": "datetime-local"})}
+
+    BY_MODALITY = {
+        Modality.IV: ("weight_kg", "dose_mg_per_kg", "total_mg"),
+        Modality.SPRAVATO: ("spravato_dose_mg", "device_count", "lot_number", "first_device_at"),
+        Modality.KAP: ("total_mg", "kap_route"),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        keep = {*self.BY_MODALITY.get(self.instance.modality, ()), "section"}
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+        if "first_device_at" in self.fields:
+            self.fields["first_device_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+            if self.instance.first_device_at is None and not self.is_bound:
+                self.initial["first_device_at"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+
+class MonitoringForm(_ChartForm):
+    class Meta:
+        model = DosingSession
+        fields = [
+            "bp40_systolic",
+            "bp40_diastolic",
+            "sedation",
+            "dissociation",
+            "respiratory_depression",
+            "adverse_events",
+            "serious_adverse_event",
+            "benzodiazepine",
+            "non_benzo_hypnotic",
+            "psychostimulant",
+            "maoi",
+        ]
+        labels = {
+            "bp40_systolic": "Blood pressure at about 40 minutes, systolic",
+            "bp40_diastolic": "Blood pressure at about 40 minutes, diastolic",
+            "non_benzo_hypnotic": "Non-benzodiazepine sleep medicine",
+            "maoi": "MAOI",
+        }
+        widgets = {"adverse_events": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.modality != Modality.SPRAVATO:
+            for name in (
+                "bp40_systolic",
+                "bp40_diastolic",
+                "benzodiazepine",
+                "non_benzo_hypnotic",
+                "psychostimulant",
+                "maoi",
+            ):
+                del self.fields[name]
+
+
+class DischargeChecksForm(_ChartForm):
+    class Meta:
+        model = DosingSession
+        fields = [
+            "dis_systolic",
+            "dis_diastolic",
+            "dis_heart_rate",
+            "dis_spo2",
+            "escort_name",
+            "escort_phone",
+            "escort_confirmed",
+            "aftercare_reviewed",
+        ]
+        labels = {
+            "dis_systolic": "Pre-discharge blood pressure, systolic",
+            "dis_diastolic": "Pre-discharge blood pressure, diastolic",
+            "dis_heart_rate": "Pre-discharge heart rate",
+            "dis_spo2": "Pre-discharge SpO2 (%)",
+            "escort_name": "Responsible adult driving home: name",
+            "escort_phone": "Responsible adult: phone",
+            "escort_confirmed": "The responsible adult is here (or on the way) and confirmed",
+            "aftercare_reviewed": "Aftercare checklist gone through with the patient",
+        }
+
+
+CHART_FORMS: dict[str, type[_ChartForm]] = {
+    "pre_dose": PreDoseForm,
+    "dose": DoseForm,
+    "monitoring": MonitoringForm,
+    "discharge": DischargeChecksForm,
+}
+
+
+class RemsSubmitForm(forms.Form):
+    confirmation_reference = forms.CharField(
+        max_length=60, required=False, label="REMS confirmation number (if given)"
+    )
+
+
+class AftercareAckForm(forms.Form):
+    items = forms.TypedMultipleChoiceField(
+        coerce=int, widget=forms.CheckboxSelectMultiple, label="I have read and understood"
+    )
+
+    def __init__(self, *args: Any, item_choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = item_choices
+
+
+class CheckinForm(forms.Form):
+    nausea = forms.ChoiceField(
+        choices=Level.choices, widget=forms.RadioSelect, label="Nausea since your session"
+    )
+    dizziness = forms.ChoiceField(
+        choices=Level.choices, widget=forms.RadioSelect, label="Dizziness since your session"
+    )
+    bp_concern = _yes_no("Are you worried about your blood pressure (headache, chest pain)?")
+    self_harm_thoughts = _yes_no("Have you had thoughts of harming yourself?")

@@ -1,0 +1,762 @@
+"""Every write treatments knows: courses, series scheduling, charting, discharge,
+REMS forms, aftercare acknowledgements and next-day check-ins, booster reminders.
+
+Each service is atomic and the only place that writes outbox rows (in the same
+transaction). Rules come from the pure modules `protocols` and `rules`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from django.conf import settings as django_settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+
+from intake.modalities import Modality
+from intake.selectors import approved_modalities, dosing_gate_gaps
+from intake.services import safety_path_trigger
+from portal.models import Location, Role, User
+from portal.notifications.kinds import Kind
+from portal.notifications.models import StaffAlert
+from portal.notifications.services import (
+    notification_schedule,
+    notifications_cancel,
+    portal_link,
+    staff_alert_raise,
+)
+from scheduling.models import Appointment, Service, ServiceKind
+from scheduling.selectors import free_slots
+from scheduling.services import appointment_book, appointment_set_status
+from treatments import hooks, protocols, rules
+from treatments.models import (
+    AftercareAcknowledgement,
+    AftercareCheckin,
+    AftercareItem,
+    Course,
+    DosingSession,
+    PlannedSession,
+    ProtocolTemplate,
+    RemsMonitoringForm,
+    TreatmentSettings,
+)
+
+# ---------------------------------------------------------------- courses
+
+
+def _require_clinician(user: User) -> None:
+    if getattr(user, "role", None) != Role.CLINICIAN:
+        raise ValidationError("Only a clinician may do this.")
+
+
+@transaction.atomic
+def course_start(
+    *,
+    patient: User,
+    modality: Modality | str,
+    start_date: dt.date,
+    by: User,
+    protocol: ProtocolTemplate | None = None,
+    booster_interval_days: int | None = None,
+    location: Location | None = None,
+) -> Course:
+    """Start a course for a patient the intake approved for `modality`, and plan it."""
+    _require_clinician(by)
+    if patient.role != Role.PATIENT:
+        raise ValidationError("A course is started for a patient.")
+    modality = Modality(modality)
+    if modality not in approved_modalities(patient=patient):
+        raise ValidationError(
+            f"The intake has not approved this patient for {modality.label}: "
+            "a course can only be started for an approved modality."
+        )
+    # Lock the patient so two clinicians cannot start the same course at once.
+    User.objects.select_for_update().get(pk=patient.pk)
+    if Course.objects.filter(
+        patient=patient,
+        modality=modality,
+        phase__in=[Course.Phase.INDUCTION, Course.Phase.MAINTENANCE],
+    ).exists():
+        raise ValidationError(f"This patient already has an open {modality.label} course.")
+    if protocol is None:
+        protocol = (
+            ProtocolTemplate.objects.filter(modality=modality, is_active=True)
+            .order_by("id")
+            .first()
+        )
+        if protocol is None:
+            raise ValidationError(f"No active protocol is set up for {modality.label}.")
+    if protocol.modality != modality:
+        raise ValidationError("That protocol is for another modality.")
+    clinic = TreatmentSettings.load()
+    interval = booster_interval_days or clinic.default_booster_interval_days
+    if interval < 1:
+        raise ValidationError("A booster interval is at least one day.")
+    course = Course.objects.create(
+        patient=patient,
+        modality=modality,
+        protocol=protocol,
+        start_date=start_date,
+        started_by=by,
+        location=location,
+        booster_interval_days=interval,
+    )
+    spacing = clinic.iv_min_spacing_days if modality == Modality.IV else 0
+    try:
+        plan = protocols.plan_sessions(start_date, protocol.step_list(), min_spacing_days=spacing)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValidationError(f"The protocol {protocol} cannot be planned: {exc}") from exc
+    PlannedSession.objects.bulk_create(
+        [
+            PlannedSession(
+                course=course,
+                sequence=p.sequence,
+                target_date=p.target_date,
+                phase=p.phase,
+                kind=p.kind,
+                paired_integration=p.paired_integration,
+            )
+            for p in plan
+        ]
+    )
+    return course
+
+
+@transaction.atomic
+def course_set_booster_interval(*, course: Course, interval_days: int, by: User) -> Course:
+    """The clinician adjusts how long relief lasts between boosters."""
+    _require_clinician(by)
+    if interval_days < 1:
+        raise ValidationError("A booster interval is at least one day.")
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    if not course.is_open:
+        raise ValidationError("This course is closed.")
+    course.booster_interval_days = interval_days
+    course.save(update_fields=["booster_interval_days", "updated_at"])
+    if course.phase == Course.Phase.MAINTENANCE and course.next_booster_due is not None:
+        last = _last_dose_day(course)
+        if last is not None:
+            _plan_next_booster(course, last)
+    return course
+
+
+@transaction.atomic
+def course_stop(*, course: Course, by: User, reason: str) -> Course:
+    _require_clinician(by)
+    if not reason.strip():
+        raise ValidationError("Say why the course stops.")
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    if not course.is_open:
+        raise ValidationError("This course is already closed.")
+    course.phase = Course.Phase.STOPPED
+    course.stopped_reason = reason.strip()[:300]
+    course.next_booster_due = None
+    course.save(update_fields=["phase", "stopped_reason", "next_booster_due", "updated_at"])
+    notifications_cancel(topic=_booster_topic(course))
+    return course
+
+
+def _last_dose_day(course: Course) -> dt.date | None:
+    last = (
+        course.sessions.filter(status=DosingSession.Status.DISCHARGED)
+        .aggregate(m=Max("discharged_at"))
+        .get("m")
+    )
+    return timezone.localdate(last) if last else None
+
+
+def _booster_topic(course: Course) -> str:
+    return f"course:{course.pk}:booster"
+
+
+def _plan_next_booster(course: Course, last_dose: dt.date) -> None:
+    """Compute the next booster, put it on the plan and write its reminders."""
+    clinic = TreatmentSettings.load()
+    interval = course.booster_interval_days or clinic.default_booster_interval_days
+    due = protocols.booster_due(last_dose, interval)
+    course.next_booster_due = due
+    course.save(update_fields=["next_booster_due", "updated_at"])
+    booster = course.planned.filter(
+        kind=PlannedSession.Kind.BOOSTER, appointment__isnull=True, session__isnull=True
+    ).first()
+    if booster is None:
+        top = course.planned.aggregate(m=Max("sequence"))["m"] or 0
+        PlannedSession.objects.create(
+            course=course,
+            sequence=top + 1,
+            target_date=due,
+            phase=Course.Phase.MAINTENANCE,
+            kind=PlannedSession.Kind.BOOSTER,
+        )
+    else:
+        booster.target_date = due
+        booster.save(update_fields=["target_date", "updated_at"])
+    _write_booster_reminders(course, due)
+
+
+def _write_booster_reminders(course: Course, due: dt.date) -> None:
+    clinic = TreatmentSettings.load()
+    topic = _booster_topic(course)
+    notifications_cancel(topic=topic)
+    dates = protocols.booster_reminder_dates(
+        due,
+        days_before=clinic.booster_reminder_days_before,
+        days_after=clinic.booster_overdue_days_after,
+    )
+    url = portal_link(reverse("treatments:my-courses"))
+    for kind, day, suffix in (
+        (Kind.BOOSTER_DUE, dates.due_reminder_on, "due"),
+        (Kind.BOOSTER_OVERDUE, dates.overdue_reminder_on, "overdue"),
+    ):
+        send_at = _local_time(day, 9)
+        notification_schedule(
+            recipient=course.patient,
+            kind=kind,
+            send_at=max(send_at, timezone.now()),
+            idempotency_key=f"course:{course.pk}:booster:{due.isoformat()}:{suffix}",
+            context={"url": url},
+            topic=topic,
+        )
+
+
+def _local_time(day: dt.date, hour: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+
+
+def _after_dose(course: Course, session: DosingSession) -> None:
+    """Move the course on after a discharged dose: maintenance when induction is done,
+    and the next booster once nothing else is planned."""
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    doses = [p for p in course.planned.select_related("session") if p.is_dose]
+
+    def done(p: PlannedSession) -> bool:
+        s = getattr(p, "session", None)
+        return s is not None and s.status == DosingSession.Status.DISCHARGED
+
+    fields = []
+    if course.phase == Course.Phase.INDUCTION and all(
+        done(p) for p in doses if p.phase == Course.Phase.INDUCTION
+    ):
+        course.phase = Course.Phase.MAINTENANCE
+        fields.append("phase")
+    if fields:
+        course.save(update_fields=[*fields, "updated_at"])
+    if course.phase == Course.Phase.MAINTENANCE and all(done(p) for p in doses):
+        _plan_next_booster(course, timezone.localdate(session.discharged_at))
+
+
+# ---------------------------------------------------------------- scheduling a series
+
+
+@dataclass
+class SeriesOutcome:
+    placed: list[PlannedSession] = field(default_factory=list)
+    not_placed: list[tuple[PlannedSession, str]] = field(default_factory=list)
+
+
+def service_for(course: Course, planned: PlannedSession) -> Service | None:
+    if planned.kind == PlannedSession.Kind.PREPARATION:
+        kinds = [ServiceKind.CONSULTATION]
+    elif planned.kind == PlannedSession.Kind.BOOSTER:
+        kinds = [ServiceKind.BOOSTER, *_dosing_kinds(course.modality)]
+    else:
+        kinds = _dosing_kinds(course.modality)
+    candidates = list(Service.objects.filter(kind__in=kinds, is_active=True))
+    for kind in kinds:
+        for service in candidates:
+            wanted_modality = "" if kind == ServiceKind.CONSULTATION else course.modality
+            if service.kind == kind and service.modality == wanted_modality:
+                return service
+    return None
+
+
+def _dosing_kinds(modality: str) -> list[str]:
+    return {
+        Modality.IV: [ServiceKind.IV_INFUSION],
+        Modality.SPRAVATO: [ServiceKind.SPRAVATO],
+        Modality.KAP: [ServiceKind.KAP],
+    }.get(modality, [])
+
+
+def course_schedule_series(
+    *,
+    course: Course,
+    location: Location,
+    by: User,
+    clinician: User | None = None,
+    today: dt.date | None = None,
+) -> SeriesOutcome:
+    """Book every planned session that has no visit yet, in one step.
+
+    Each session is booked on its own (a savepoint each): a taken slot or a full day
+    leaves that one session unplaced, with the reason, and the rest go ahead. Doses keep
+    the clinic's minimum spacing from the dose booked before them.
+    """
+    if not course.is_open:
+        raise ValidationError("This course is closed; there is nothing to schedule.")
+    clinic = TreatmentSettings.load()
+    today = today or timezone.localdate()
+    spacing = clinic.iv_min_spacing_days if course.modality == Modality.IV else 0
+    outcome = SeriesOutcome()
+    planned_all = list(course.planned.select_related("appointment").order_by("sequence"))
+    last_dose_day: dt.date | None = None
+    for planned in planned_all:
+        appt = planned.appointment
+        if appt is not None and appt.status != Appointment.Status.CANCELLED:
+            if planned.is_dose:
+                last_dose_day = timezone.localdate(appt.starts_at)
+            continue
+        if hasattr(planned, "session"):
+            continue
+        service = service_for(course, planned)
+        if service is None:
+            outcome.not_placed.append((planned, "No active service is set up for this visit."))
+            continue
+        earliest = max(planned.target_date, today + dt.timedelta(days=1))
+        if planned.is_dose and last_dose_day is not None and spacing:
+            earliest = max(earliest, last_dose_day + dt.timedelta(days=spacing))
+        latest = earliest + dt.timedelta(days=clinic.series_search_days)
+        booked, reason = _book_first_free(
+            course=course,
+            planned=planned,
+            service=service,
+            location=location,
+            clinician=clinician,
+            start=earliest,
+            end=latest,
+            by=by,
+        )
+        if booked is None:
+            outcome.not_placed.append((planned, reason))
+            continue
+        outcome.placed.append(planned)
+        if planned.is_dose:
+            last_dose_day = timezone.localdate(booked.starts_at)
+        if planned.kind == PlannedSession.Kind.BOOSTER:
+            notifications_cancel(topic=_booster_topic(course))
+    return outcome
+
+
+def _book_first_free(
+    *,
+    course: Course,
+    planned: PlannedSession,
+    service: Service,
+    location: Location,
+    clinician: User | None,
+    start: dt.date,
+    end: dt.date,
+    by: User,
+) -> tuple[Appointment | None, str]:
+    try:
+        slots = free_slots(
+            service=service, location=location, start=start, end=end, clinician=clinician
+        )
+    except ValidationError as exc:
+        return None, " ".join(exc.messages)
+    reason = (
+        f"No free {service.name} slot at {location} between {start:%a %-d %b} and {end:%a %-d %b}."
+    )
+    # Try a few slots: another desk may take one between finding and booking it.
+    for slot in slots[:5]:
+        try:
+            with transaction.atomic():
+                appointment = appointment_book(
+                    patient=course.patient,
+                    service=service,
+                    location=location,
+                    clinician=slot.clinician,
+                    room=slot.room,
+                    starts_at=slot.starts_at,
+                    booked_by=by,
+                )
+                planned.appointment = appointment
+                planned.save(update_fields=["appointment", "updated_at"])
+        except ValidationError as exc:
+            reason = " ".join(exc.messages)
+            continue
+        return appointment, ""
+    return None, reason
+
+
+# ---------------------------------------------------------------- charting
+
+
+class ChartSection(StrEnum):
+    PRE_DOSE = "pre_dose"
+    DOSE = "dose"
+    MONITORING = "monitoring"
+    DISCHARGE = "discharge"
+
+
+SECTION_FIELDS: dict[ChartSection, tuple[str, ...]] = {
+    ChartSection.PRE_DOSE: (
+        "pre_systolic",
+        "pre_diastolic",
+        "pre_heart_rate",
+        "pre_spo2",
+        "fasted",
+        "no_alcohol_or_substances",
+        "nasal_spray_timing_ok",
+        "high_bp_reason",
+    ),
+    ChartSection.DOSE: (
+        "weight_kg",
+        "dose_mg_per_kg",
+        "total_mg",
+        "spravato_dose_mg",
+        "device_count",
+        "lot_number",
+        "first_device_at",
+        "kap_route",
+    ),
+    ChartSection.MONITORING: (
+        "bp40_systolic",
+        "bp40_diastolic",
+        "sedation",
+        "dissociation",
+        "respiratory_depression",
+        "adverse_events",
+        "serious_adverse_event",
+        "benzodiazepine",
+        "non_benzo_hypnotic",
+        "psychostimulant",
+        "maoi",
+    ),
+    ChartSection.DISCHARGE: (
+        "dis_systolic",
+        "dis_diastolic",
+        "dis_heart_rate",
+        "dis_spo2",
+        "escort_name",
+        "escort_phone",
+        "escort_confirmed",
+        "aftercare_reviewed",
+    ),
+}
+
+MG_PER_DEVICE = 28
+
+
+@transaction.atomic
+def session_start(*, planned: PlannedSession, by: User) -> DosingSession:
+    """Open the chart of a planned dose. The dosing gate (intake approval, and for
+    Spravato the REMS enrollment) must be clear."""
+    _require_clinician(by)
+    planned = PlannedSession.objects.select_for_update().select_related("course").get(pk=planned.pk)
+    course = planned.course
+    if not course.is_open:
+        raise ValidationError("This course is closed.")
+    if not planned.is_dose:
+        raise ValidationError("A preparation session has no dose to chart.")
+    if DosingSession.objects.filter(planned=planned).exists():
+        raise ValidationError("This session is already being charted.")
+    gaps = dosing_gate_gaps(patient=course.patient, modality=Modality(course.modality))
+    if gaps:
+        raise ValidationError(gaps)
+    return DosingSession.objects.create(
+        patient=course.patient,
+        course=course,
+        planned=planned,
+        modality=course.modality,
+        appointment=planned.appointment,
+        charted_by=by,
+    )
+
+
+def pre_dose_check(values: Mapping[str, Any]) -> rules.BloodPressureCheck:
+    clinic = TreatmentSettings.load()
+    return rules.pre_dose_bp_check(
+        systolic=values["pre_systolic"],
+        diastolic=values["pre_diastolic"],
+        max_systolic=clinic.pre_dose_max_systolic,
+        max_diastolic=clinic.pre_dose_max_diastolic,
+    )
+
+
+def _validate_pre_dose(session: DosingSession, values: dict[str, Any]) -> None:
+    for name in ("pre_systolic", "pre_diastolic", "pre_heart_rate", "pre_spo2"):
+        if values.get(name) is None:
+            raise ValidationError({name: "Record this vital before the dose."})
+    check = pre_dose_check(values)
+    if rules.pre_dose_reason_missing(check, values.get("high_bp_reason") or ""):
+        raise ValidationError({"high_bp_reason": check.message})
+    values["high_bp_reason"] = (values.get("high_bp_reason") or "").strip()
+
+
+def _validate_dose(session: DosingSession, values: dict[str, Any]) -> None:
+    if not session.pre_dose_recorded:
+        raise ValidationError("Record the pre-dose vitals before the dose.")
+    if session.modality == Modality.IV:
+        weight, per_kg = values.get("weight_kg"), values.get("dose_mg_per_kg")
+        if weight is None:
+            raise ValidationError({"weight_kg": "IV doses are weight-based: record the weight."})
+        if per_kg is None:
+            raise ValidationError({"dose_mg_per_kg": "Record the dose in mg/kg."})
+        computed = (decimal.Decimal(weight) * decimal.Decimal(per_kg)).quantize(
+            decimal.Decimal("0.1")
+        )
+        given = values.get("total_mg")
+        if given is None:
+            values["total_mg"] = computed
+        elif abs(decimal.Decimal(given) - computed) > decimal.Decimal("0.5"):
+            raise ValidationError(
+                {"total_mg": f"{weight} kg at {per_kg} mg/kg is {computed} mg, not {given} mg."}
+            )
+    elif session.modality == Modality.SPRAVATO:
+        dose = values.get("spravato_dose_mg")
+        if dose not in (56, 84):
+            raise ValidationError({"spravato_dose_mg": "Spravato is given as 56 or 84 mg."})
+        first = not session.course.sessions.filter(status=DosingSession.Status.DISCHARGED).exists()
+        if first and dose != 56:
+            raise ValidationError({"spravato_dose_mg": "Day 1 of a Spravato course is 56 mg."})
+        devices = values.get("device_count")
+        if devices != dose // MG_PER_DEVICE:
+            raise ValidationError(
+                {"device_count": f"{dose} mg is {dose // MG_PER_DEVICE} devices of 28 mg."}
+            )
+        if not (values.get("lot_number") or "").strip():
+            raise ValidationError({"lot_number": "The REMS form needs the lot number."})
+        if values.get("first_device_at") is None:
+            raise ValidationError({"first_device_at": "Record when the first device was used."})
+    else:
+        if values.get("total_mg") is None:
+            raise ValidationError({"total_mg": "Record the KAP dose in mg."})
+        if not values.get("kap_route"):
+            raise ValidationError({"kap_route": "Record the route."})
+
+
+def _validate_discharge(session: DosingSession, values: dict[str, Any]) -> None:
+    values["escort_name"] = (values.get("escort_name") or "").strip()
+    values["escort_phone"] = (values.get("escort_phone") or "").strip()
+    if values.get("escort_confirmed") and not (values["escort_name"] and values["escort_phone"]):
+        raise ValidationError(
+            {"escort_confirmed": "Give the responsible adult's name and phone to confirm them."}
+        )
+
+
+@transaction.atomic
+def session_record(
+    *, session: DosingSession, by: User, section: ChartSection | str, values: Mapping[str, Any]
+) -> DosingSession:
+    """Save one section of the chart. Discharged charts are closed."""
+    _require_clinician(by)
+    section = ChartSection(section)
+    session = DosingSession.objects.select_for_update().select_related("course").get(pk=session.pk)
+    if session.status != DosingSession.Status.IN_PROGRESS:
+        raise ValidationError("This session is closed; its chart can no longer change.")
+    allowed = SECTION_FIELDS[section]
+    clean = {k: v for k, v in values.items() if k in allowed}
+    {
+        ChartSection.PRE_DOSE: _validate_pre_dose,
+        ChartSection.DOSE: _validate_dose,
+        ChartSection.MONITORING: lambda s, v: None,
+        ChartSection.DISCHARGE: _validate_discharge,
+    }[section](session, clean)
+    for name, value in clean.items():
+        setattr(session, name, value)
+    now = timezone.now()
+    if section == ChartSection.PRE_DOSE:
+        session.pre_dose_recorded_at = now
+    if section == ChartSection.DOSE and session.dose_given_at is None:
+        session.dose_given_at = now
+    session.save()
+    return session
+
+
+def session_discharge_gaps(session: DosingSession, *, now: dt.datetime | None = None) -> list[str]:
+    clinic = TreatmentSettings.load()
+    gaps = []
+    if not session.pre_dose_recorded:
+        gaps.append("Pre-dose vitals are not recorded.")
+    if not session.dose_recorded:
+        gaps.append("The dose is not recorded.")
+    return gaps + rules.discharge_gaps(
+        rules.DischargeFacts(
+            modality=session.modality,
+            pre_discharge_vitals_recorded=session.discharge_vitals_recorded,
+            escort_name=session.escort_name,
+            escort_phone=session.escort_phone,
+            escort_confirmed=session.escort_confirmed,
+            aftercare_reviewed=session.aftercare_reviewed,
+            first_device_at=session.first_device_at,
+            now=now or timezone.now(),
+            spravato_observation_minutes=clinic.spravato_observation_minutes,
+        )
+    )
+
+
+@transaction.atomic
+def session_discharge(*, session: DosingSession, by: User) -> DosingSession:
+    """Send the patient home, if the gate is clear; else say what is missing.
+
+    Writes the REMS form (Spravato), the next-day check-in message, moves the course on,
+    and calls the registered discharge hooks (integration) in this transaction.
+    """
+    _require_clinician(by)
+    session = (
+        DosingSession.objects.select_for_update(of=("self",))
+        .select_related("course", "patient", "appointment")
+        .get(pk=session.pk)
+    )
+    if session.status != DosingSession.Status.IN_PROGRESS:
+        raise ValidationError("This session is already closed.")
+    now = timezone.now()
+    gaps = session_discharge_gaps(session, now=now)
+    if gaps:
+        raise ValidationError(gaps)
+    clinic = TreatmentSettings.load()
+    session.status = DosingSession.Status.DISCHARGED
+    session.discharged_at = now
+    session.discharged_by = by
+    session.save(update_fields=["status", "discharged_at", "discharged_by", "updated_at"])
+
+    if session.modality == Modality.SPRAVATO:
+        window = rules.rems_form_window(
+            session_ended_at=now,
+            now=now,
+            days=clinic.rems_form_days,
+            zone=django_settings.TIME_ZONE,
+        )
+        RemsMonitoringForm.objects.create(
+            session=session, patient=session.patient, due_on=window.due_on
+        )
+
+    next_day = timezone.localdate(now) + dt.timedelta(days=1)
+    notification_schedule(
+        recipient=session.patient,
+        kind=Kind.AFTERCARE_CHECKIN,
+        send_at=_local_time(next_day, clinic.aftercare_checkin_hour),
+        idempotency_key=f"session:{session.pk}:aftercare-checkin",
+        context={"url": portal_link(reverse("treatments:checkin", args=[session.pk]))},
+        topic=f"session:{session.pk}:checkin",
+    )
+
+    appointment = session.appointment
+    if appointment is not None and appointment.status in (
+        Appointment.Status.SCHEDULED,
+        Appointment.Status.CHECKED_IN,
+    ):
+        try:
+            with transaction.atomic():
+                appointment_set_status(
+                    appointment=appointment, status=Appointment.Status.COMPLETED, by=by
+                )
+        except ValidationError:
+            # The visit's status is the front desk's to settle; the discharge stands.
+            pass
+
+    _after_dose(session.course, session)
+    hooks.notify_session_discharged(session)
+    return session
+
+
+# ---------------------------------------------------------------- REMS
+
+
+@transaction.atomic
+def rems_form_submit(
+    *, form: RemsMonitoringForm, by: User, confirmation_reference: str = ""
+) -> RemsMonitoringForm:
+    _require_clinician(by)
+    form = RemsMonitoringForm.objects.select_for_update().get(pk=form.pk)
+    if form.submitted_at is not None:
+        raise ValidationError("This form was already submitted.")
+    form.submitted_at = timezone.now()
+    form.submitted_by = by
+    form.confirmation_reference = confirmation_reference.strip()[:60]
+    form.save(
+        update_fields=["submitted_at", "submitted_by", "confirmation_reference", "updated_at"]
+    )
+    return form
+
+
+# ---------------------------------------------------------------- aftercare
+
+
+def aftercare_items_for(modality: str) -> list[AftercareItem]:
+    return list(AftercareItem.objects.filter(modality=modality, is_active=True))
+
+
+@transaction.atomic
+def aftercare_acknowledge(*, session: DosingSession, patient: User, item_ids: Iterable[int]) -> int:
+    """The patient confirms they read these aftercare items. Returns how many are new."""
+    if session.patient_id != patient.pk:
+        raise ValidationError("This is not your session.")
+    if session.status != DosingSession.Status.DISCHARGED:
+        raise ValidationError("Aftercare is acknowledged after the session.")
+    wanted = {int(i) for i in item_ids}
+    items = [i for i in aftercare_items_for(session.modality) if i.pk in wanted]
+    if not items:
+        raise ValidationError("Tick the items you have read.")
+    before = AftercareAcknowledgement.objects.filter(session=session).count()
+    AftercareAcknowledgement.objects.bulk_create(
+        [AftercareAcknowledgement(session=session, patient=patient, item=i) for i in items],
+        ignore_conflicts=True,
+    )
+    return AftercareAcknowledgement.objects.filter(session=session).count() - before
+
+
+@dataclass(frozen=True)
+class CheckinResult:
+    checkin: AftercareCheckin
+    self_harm: bool
+
+
+@transaction.atomic
+def aftercare_checkin_submit(
+    *,
+    session: DosingSession,
+    patient: User,
+    nausea: str,
+    dizziness: str,
+    bp_concern: bool,
+    self_harm_thoughts: bool,
+) -> CheckinResult:
+    """The next-day check-in. A concerning answer alerts the clinicians; thoughts of
+    self-harm take intake's safety path (urgent, crisis resources shown at once)."""
+    if session.patient_id != patient.pk:
+        raise ValidationError("This is not your session.")
+    if session.status != DosingSession.Status.DISCHARGED:
+        raise ValidationError("The check-in opens after the session.")
+    if AftercareCheckin.objects.filter(session=session).exists():
+        raise ValidationError("You already sent this check-in. Thank you.")
+    outcome = rules.aftercare_checkin_outcome(
+        nausea=nausea,
+        dizziness=dizziness,
+        bp_concern=bp_concern,
+        self_harm_thoughts=self_harm_thoughts,
+    )
+    checkin = AftercareCheckin.objects.create(
+        session=session,
+        patient=patient,
+        nausea=nausea,
+        dizziness=dizziness,
+        bp_concern=bp_concern,
+        self_harm_thoughts=self_harm_thoughts,
+        concerning=outcome.concerning,
+    )
+    chart_url = reverse("treatments:session-chart", args=[session.pk])
+    if outcome.self_harm:
+        safety_path_trigger(patient=patient, source="aftercare check-in", url=chart_url)
+    if outcome.concerning:
+        staff_alert_raise(
+            kind=StaffAlert.Kind.SAFETY_CHECKIN
+            if outcome.self_harm
+            else StaffAlert.Kind.AFTERCARE_CONCERN,
+            patient=patient,
+            title="Next-day check-in: " + ", ".join(outcome.reasons),
+            url=chart_url,
+            dedupe_key=f"session:{session.pk}:checkin",
+            urgent=outcome.self_harm,
+        )
+    notifications_cancel(topic=f"session:{session.pk}:checkin")
+    return CheckinResult(checkin=checkin, self_harm=outcome.self_harm)

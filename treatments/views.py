@@ -1,0 +1,451 @@
+"""Treatments pages. Thin: check access, fetch with a permission check, call one
+service, redirect. Every clinician read of a chart is audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from intake.models import Intake
+from intake.selectors import approved_modalities
+from portal.audit import audit_clinical_read
+from portal.models import Role, User
+from portal.permissions import Capability, access_patient_object, has_capability, require
+from treatments import selectors, services
+from treatments.forms import (
+    CHART_FORMS,
+    AftercareAckForm,
+    BoosterIntervalForm,
+    CheckinForm,
+    CourseStartForm,
+    CourseStopForm,
+    RemsSubmitForm,
+    SeriesScheduleForm,
+)
+from treatments.models import (
+    AftercareCheckin,
+    Course,
+    DosingSession,
+    PlannedSession,
+    RemsMonitoringForm,
+    TreatmentSettings,
+)
+
+
+def _form_errors(form: Form, exc: ValidationError) -> None:
+    """Put a service's refusal on the form: field errors where it names a field."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            target = name if name in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+# ---------------------------------------------------------------- clinicians: courses
+
+
+@require_GET
+@require(Capability.SCHEDULE_VIEW)
+def course_list(request: HttpRequest) -> HttpResponse:
+    courses = selectors.open_courses()
+    ready: list[Intake] = []
+    if has_capability(request.user, Capability.CLINICAL_DECIDE):
+        ready = list(
+            Intake.objects.filter(status=Intake.Status.APPROVED)
+            .exclude(
+                patient__treatment_courses__phase__in=[
+                    Course.Phase.INDUCTION,
+                    Course.Phase.MAINTENANCE,
+                ]
+            )
+            .select_related("patient", "patient__patient_profile")
+            .order_by("decided_at", "id")[:50]
+        )
+    return render(request, "treatments/course_list.html", {"courses": courses, "ready": ready})
+
+
+@require_http_methods(["GET", "POST"])
+@require(Capability.CLINICAL_DECIDE)
+def course_start(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = get_object_or_404(User, pk=patient_id, role=Role.PATIENT, is_active=True)
+    modalities = frozenset(m.value for m in approved_modalities(patient=patient))
+    audit_clinical_read(request=request, action="treatments.course.start_form", patient=patient)
+    clinic = TreatmentSettings.load()
+    form = CourseStartForm(
+        request.POST or None,
+        modalities=modalities,
+        initial={
+            "start_date": timezone.localdate(),
+            "booster_interval_days": clinic.default_booster_interval_days,
+            "location": getattr(
+                getattr(patient, "patient_profile", None), "preferred_location", None
+            ),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = services.course_start(
+                patient=patient,
+                modality=form.cleaned_data["modality"],
+                start_date=form.cleaned_data["start_date"],
+                by=request.user,
+                protocol=form.cleaned_data["protocol"],
+                booster_interval_days=form.cleaned_data["booster_interval_days"],
+                location=form.cleaned_data["location"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Course started; its sessions are planned.")
+            return redirect("treatments:course-detail", course_id=course.pk)
+    return render(
+        request,
+        "treatments/course_start.html",
+        {"form": form, "patient": patient, "approved": bool(modalities)},
+    )
+
+
+@require_GET
+@require(Capability.CLINICAL_VIEW)
+def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
+    try:
+        course = selectors.course_for_staff(course_id=course_id)
+    except Course.DoesNotExist as exc:
+        raise Http404 from exc
+    audit_clinical_read(
+        request=request, action="treatments.course.view", patient=course.patient, obj=course
+    )
+    return render(
+        request,
+        "treatments/course_detail.html",
+        {
+            "view": selectors.course_view(course),
+            "booster_form": BoosterIntervalForm(
+                initial={"interval_days": course.booster_interval_days}
+            ),
+            "stop_form": CourseStopForm(),
+        },
+    )
+
+
+@require_POST
+@require(Capability.CLINICAL_DECIDE)
+def course_booster(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = get_object_or_404(Course, pk=course_id)
+    form = BoosterIntervalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.course_set_booster_interval(
+                course=course, interval_days=form.cleaned_data["interval_days"], by=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Booster interval saved.")
+    else:
+        messages.error(request, "Enter a booster interval between 1 and 180 days.")
+    return redirect("treatments:course-detail", course_id=course.pk)
+
+
+@require_POST
+@require(Capability.CLINICAL_DECIDE)
+def course_stop(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = get_object_or_404(Course, pk=course_id)
+    form = CourseStopForm(request.POST)
+    if form.is_valid():
+        try:
+            services.course_stop(course=course, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Course stopped.")
+    else:
+        messages.error(request, "Say why the course stops.")
+    return redirect("treatments:course-detail", course_id=course.pk)
+
+
+# ---------------------------------------------------------------- front desk: the series
+
+
+@require_http_methods(["GET", "POST"])
+@require(Capability.SCHEDULE_MANAGE)
+def course_schedule(request: HttpRequest, course_id: int) -> HttpResponse:
+    try:
+        course = selectors.course_for_staff(course_id=course_id)
+    except Course.DoesNotExist as exc:
+        raise Http404 from exc
+    form = SeriesScheduleForm(request.POST or None, initial={"location": course.location})
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = services.course_schedule_series(
+                course=course,
+                location=form.cleaned_data["location"],
+                clinician=form.cleaned_data["clinician"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            if outcome.placed:
+                messages.success(request, f"{len(outcome.placed)} session(s) booked.")
+            for planned, reason in outcome.not_placed:
+                messages.warning(
+                    request,
+                    f"Session {planned.sequence} (target {planned.target_date:%a %-d %b}) "
+                    f"could not be placed: {reason}",
+                )
+            if not outcome.placed and not outcome.not_placed:
+                messages.info(request, "Every session of this course already has a visit.")
+            return redirect("treatments:course-schedule", course_id=course.pk)
+    return render(
+        request,
+        "treatments/course_schedule.html",
+        {"view": selectors.course_view(course), "form": form},
+    )
+
+
+@require_GET
+@require(Capability.SCHEDULE_VIEW)
+def session_board(request: HttpRequest) -> HttpResponse:
+    """Today's dosing visits and where each stands: for the desk, no vitals."""
+    return render(
+        request,
+        "treatments/session_board.html",
+        {
+            "rows": selectors.sessions_for_day(),
+            "can_chart": has_capability(request.user, Capability.SESSION_CHART),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+# ---------------------------------------------------------------- charting
+
+
+@require_POST
+@require(Capability.SESSION_CHART)
+def session_start(request: HttpRequest, planned_id: int) -> HttpResponse:
+    planned = get_object_or_404(PlannedSession.objects.select_related("course"), pk=planned_id)
+    existing = DosingSession.objects.filter(planned=planned).first()
+    if existing is not None:
+        return redirect("treatments:session-chart", session_id=existing.pk)
+    try:
+        session = services.session_start(planned=planned, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("treatments:course-detail", course_id=planned.course_id)
+    return redirect("treatments:session-chart", session_id=session.pk)
+
+
+def _chart_forms(session: DosingSession, bound: tuple[str, Any] | None = None) -> dict[str, Any]:
+    forms = {}
+    for name, form_class in CHART_FORMS.items():
+        if bound is not None and bound[0] == name:
+            forms[name] = bound[1]
+        else:
+            forms[name] = form_class(instance=session, initial={"section": name})
+    return forms
+
+
+@require_http_methods(["GET", "POST"])
+@require(Capability.SESSION_CHART)
+def session_chart(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = get_object_or_404(
+        DosingSession.objects.select_related(
+            "course", "patient", "patient__patient_profile", "appointment", "discharged_by"
+        ),
+        pk=session_id,
+    )
+    audit_clinical_read(
+        request=request, action="treatments.session.chart", patient=session.patient, obj=session
+    )
+    bound: tuple[str, Any] | None = None
+    if request.method == "POST":
+        section = request.POST.get("section", "")
+        form_class = CHART_FORMS.get(section)
+        if form_class is None:
+            messages.error(request, "Unknown part of the chart.")
+            return redirect("treatments:session-chart", session_id=session.pk)
+        form = form_class(request.POST, instance=DosingSession.objects.get(pk=session.pk))
+        if form.is_valid():
+            values = {k: v for k, v in form.cleaned_data.items() if k != "section"}
+            try:
+                services.session_record(
+                    session=session, by=request.user, section=section, values=values
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, "Saved.")
+                return redirect(f"{request.path}#{section}")
+        bound = (section, form)
+        session.refresh_from_db()
+    gaps = services.session_discharge_gaps(session) if not session.is_discharged else []
+    check = None
+    if session.pre_dose_recorded:
+        check = services.pre_dose_check(
+            {"pre_systolic": session.pre_systolic, "pre_diastolic": session.pre_diastolic}
+        )
+    return render(
+        request,
+        "treatments/session_chart.html",
+        {
+            "session": session,
+            "forms": _chart_forms(session, bound),
+            "gaps": gaps,
+            "bp_check": check,
+            "aftercare": selectors.aftercare_view(session),
+            "checkin": AftercareCheckin.objects.filter(session=session).first(),
+        },
+    )
+
+
+@require_POST
+@require(Capability.SESSION_CHART)
+def session_discharge(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = get_object_or_404(DosingSession, pk=session_id)
+    try:
+        services.session_discharge(session=session, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, "Not discharged yet. Still missing: " + " ".join(exc.messages))
+    else:
+        messages.success(
+            request, "Patient discharged. Aftercare and the check-in are on their way."
+        )
+    return redirect("treatments:session-chart", session_id=session.pk)
+
+
+# ---------------------------------------------------------------- REMS
+
+
+@require_GET
+@require(Capability.CLINICAL_VIEW)
+def rems_forms(request: HttpRequest) -> HttpResponse:
+    due = selectors.rems_forms_due()
+    audit_clinical_read(request=request, action="treatments.rems.list", patient=None)
+    return render(request, "treatments/rems_forms.html", {"due": due, "form": RemsSubmitForm()})
+
+
+@require_GET
+@require(Capability.CLINICAL_VIEW)
+def rems_form_print(request: HttpRequest, form_id: int) -> HttpResponse:
+    form = get_object_or_404(
+        RemsMonitoringForm.objects.select_related(
+            "session", "session__course", "patient", "patient__patient_profile"
+        ),
+        pk=form_id,
+    )
+    audit_clinical_read(
+        request=request, action="treatments.rems.print", patient=form.patient, obj=form.session
+    )
+    return render(request, "treatments/rems_form_print.html", {"rems": form, "s": form.session})
+
+
+@require_POST
+@require(Capability.SESSION_CHART)
+def rems_form_submit(request: HttpRequest, form_id: int) -> HttpResponse:
+    rems = get_object_or_404(RemsMonitoringForm, pk=form_id)
+    form = RemsSubmitForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rems_form_submit(
+                form=rems,
+                by=request.user,
+                confirmation_reference=form.cleaned_data["confirmation_reference"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Marked as submitted to the REMS programme.")
+    return redirect("treatments:rems-forms")
+
+
+# ---------------------------------------------------------------- patients
+
+
+@require_GET
+@require(Capability.PATIENT_SELF)
+def my_courses(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "treatments/course_timeline.html",
+        {
+            "views": selectors.courses_for_patient(patient=request.user),
+            "aftercare": selectors.aftercare_to_acknowledge(patient=request.user),
+        },
+    )
+
+
+def _own_session(request: HttpRequest, session_id: int) -> DosingSession:
+    if request.user.role != Role.PATIENT:
+        raise PermissionDenied
+    return access_patient_object(request.user, DosingSession.objects.all(), pk=session_id)
+
+
+@require_http_methods(["GET", "POST"])
+@require(Capability.PATIENT_SELF)
+def aftercare(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _own_session(request, session_id)
+    if not session.is_discharged:
+        raise Http404
+    view = selectors.aftercare_view(session)
+    form = AftercareAckForm(request.POST or None, item_choices=[(i.pk, i.text) for i in view.items])
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.aftercare_acknowledge(
+                session=session, patient=request.user, item_ids=form.cleaned_data["items"]
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Thank you: your acknowledgement is saved.")
+            return redirect("treatments:aftercare", session_id=session.pk)
+    return render(request, "treatments/aftercare_acknowledge.html", {"view": view, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@require(Capability.PATIENT_SELF)
+def checkin(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _own_session(request, session_id)
+    if not session.is_discharged:
+        raise Http404
+    existing = AftercareCheckin.objects.filter(session=session).first()
+    form = CheckinForm(request.POST or None)
+    if request.method == "POST" and existing is None and form.is_valid():
+        try:
+            result = services.aftercare_checkin_submit(
+                session=session, patient=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            if result.self_harm:
+                # Crisis resources at once, on the page itself: no redirect to wait for.
+                return render(
+                    request,
+                    "treatments/checkin_submit.html",
+                    {"session": session, "existing": result.checkin, "crisis": True},
+                )
+            messages.success(request, "Thank you. Your care team will see your answers.")
+            return redirect("treatments:my-courses")
+    return render(
+        request,
+        "treatments/checkin_submit.html",
+        {
+            "session": session,
+            "form": form,
+            "existing": existing,
+            "crisis": bool(existing and existing.self_harm_thoughts),
+        },
+    )

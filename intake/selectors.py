@@ -198,18 +198,6 @@ def status_board(*, status: str = "", limit: int = QUEUE_LIMIT) -> QuerySet[Inta
         queryset = queryset.filter(status=status)
     return (
         queryset.select_related("patient", "patient__patient_profile", "location")
-        .only(
-            "id",
-            "status",
-            "approved_modalities",
-            "updated_at",
-            "location__name",
-            "patient__email",
-            "patient__full_name",
-            "patient__role",
-            "patient__patient_profile__legal_name",
-            "patient__patient_profile__preferred_name",
-            "patient__patient_profile__user_id",
-        )
+        .defer("answers", "drafts")
         .order_by("-updated_at")[:limit]
     )

@@ -1,0 +1,387 @@
+"""The clinician's queue, review page and decision; REMS enrollment; the front desk's
+status-only board; and the audit trail every clinician view leaves."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from intake.modalities import Modality
+from intake.models import Intake, IntakeDecision, RemsEnrollment
+from portal.audit import AuditEvent
+from portal.models import Location
+from portal.notifications.kinds import Kind
+from portal.notifications.models import Notification
+from tests.factories import PatientFactory
+from tests.intake.factories import (
+    CALM_HISTORY,
+    approve_patient,
+    phq9_answers,
+    submitted_intake,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def detail_url(intake: Intake) -> str:
+    return reverse("intake:review-detail", args=[intake.pk])
+
+
+def decide_url(intake: Intake) -> str:
+    return reverse("intake:review-decide", args=[intake.pk])
+
+
+# --- queue ---
+
+
+def test_the_queue_shows_urgent_first_then_oldest(client_for, clinician) -> None:
+    now = timezone.now()
+    old = submitted_intake(PatientFactory(), submitted_at=now - dt.timedelta(days=3))
+    new = submitted_intake(PatientFactory(), submitted_at=now - dt.timedelta(hours=1))
+    urgent = submitted_intake(PatientFactory(), submitted_at=now, urgent=True)
+    decided = submitted_intake(PatientFactory(), submitted_at=now - dt.timedelta(days=9))
+    approve_patient(decided.patient, Modality.IV, clinician=clinician)
+
+    response = client_for(clinician).get(reverse("intake:review-queue"))
+    assert response.status_code == 200
+    assert [i.pk for i in response.context["intakes"]] == [urgent.pk, old.pk, new.pk]
+
+
+def test_an_urgent_intake_is_in_the_queue_before_it_is_sent(client_for, clinician) -> None:
+    patient = PatientFactory()
+    intake = Intake.objects.create(
+        patient=patient, urgent=True, urgent_at=timezone.now(), answers={}
+    )
+    submitted_intake(PatientFactory())
+    Intake.objects.create(patient=PatientFactory())  # not urgent, not sent: not in the queue
+    intakes = client_for(clinician).get(reverse("intake:review-queue")).context["intakes"]
+    assert intakes[0].pk == intake.pk
+    assert len(intakes) == 2
+
+
+def test_the_queue_shows_score_bands_and_flag_counts(client_for, clinician) -> None:
+    submitted_intake(
+        PatientFactory(),
+        history={**CALM_HISTORY, "aneurysm_or_avm": True, "bipolar": True},
+        phq9=phq9_answers(3, 3, 3, 2, 2, 2, 1, 1, 0),
+    )
+    page = client_for(clinician).get(reverse("intake:review-queue")).content.decode()
+    assert "17 <span" in page
+    assert "moderately severe" in page
+    assert "1 exclude" in page
+    assert "1 review" in page
+
+
+def test_the_queue_filters_by_location_and_status(client_for, clinician) -> None:
+    folsom = Location.objects.get(slug="folsom")
+    roseville = Location.objects.get(slug="roseville")
+    at_folsom = submitted_intake(PatientFactory(profile__preferred_location=folsom))
+    at_roseville = submitted_intake(PatientFactory(profile__preferred_location=roseville))
+    approved = approve_patient(
+        PatientFactory(profile__preferred_location=folsom), Modality.KAP, clinician=clinician
+    )
+    client = client_for(clinician)
+    url = reverse("intake:review-queue")
+    by_place = client.get(url, {"location": "folsom"}).context["intakes"]
+    assert [i.pk for i in by_place] == [at_folsom.pk]
+    by_status = client.get(url, {"status": "approved"}).context["intakes"]
+    assert [i.pk for i in by_status] == [approved.pk]
+    everything = client.get(url, {"status": "all", "location": "roseville"}).context["intakes"]
+    assert [i.pk for i in everything] == [at_roseville.pk]
+    # Nonsense filters fall back to the default queue, never a 500.
+    assert client.get(url, {"status": "drop table", "location": "x"}).status_code == 200
+
+
+def test_the_queue_reads_in_a_bounded_number_of_queries(
+    client_for, clinician, django_assert_max_num_queries
+) -> None:
+    for _ in range(3):
+        submitted_intake(PatientFactory())
+    client = client_for(clinician)
+    client.get(reverse("intake:review-queue"))
+    for n in range(30):
+        submitted_intake(PatientFactory(), urgent=n % 5 == 0)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("intake:review-queue"))
+    assert len(response.context["intakes"]) == 33
+
+
+def test_the_queue_leaves_an_audit_record(client_for, clinician) -> None:
+    client_for(clinician).get(reverse("intake:review-queue"))
+    event = AuditEvent.objects.get(action="intake.review_queue.view")
+    assert event.actor == clinician
+
+
+@pytest.mark.parametrize("who", ["patient", "front_desk", "clinic_admin"])
+def test_the_queue_is_for_clinicians_only(request, client_for, who: str) -> None:
+    user = request.getfixturevalue(who)
+    assert client_for(user).get(reverse("intake:review-queue")).status_code == 403
+
+
+def test_the_queue_asks_anonymous_to_log_in_and_refuses_post(client_for, clinician) -> None:
+    assert client_for(None).get(reverse("intake:review-queue")).status_code == 302
+    assert client_for(clinician).post(reverse("intake:review-queue")).status_code == 405
+
+
+# --- review page ---
+
+
+def test_the_review_page_shows_scores_flags_with_reasons_and_every_answer(
+    patient, client_for, clinician
+) -> None:
+    intake = submitted_intake(
+        patient, history={**CALM_HISTORY, "bp_systolic": 168, "bp_diastolic": 102}
+    )
+    response = client_for(clinician).get(detail_url(intake))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "13 / 27 · moderate" in page
+    assert "low risk" in page
+    assert "Uncontrolled hypertension" in page
+    assert "reported blood pressure 168/102; threshold 160/100" in page
+    assert "Thoughts that you would be better off dead" in page
+    assert "sertraline 100 mg daily" in page
+    # The C-SSRS questions that the skip rule did not ask are not shown.
+    assert "Have you been thinking about how you might do this?" not in page
+
+
+def test_opening_a_sent_intake_puts_it_under_review_and_leaves_an_audit_row(
+    patient, client_for, clinician
+) -> None:
+    intake = submitted_intake(patient)
+    client_for(clinician).get(detail_url(intake))
+    intake.refresh_from_db()
+    assert intake.status == Intake.Status.UNDER_REVIEW
+    event = AuditEvent.objects.get(action="intake.review.view")
+    assert (event.actor, event.patient, event.object_id) == (clinician, patient, str(intake.pk))
+    page = client_for(patient).get(reverse("intake:intake-status")).content.decode()
+    assert "A clinician is reviewing your intake" in page
+
+
+@pytest.mark.parametrize("who", ["patient", "other_patient", "front_desk", "clinic_admin"])
+def test_only_clinicians_open_the_review_page(request, client_for, patient, who: str) -> None:
+    intake = submitted_intake(patient)
+    response = client_for(request.getfixturevalue(who)).get(detail_url(intake))
+    assert response.status_code in {403, 404}
+    assert "Thoughts that you would be better off dead" not in response.content.decode()
+    assert not AuditEvent.objects.filter(action="intake.review.view").exists()
+    assert Intake.objects.get(pk=intake.pk).status == Intake.Status.SUBMITTED
+
+
+def test_the_review_page_refuses_anonymous_and_post_and_unknown_ids(
+    patient, client_for, clinician
+) -> None:
+    intake = submitted_intake(patient)
+    assert client_for(None).get(detail_url(intake)).status_code == 302
+    assert client_for(clinician).post(detail_url(intake)).status_code == 405
+    assert client_for(clinician).get("/intake/review/99999999/").status_code == 404
+
+
+# --- decision ---
+
+
+def test_approving_iv_only_tells_the_patient_without_clinical_detail(
+    patient, client_for, clinician, on_commit
+) -> None:
+    intake = submitted_intake(patient)
+    response = client_for(clinician).post(
+        decide_url(intake), {"outcome": "approved", "modalities": ["iv"], "note": "Good fit."}
+    )
+    assert response.status_code == 302
+    intake.refresh_from_db()
+    assert intake.status == Intake.Status.APPROVED
+    assert intake.approved_modalities == ["iv"]
+    decision = IntakeDecision.objects.get(intake=intake)
+    assert (decision.clinician, decision.note) == (clinician, "Good fit.")
+    message = Notification.objects.get(recipient=patient, kind=Kind.INTAKE_DECISION)
+    assert set(message.context) == {"url"}
+    assert message.context["url"].endswith(reverse("intake:intake-status"))
+    assert message.topic == f"intake:{intake.pk}"
+    page = client_for(patient).get(reverse("intake:intake-status")).content.decode()
+    assert "approved for IV ketamine infusion" in page
+    assert "Good fit." not in page  # the note is for the care team
+
+
+def test_not_eligible_needs_a_message_and_keeps_the_form(patient, client_for, clinician) -> None:
+    intake = submitted_intake(patient)
+    response = client_for(clinician).post(
+        decide_url(intake), {"outcome": "not_eligible", "note": "Psychosis history."}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Write a message to the patient" in page
+    assert "Psychosis history." in page
+    assert not IntakeDecision.objects.exists()
+    assert not Notification.objects.filter(kind=Kind.INTAKE_DECISION).exists()
+
+
+def test_not_eligible_shows_the_patient_the_clinics_message(patient, client_for, clinician) -> None:
+    intake = submitted_intake(patient)
+    client_for(clinician).post(
+        decide_url(intake),
+        {"outcome": "not_eligible", "message_to_patient": "Please see your primary doctor."},
+    )
+    page = client_for(patient).get(reverse("intake:intake-status")).content.decode()
+    assert "not the right fit" in page
+    assert "Please see your primary doctor." in page
+
+
+def test_evaluation_visit_needed_is_shown_to_the_patient(patient, client_for, clinician) -> None:
+    intake = submitted_intake(patient)
+    client_for(clinician).post(decide_url(intake), {"outcome": "evaluation_needed"})
+    page = client_for(patient).get(reverse("intake:intake-status")).content.decode()
+    assert "evaluation visit" in page
+
+
+def test_approval_needs_a_treatment(patient, client_for, clinician) -> None:
+    intake = submitted_intake(patient)
+    response = client_for(clinician).post(decide_url(intake), {"outcome": "approved"})
+    assert "Choose at least one treatment to approve." in response.content.decode()
+    assert Intake.objects.get(pk=intake.pk).status == Intake.Status.SUBMITTED
+
+
+def test_approving_despite_an_exclusion_needs_a_note(patient, client_for, clinician) -> None:
+    intake = submitted_intake(patient, history={**CALM_HISTORY, "aneurysm_or_avm": True})
+    client = client_for(clinician)
+    refused = client.post(decide_url(intake), {"outcome": "approved", "modalities": ["iv"]})
+    assert "An exclusion flag applies to IV ketamine infusion" in refused.content.decode()
+    accepted = client.post(
+        decide_url(intake),
+        {"outcome": "approved", "modalities": ["iv"], "note": "Imaging clear; cardiology ok."},
+    )
+    assert accepted.status_code == 302
+    assert Intake.objects.get(pk=intake.pk).status == Intake.Status.APPROVED
+
+
+def test_an_unsent_intake_cannot_be_decided(patient, client_for, clinician) -> None:
+    intake = Intake.objects.create(patient=patient, urgent=True, urgent_at=timezone.now())
+    response = client_for(clinician).post(
+        decide_url(intake), {"outcome": "approved", "modalities": ["iv"]}
+    )
+    assert response.status_code == 200
+    assert "has not sent this intake yet" in response.content.decode()
+    assert not IntakeDecision.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["patient", "other_patient", "front_desk", "clinic_admin"])
+def test_only_clinicians_decide(request, client_for, patient, who: str) -> None:
+    intake = submitted_intake(patient)
+    response = client_for(request.getfixturevalue(who)).post(
+        decide_url(intake), {"outcome": "approved", "modalities": ["iv"]}
+    )
+    assert response.status_code in {403, 404}
+    assert not IntakeDecision.objects.exists()
+
+
+def test_decide_refuses_get_anonymous_and_bad_input(patient, client_for, clinician) -> None:
+    intake = submitted_intake(patient)
+    assert client_for(clinician).get(decide_url(intake)).status_code == 405
+    assert client_for(None).post(decide_url(intake), {"outcome": "approved"}).status_code == 302
+    bad = client_for(clinician).post(decide_url(intake), {"outcome": "yes", "modalities": ["x"]})
+    assert bad.status_code == 200
+    assert not IntakeDecision.objects.exists()
+
+
+# --- REMS enrollment ---
+
+
+def test_a_clinician_records_rems_enrollment(patient, client_for, clinician) -> None:
+    intake = submitted_intake(patient)
+    url = reverse("intake:rems-record", args=[intake.pk])
+    client = client_for(clinician)
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "enrolled_on": timezone.localdate().isoformat(),
+            "enrollment_reference": "PT-778812",
+            "prescriber": clinician.pk,
+            "signed_by_patient": "on",
+            "signed_by_prescriber": "on",
+        },
+    )
+    assert response.status_code == 302
+    enrollment = RemsEnrollment.objects.get(patient=patient)
+    assert (enrollment.enrollment_reference, enrollment.prescriber) == ("PT-778812", clinician)
+    assert AuditEvent.objects.filter(action="intake.rems.view", patient=patient).exists()
+    assert "PT-778812" in client.get(detail_url(intake)).content.decode()
+
+
+def test_rems_enrollment_needs_both_signatures_and_keeps_the_form(
+    patient, client_for, clinician
+) -> None:
+    intake = submitted_intake(patient)
+    response = client_for(clinician).post(
+        reverse("intake:rems-record", args=[intake.pk]),
+        {
+            "enrolled_on": timezone.localdate().isoformat(),
+            "enrollment_reference": "PT-1",
+            "prescriber": clinician.pk,
+            "signed_by_patient": "on",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The prescriber must sign the enrollment form." in page
+    assert "PT-1" in page
+    assert not RemsEnrollment.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["patient", "other_patient", "front_desk", "clinic_admin"])
+def test_only_clinicians_record_rems_enrollment(request, client_for, patient, who: str) -> None:
+    intake = submitted_intake(patient)
+    url = reverse("intake:rems-record", args=[intake.pk])
+    client = client_for(request.getfixturevalue(who))
+    assert client.get(url).status_code in {403, 404}
+    assert client.post(url, {"enrollment_reference": "X"}).status_code in {403, 404}
+    assert client_for(None).get(url).status_code == 302
+    assert not RemsEnrollment.objects.exists()
+
+
+# --- front desk ---
+
+
+def test_the_front_desk_sees_status_only_never_answers_or_scores(
+    patient, client_for, front_desk, clinician
+) -> None:
+    submitted_intake(patient, history={**CALM_HISTORY, "aneurysm_or_avm": True}, urgent=True)
+    approve_patient(PatientFactory(), Modality.IV, clinician=clinician)
+    response = client_for(front_desk).get(reverse("intake:status-board"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Submitted" in page
+    assert "Approved for IV ketamine infusion" in page
+    for clinical in ("PHQ", "GAD", "moderate", "mild", "exclude", "aneurysm", "Urgent"):
+        assert clinical not in page
+    assert not AuditEvent.objects.exists()
+
+
+def test_the_status_board_is_bounded_and_refuses_patients(
+    client_for, front_desk, patient, django_assert_max_num_queries
+) -> None:
+    for _ in range(30):
+        submitted_intake(PatientFactory())
+    client = client_for(front_desk)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("intake:status-board"))
+    assert len(response.context["rows"]) == 30
+    assert client_for(patient).get(reverse("intake:status-board")).status_code == 403
+    assert client_for(front_desk).post(reverse("intake:status-board")).status_code == 405
+
+
+# --- home pages ---
+
+
+def test_home_pages_show_the_intake_panels(patient, client_for, clinician, front_desk) -> None:
+    page = client_for(patient).get(reverse("portal:patient-home")).content.decode()
+    assert "Next step: your intake" in page
+    submitted_intake(PatientFactory(), urgent=True)
+    submitted_intake(PatientFactory())
+    page = client_for(clinician).get(reverse("portal:clinician-home")).content.decode()
+    assert "2 intakes awaiting review" in page
+    assert "1 urgent" in page
+    page = client_for(front_desk).get(reverse("portal:front-desk-home")).content.decode()
+    assert "awaiting review" not in page

@@ -62,6 +62,6 @@ class SlotBookForm(forms.Form):
     """One offered slot, posted back. Nothing here is trusted: the service checks it all."""
 
     starts_at = forms.DateTimeField(widget=forms.HiddenInput)
+    service = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     clinician = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     room = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
-    location = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)

@@ -14,4 +14,9 @@ def patient_panel(request: HttpRequest) -> dict[str, Any]:
     return {
         "mood_today": selectors.mood_today(patient=patient),
         "last_checkins": selectors.last_symptom_checkins(patient=patient),
+        "open_windows": selectors.sessions_needing_integration(patient=patient),
     }
+
+
+def staff_panel(request: HttpRequest) -> dict[str, Any]:
+    return {"window_count": len(selectors.sessions_needing_integration())}

@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import DateTimeField, Exists, ExpressionWrapper, OuterRef, QuerySet
 from django.utils import timezone
 
 from intake.instruments import GAD7_BANDS, PHQ9_BANDS
-from integration.models import Instrument, JournalEntry, MoodCheckin, SymptomCheckin
-from integration.window import CLINIC_ZONE
-from portal.models import User
+from integration.models import (
+    Instrument,
+    IntegrationSettings,
+    JournalEntry,
+    MoodCheckin,
+    SymptomCheckin,
+)
+from integration.window import CLINIC_ZONE, Window, integration_window, slots_inside_window
+from portal.models import ClinicianKind, User
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Notification
+from scheduling.models import LIVE_STATUSES, Appointment, Room, Service, ServiceKind
+from scheduling.selectors import free_slots
 from treatments.models import DosingSession
+from treatments.selectors import dosing_sessions_for
 
 CHART_RANGES: dict[str, int | None] = {"90": 90, "365": 365, "all": None}
 DEFAULT_CHART_RANGE = "365"
@@ -56,7 +66,7 @@ def induction_started_on(*, patient: User) -> dt.date | None:
 
 def dosing_sessions_for_chart(*, patient: User, since: dt.date | None) -> list[dict[str, Any]]:
     """Ended (discharged) dosing sessions as chart markers, oldest first: one query."""
-    rows = DosingSession.objects.filter(patient=patient, discharged_at__isnull=False)
+    rows = dosing_sessions_for(patient=patient).filter(discharged_at__isnull=False)
     if since is not None:
         rows = rows.filter(
             discharged_at__gte=dt.datetime.combine(since, dt.time.min, tzinfo=CLINIC_ZONE)
@@ -140,3 +150,124 @@ def journal_entries_shared(*, patient: User, limit: int = 20) -> list[JournalEnt
             "-shared_at", "-id"
         )[:limit]
     )
+
+
+# --- Integration windows and slots ---------------------------------------------------
+
+
+def window_of(session: DosingSession, conf: IntegrationSettings | None = None) -> Window | None:
+    """The integration window of a discharged session (None before discharge)."""
+    if session.discharged_at is None:
+        return None
+    conf = conf or IntegrationSettings.load()
+    return integration_window(
+        session.discharged_at,
+        opens_after_hours=conf.window_opens_after_hours,
+        closes_after_hours=conf.window_closes_after_hours,
+    )
+
+
+def _integration_in_window(conf: IntegrationSettings) -> Exists:
+    """Has the session's patient a live integration visit starting inside its window?"""
+    ended = OuterRef("discharged_at")
+    return Exists(
+        Appointment.objects.filter(
+            patient=OuterRef("patient"),
+            service__kind=ServiceKind.INTEGRATION,
+            status__in=LIVE_STATUSES,
+            starts_at__gte=ExpressionWrapper(
+                ended + dt.timedelta(hours=conf.window_opens_after_hours),
+                output_field=DateTimeField(),
+            ),
+            starts_at__lt=ExpressionWrapper(
+                ended + dt.timedelta(hours=conf.window_closes_after_hours),
+                output_field=DateTimeField(),
+            ),
+        )
+    )
+
+
+def integration_booked_for(session: DosingSession) -> Appointment | None:
+    window = window_of(session)
+    if window is None:
+        return None
+    return (
+        Appointment.objects.filter(
+            patient_id=session.patient_id,
+            service__kind=ServiceKind.INTEGRATION,
+            status__in=LIVE_STATUSES,
+            starts_at__gte=window.opens_at,
+            starts_at__lt=window.closes_at,
+        )
+        .select_related("clinician", "location")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class WindowRow:
+    session: DosingSession
+    window: Window
+    is_open: bool
+    hours_left: int
+    hours_to_open: int
+
+
+def sessions_needing_integration(*, patient: User | None = None) -> list[WindowRow]:
+    """Discharged sessions whose window is open or still to open, with no integration
+    booked in it; soonest to close first. Two queries whatever their number."""
+    conf = IntegrationSettings.load()
+    now = timezone.now()
+    rows = (
+        DosingSession.objects.filter(
+            status=DosingSession.Status.DISCHARGED,
+            discharged_at__gt=now - dt.timedelta(hours=conf.window_closes_after_hours),
+        )
+        .annotate(has_integration=_integration_in_window(conf))
+        .filter(has_integration=False)
+        .select_related("patient__patient_profile")
+        .order_by("discharged_at", "id")
+    )
+    if patient is not None:
+        rows = rows.filter(patient=patient)
+    result = []
+    for session in rows:
+        window = window_of(session, conf)
+        if window is None:  # cannot happen for a discharged session; typed for the checker
+            continue
+        to_open = max(0, int((window.opens_at - now).total_seconds() // 3600))
+        result.append(
+            WindowRow(session, window, window.is_open(now), window.hours_left(now), to_open)
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class OfferedSlot:
+    service: Service
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    clinician: User
+    room: Room | None
+
+    @property
+    def where(self) -> str:
+        return "Telehealth (video)" if self.room is None else str(self.room.location)
+
+
+def integration_slots(*, window: Window, day: dt.date) -> list[OfferedSlot]:
+    """Free slots of integration therapists on `day` (clinic-local) inside `window`,
+    in person at each location and by telehealth, through scheduling's slot finder."""
+    now = timezone.now()
+    offered: list[OfferedSlot] = []
+    services = Service.objects.filter(kind=ServiceKind.INTEGRATION, is_active=True)
+    for service in services.prefetch_related("locations"):
+        places = [None] if service.is_telehealth else list(service.locations.all())
+        for location in places:
+            for slot in free_slots(service=service, location=location, start=day, end=day):
+                if slot.clinician.clinician_kind != ClinicianKind.INTEGRATION_THERAPIST:
+                    continue
+                offered.append(
+                    OfferedSlot(service, slot.starts_at, slot.ends_at, slot.clinician, slot.room)
+                )
+    return slots_inside_window(offered, window, now=now)

@@ -25,8 +25,8 @@ from integration.models import (
     SymptomCheckin,
 )
 from integration.relapse import relapse_signal
-from integration.window import CLINIC_ZONE
-from portal.models import User
+from integration.window import CLINIC_ZONE, booking_refusal, local_label
+from portal.models import ClinicianKind, User
 from portal.notifications.kinds import Kind
 from portal.notifications.models import StaffAlert
 from portal.notifications.services import (
@@ -36,6 +36,9 @@ from portal.notifications.services import (
     staff_alert_raise,
 )
 from portal.permissions import ensure_patient
+from scheduling.models import Appointment, Room, Service, ServiceKind
+from scheduling.services import appointment_book
+from treatments.models import DosingSession
 
 CHECKIN_REMINDER_HOUR = 9  # local time: a morning nudge, never at night
 
@@ -199,3 +202,93 @@ def journal_entry_update(
     entry.shared_with_therapist = share
     entry.save()
     return entry
+
+
+# --- Integration booking -------------------------------------------------------------
+
+
+def window_topic(session: DosingSession) -> str:
+    return f"integration-window:{session.pk}"
+
+
+@transaction.atomic
+def integration_book(
+    *,
+    session: DosingSession,
+    service: Service,
+    starts_at: dt.datetime,
+    clinician: User,
+    room: Room | None,
+    booked_by: User,
+) -> Appointment:
+    """Book integration therapy inside the session's window, or refuse and say why.
+
+    The window is checked here, whatever page (or crafted request) asked; the booking
+    itself goes through scheduling, whose locks and constraints refuse a double booking.
+    """
+    # One booking at a time per session: two tabs cannot both book "the" integration.
+    session = DosingSession.objects.select_for_update().select_related("patient").get(pk=session.pk)
+    window = selectors.window_of(session)
+    if window is None or session.status != DosingSession.Status.DISCHARGED:
+        raise ValidationError("Integration therapy is booked once the session has ended.")
+    refusal = booking_refusal(window, starts_at)
+    if refusal:
+        raise ValidationError(refusal)
+    if service.kind != ServiceKind.INTEGRATION:
+        raise ValidationError("Please choose an integration therapy visit.")
+    if clinician.clinician_kind != ClinicianKind.INTEGRATION_THERAPIST:
+        raise ValidationError("Please choose one of our integration therapists.")
+    booked = selectors.integration_booked_for(session)
+    if booked is not None:
+        raise ValidationError(
+            "An integration session is already booked for this treatment, on "
+            f"{local_label(booked.starts_at)}."
+        )
+    appointment = appointment_book(
+        patient=session.patient,
+        service=service,
+        location=None if room is None else room.location,
+        clinician=clinician,
+        room=room,
+        starts_at=starts_at,
+        booked_by=booked_by,
+    )
+    # Booked: the "book your integration" reminders of this window are moot.
+    notifications_cancel(
+        topic=window_topic(session),
+        kinds=[Kind.INTEGRATION_WINDOW_OPEN, Kind.INTEGRATION_WINDOW_CLOSING],
+    )
+    return appointment
+
+
+def on_session_discharged(session: DosingSession) -> None:
+    """treatments' discharge hook: the window's reminders and the weekly check-ins.
+
+    Runs inside the discharge transaction, so the rows exist only if the discharge does.
+    """
+    conf = IntegrationSettings.load()
+    window = selectors.window_of(session, conf)
+    if window is None:
+        return
+    url = portal_link(reverse("integration:slot-list", kwargs={"session_id": session.pk}))
+    notification_schedule(
+        recipient=session.patient,
+        kind=Kind.INTEGRATION_WINDOW_OPEN,
+        send_at=window.opens_at,
+        idempotency_key=f"session:{session.pk}:integration-window:open",
+        context={"url": url},
+        topic=window_topic(session),
+    )
+    closing_at = window.closes_at - dt.timedelta(hours=conf.closing_reminder_hours_before)
+    if closing_at > window.opens_at:
+        notification_schedule(
+            recipient=session.patient,
+            kind=Kind.INTEGRATION_WINDOW_CLOSING,
+            send_at=closing_at,
+            idempotency_key=f"session:{session.pk}:integration-window:closing",
+            context={"url": url},
+            topic=window_topic(session),
+        )
+    checkin_reminder_ensure(
+        patient=session.patient, from_day=session.discharged_at.astimezone(CLINIC_ZONE).date()
+    )

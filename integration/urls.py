@@ -16,3 +16,8 @@ urlpatterns = [
     path("journal/<int:entry_id>/", views.journal_edit, name="journal-edit"),
     path("patients/<int:patient_id>/trends/", views.patient_trends, name="patient-trends"),
 ]
+urlpatterns += [
+    path("sessions/<int:session_id>/slots/", views.slot_list, name="slot-list"),
+    path("sessions/<int:session_id>/book/", views.booking_create, name="booking-create"),
+    path("windows/", views.window_list, name="window-list"),
+]

@@ -5,20 +5,25 @@ Thin: check access, call one selector or service, render or redirect.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from integration import selectors, services
-from integration.forms import CHECKIN_FORMS, JournalEntryForm, MoodForm
+from integration.forms import CHECKIN_FORMS, JournalEntryForm, MoodForm, SlotBookForm, SlotDayForm
 from integration.models import Instrument, JournalEntry, SymptomCheckin
+from integration.window import CLINIC_ZONE, booking_refusal, local_label
 from portal.audit import audit_clinical_read
 from portal.models import Role, User
 from portal.permissions import Capability, access_patient_object, require
+from scheduling.models import Room, Service
+from treatments.models import DosingSession
 
 
 def _refusal_to_form(form: Any, error: ValidationError) -> None:
@@ -183,3 +188,110 @@ def journal_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
             messages.success(request, "Your journal entry is saved.")
             return redirect("integration:journal-list")
     return render(request, "integration/journal_edit.html", {"form": form, "entry": entry})
+
+
+# --- Integration booking -------------------------------------------------------------
+
+
+def _session_for(request: HttpRequest, session_id: int) -> DosingSession:
+    return access_patient_object(
+        request.user,
+        DosingSession.objects.select_related("patient"),
+        staff_capability=Capability.SCHEDULE_MANAGE,
+        pk=session_id,
+        status=DosingSession.Status.DISCHARGED,
+    )
+
+
+def _slot_page(
+    request: HttpRequest, session: DosingSession, day_param: str | None, refusal: str = ""
+) -> HttpResponse:
+    window = selectors.window_of(session)
+    opens, closes = window.local()
+    days = [
+        opens.date() + dt.timedelta(days=n) for n in range((closes.date() - opens.date()).days + 1)
+    ]
+    day_form = SlotDayForm({"day": day_param} if day_param else {"day": days[0].isoformat()})
+    slots: list[selectors.OfferedSlot] = []
+    day = None
+    outside = ""
+    if day_form.is_valid():
+        day = day_form.cleaned_data["day"]
+        if day in days:
+            slots = selectors.integration_slots(window=window, day=day)
+        else:
+            outside = (
+                booking_refusal(window, dt.datetime.combine(day, dt.time(12), tzinfo=CLINIC_ZONE))
+                or ""
+            )
+    booked = selectors.integration_booked_for(session)
+    return render(
+        request,
+        "integration/slot_list.html",
+        {
+            "session": session,
+            "window": window,
+            "hours_left": window.hours_left(timezone.now()),
+            "days": days,
+            "day": day,
+            "day_form": day_form,
+            "slots": slots,
+            "outside": outside,
+            "refusal": refusal,
+            "booked": booked,
+        },
+        status=400 if refusal else 200,
+    )
+
+
+@require_GET
+@require(Capability.PATIENT_SELF, Capability.SCHEDULE_MANAGE)
+def slot_list(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _session_for(request, session_id)
+    return _slot_page(request, session, request.GET.get("day"))
+
+
+@require_POST
+@require(Capability.PATIENT_SELF, Capability.SCHEDULE_MANAGE)
+def booking_create(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _session_for(request, session_id)
+    form = SlotBookForm(request.POST)
+    if not form.is_valid():
+        return _slot_page(request, session, None, refusal="That time could not be read.")
+    data = form.cleaned_data
+    service = Service.objects.filter(pk=data["service"]).first()
+    clinician = User.objects.filter(pk=data["clinician"], role=Role.CLINICIAN).first()
+    room = (
+        Room.objects.select_related("location").filter(pk=data["room"]).first()
+        if data["room"]
+        else None
+    )
+    if service is None or clinician is None or (data["room"] and room is None):
+        return _slot_page(request, session, None, refusal="That time is no longer offered.")
+    try:
+        appointment = services.integration_book(
+            session=session,
+            service=service,
+            starts_at=data["starts_at"],
+            clinician=clinician,
+            room=room,
+            booked_by=request.user,
+        )
+    except ValidationError as error:
+        day = data["starts_at"].astimezone(CLINIC_ZONE).date().isoformat()
+        return _slot_page(request, session, day, refusal=" ".join(error.messages))
+    messages.success(
+        request,
+        f"Integration therapy booked: {local_label(appointment.starts_at)} "
+        f"with {clinician.display_name}.",
+    )
+    if request.user.role == Role.PATIENT:
+        return redirect("integration:slot-list", session_id=session.pk)
+    return redirect("integration:window-list")
+
+
+@require_GET
+@require(Capability.SCHEDULE_VIEW)
+def window_list(request: HttpRequest) -> HttpResponse:
+    rows = selectors.sessions_needing_integration()
+    return render(request, "integration/window_list.html", {"rows": rows})

@@ -45,10 +45,12 @@ class Window:
     def describe(self) -> str:
         """'from Sun 2 Nov, 7:00 PM to Mon 3 Nov, 7:00 PM' in the clinic's time."""
         opens, closes = self.local()
-        return f"from {_fmt(opens)} to {_fmt(closes)}"
+        return f"from {local_label(opens)} to {local_label(closes)}"
 
 
-def _fmt(moment: dt.datetime) -> str:
+def local_label(moment: dt.datetime) -> str:
+    """'Sun 2 Nov, 7:00 PM' in the clinic's time."""
+    moment = moment.astimezone(CLINIC_ZONE)
     hour = moment.hour % 12 or 12
     half = "AM" if moment.hour < 12 else "PM"
     return f"{moment:%a} {moment.day} {moment:%b}, {hour}:{moment:%M} {half}"

@@ -3,7 +3,8 @@ from __future__ import annotations
 import datetime as dt
 
 from integration.models import Instrument, JournalEntry, SymptomCheckin
-from tests.access.spec import PATIENT_PAGE, Route, World, expect
+from tests.access.spec import PATIENT_PAGE, STAFF_PAGE, Route, World, expect
+from tests.treatments.factories import course_started, session_discharged
 
 
 def build(world: World) -> None:
@@ -17,6 +18,7 @@ def build(world: World) -> None:
         total=8,
         band="mild",
     )
+    world.objects["session"] = session_discharged(course_started(a))
 
 
 ROUTES = [
@@ -50,4 +52,19 @@ ROUTES = [
         expect(clinician=200),
         kwargs=lambda w: {"patient_id": w.patient_a.pk},
     ),
+    # A discharged session's integration slots: its patient and the front desk (who book
+    # for patients); clinicians chart, they do not book.
+    Route(
+        "integration:slot-list",
+        expect(patient_a=200, patient_b=404, front_desk=200, clinic_admin=200),
+        kwargs=lambda w: {"session_id": w.objects["session"].pk},
+    ),
+    # An empty POST is refused (400) by those who may book; the rest never get that far.
+    Route(
+        "integration:booking-create",
+        expect(patient_a=400, patient_b=404, front_desk=400, clinic_admin=400),
+        kwargs=lambda w: {"session_id": w.objects["session"].pk},
+        method="post",
+    ),
+    Route("integration:window-list", STAFF_PAGE),
 ]

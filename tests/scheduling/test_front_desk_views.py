@@ -1,0 +1,383 @@
+"""The front desk: the queue, confirming on a free slot, declining, the day view, the
+dosing gate, and bounded queries with ten times the data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from intake.modalities import Modality
+from portal.notifications.kinds import Kind
+from portal.notifications.models import Notification
+from scheduling.forms import slot_value
+from scheduling.models import Appointment, AppointmentRequest, RoomKind, ServiceKind
+from scheduling.selectors import free_slots
+from tests.factories import ClinicianFactory, PatientFactory
+from tests.intake.factories import approve_patient, enrol_rems
+from tests.scheduling.factories import (
+    AppointmentFactory,
+    AppointmentRequestFactory,
+    RoomFactory,
+    folsom,
+    hours_every_day,
+    next_local,
+    service_of,
+)
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = "/scheduling/desk/requests/"
+
+
+@pytest.fixture
+def chairs(clinician):
+    hours_every_day(clinician, folsom())
+    return [RoomFactory(kind=RoomKind.INFUSION_CHAIR, name=f"Chair {n}") for n in (1, 2)]
+
+
+@pytest.fixture
+def therapy_room(clinician):
+    hours_every_day(clinician, folsom())
+    return RoomFactory(kind=RoomKind.THERAPY_ROOM, name="Therapy A")
+
+
+def confirm_url(request: AppointmentRequest) -> str:
+    return reverse("scheduling:request-confirm", args=[request.pk])
+
+
+def test_the_queue_lists_pending_requests_oldest_first_with_counts(client_for, front_desk):
+    with time_machine.travel("2026-03-01 09:00 -08:00"):
+        old = AppointmentRequestFactory()
+    newer = AppointmentRequestFactory()
+    AppointmentRequestFactory(status="cancelled")
+    response = client_for(front_desk).get(QUEUE)
+    assert response.status_code == 200
+    assert response.context["rows"] == [old, newer]
+    assert response.context["counts"]["pending"] == 2
+    assert response.context["counts"]["by_location"] == {"Folsom": 2}
+
+
+def test_the_queue_filters_by_location_service_and_status(client_for, front_desk):
+    from portal.models import Location
+
+    sacramento = Location.objects.get(slug="sacramento")
+    at_folsom = AppointmentRequestFactory()
+    at_sac = AppointmentRequestFactory(preferred_location=sacramento)
+    cancelled = AppointmentRequestFactory(status="cancelled")
+    client = client_for(front_desk)
+    assert client.get(QUEUE, {"location": sacramento.pk}).context["rows"] == [at_sac]
+    assert client.get(QUEUE, {"status": "cancelled"}).context["rows"] == [cancelled]
+    kap = service_of(ServiceKind.KAP)
+    assert client.get(QUEUE, {"service": kap.pk}).context["rows"] == []
+    assert at_folsom in client.get(QUEUE, {"status": ""}).context["rows"]
+    # A nonsense filter falls back to the pending queue, not a 500.
+    assert client.get(QUEUE, {"location": "abc"}).status_code == 200
+
+
+def test_the_queue_is_for_the_front_desk_only(client_for, patient, clinician, front_desk):
+    assert client_for(None).get(QUEUE).status_code == 302
+    assert client_for(patient).get(QUEUE).status_code == 403
+    assert client_for(clinician).get(QUEUE).status_code == 403
+    assert client_for(front_desk).post(QUEUE).status_code == 405
+
+
+def test_the_queue_keeps_a_bounded_number_of_queries(
+    client_for, front_desk, django_assert_max_num_queries
+):
+    client = client_for(front_desk)
+    AppointmentRequestFactory.create_batch(5)
+    with django_assert_max_num_queries(12) as small:
+        client.get(QUEUE)
+    AppointmentRequestFactory.create_batch(45)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(QUEUE)
+    assert len(response.context["rows"]) == 50
+
+
+def test_confirming_offers_only_free_slots_and_notifies_the_patient(
+    client_for, front_desk, patient, therapy_room, clinician
+):
+    request = AppointmentRequestFactory(
+        patient=patient,
+        preferred_date_1=next_local(2).date(),
+        preferred_date_2=next_local(3).date(),
+    )
+    taken = next_local(2, 10)
+    AppointmentFactory(clinician=clinician, room=therapy_room, starts_at=taken)
+    client = client_for(front_desk)
+    page = client.get(confirm_url(request))
+    assert page.status_code == 200
+    offered = [
+        value
+        for _day, options in page.context["form"].fields["slot"].widget.choices
+        for value, _label in options
+    ]
+    assert slot_value(taken, clinician.pk, therapy_room.pk) not in offered
+    # 60-minute consultation with a 10-minute buffer after: 11:00 is still taken (10:00 + 70).
+    assert slot_value(next_local(2, 11), clinician.pk, therapy_room.pk) not in offered
+    chosen = next_local(2, 11, 15)
+    assert slot_value(chosen, clinician.pk, therapy_room.pk) in offered
+
+    response = client.post(
+        confirm_url(request), {"slot": slot_value(chosen, clinician.pk, therapy_room.pk)}
+    )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == AppointmentRequest.Status.CONFIRMED
+    appointment = Appointment.objects.get(request=request)
+    assert (appointment.starts_at, appointment.room, appointment.clinician) == (
+        chosen,
+        therapy_room,
+        clinician,
+    )
+    confirmed = Notification.objects.get(recipient=patient, kind=Kind.REQUEST_CONFIRMED)
+    assert set(confirmed.context) == {"starts_at", "location", "url"}
+    assert confirmed.context["location"] == "Folsom"
+    reminders = Notification.objects.filter(
+        recipient=patient, kind=Kind.APPOINTMENT_REMINDER, topic=f"appointment:{appointment.pk}"
+    )
+    assert reminders.count() == 2
+    page = client_for(patient).get(reverse("scheduling:appointment-list")).content.decode()
+    assert "Confirmed" in page
+
+
+def test_a_taken_slot_is_refused_with_a_clear_message(
+    client_for, front_desk, patient, therapy_room, clinician
+):
+    request = AppointmentRequestFactory(patient=patient)
+    taken = next_local(2, 10)
+    AppointmentFactory(clinician=clinician, room=therapy_room, starts_at=taken)
+    response = client_for(front_desk).post(
+        confirm_url(request), {"slot": slot_value(taken, clinician.pk, therapy_room.pk)}
+    )
+    assert response.status_code == 200
+    assert "no longer free" in response.content.decode()
+    request.refresh_from_db()
+    assert request.status == AppointmentRequest.Status.PENDING
+
+
+@pytest.mark.parametrize(
+    "slot",
+    ["", "garbage", "2026-13-01T10:00|1|1", "2030-01-01T10:00|1|1", "2030-01-01T10:00-08:00|x|"],
+)
+def test_a_malformed_slot_is_a_form_error_not_a_500(client_for, front_desk, slot):
+    request = AppointmentRequestFactory()
+    response = client_for(front_desk).post(confirm_url(request), {"slot": slot})
+    assert response.status_code == 200
+    assert not Appointment.objects.exists()
+
+
+def test_confirm_page_access(client_for, patient, clinician, front_desk):
+    request = AppointmentRequestFactory(patient=patient)
+    url = confirm_url(request)
+    assert client_for(None).get(url).status_code == 302
+    assert client_for(patient).get(url).status_code == 403
+    assert client_for(clinician).get(url).status_code == 403
+    assert client_for(front_desk).put(url).status_code == 405
+    assert (
+        client_for(front_desk).get(reverse("scheduling:request-confirm", args=[99999])).status_code
+        == 404
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "modality"),
+    [
+        (ServiceKind.IV_INFUSION, Modality.IV),
+        (ServiceKind.BOOSTER, Modality.IV),
+        (ServiceKind.KAP, Modality.KAP),
+    ],
+)
+def test_a_dosing_visit_is_refused_without_an_approved_intake(
+    client_for, front_desk, patient, clinician, kind, modality
+):
+    service = service_of(kind)
+    hours_every_day(clinician, folsom())
+    room = RoomFactory(kind=service.room_kind, name="Dosing room")
+    request = AppointmentRequestFactory(patient=patient, service=service)
+    value = slot_value(next_local(2, 10), clinician.pk, room.pk)
+    client = client_for(front_desk)
+    page = client.get(confirm_url(request))
+    assert f"Intake is not approved for {modality.label}." in page.content.decode()
+    refused = client.post(confirm_url(request), {"slot": value})
+    assert refused.status_code == 200
+    assert f"Intake is not approved for {modality.label}." in refused.content.decode()
+    assert not Appointment.objects.exists()
+    approve_patient(patient, modality)
+    assert client.post(confirm_url(request), {"slot": value}).status_code == 302
+    assert Appointment.objects.filter(patient=patient, service=service).count() == 1
+
+
+def test_a_spravato_visit_also_needs_rems_enrollment(client_for, front_desk, patient, clinician):
+    service = service_of(ServiceKind.SPRAVATO)
+    hours_every_day(clinician, folsom())
+    room = RoomFactory(kind=RoomKind.SPRAVATO_ROOM, name="Spravato room")
+    request = AppointmentRequestFactory(patient=patient, service=service)
+    value = slot_value(next_local(2, 9), clinician.pk, room.pk)
+    approve_patient(patient, Modality.SPRAVATO)
+    client = client_for(front_desk)
+    refused = client.post(confirm_url(request), {"slot": value})
+    html = refused.content.decode()
+    assert "Spravato REMS patient enrollment is not on file." in html
+    assert "Intake is not approved" not in html
+    enrol_rems(patient)
+    assert client.post(confirm_url(request), {"slot": value}).status_code == 302
+
+
+def test_declining_needs_a_reason_and_notifies_without_the_reason(
+    client_for, front_desk, patient, clinician
+):
+    request = AppointmentRequestFactory(patient=patient)
+    url = reverse("scheduling:request-decline", args=[request.pk])
+    client = client_for(front_desk)
+    assert client.post(url, {"reason": "  "}).status_code == 302
+    request.refresh_from_db()
+    assert request.status == "pending"
+    assert client_for(patient).post(url, {"reason": "x"}).status_code == 403
+    assert client_for(clinician).post(url, {"reason": "x"}).status_code == 403
+    assert client.get(url).status_code == 405
+    reason = "We have no evening appointments that week; please pick other days."
+    assert client.post(url, {"reason": reason}).status_code == 302
+    request.refresh_from_db()
+    assert request.status == AppointmentRequest.Status.DECLINED
+    assert request.decline_reason == reason
+    note = Notification.objects.get(recipient=patient, kind=Kind.REQUEST_DECLINED)
+    assert reason not in str(note.context)
+    page = client_for(patient).get(reverse("scheduling:appointment-list")).content.decode()
+    assert reason.replace("'", "&#x27;") in page
+
+
+def test_confirming_a_reschedule_request_moves_the_appointment(
+    client_for, front_desk, patient, therapy_room, clinician
+):
+    from scheduling.services import appointment_book, appointment_reschedule_request
+
+    appointment = appointment_book(
+        patient=patient,
+        service=service_of(ServiceKind.CONSULTATION),
+        location=folsom(),
+        clinician=clinician,
+        room=therapy_room,
+        starts_at=next_local(2, 10),
+        booked_by=front_desk,
+    )
+    ask = appointment_reschedule_request(
+        appointment=appointment,
+        by=patient,
+        windows=[(next_local(4).date(), "morning"), (next_local(5).date(), "any")],
+    )
+    new_start = next_local(4, 9)
+    response = client_for(front_desk).post(
+        confirm_url(ask), {"slot": slot_value(new_start, clinician.pk, therapy_room.pk)}
+    )
+    assert response.status_code == 302
+    appointment.refresh_from_db()
+    assert appointment.starts_at == new_start
+    assert Appointment.objects.count() == 1
+
+
+def test_day_view_shows_rooms_against_time_and_actions(
+    client_for, front_desk, clinician, therapy_room, patient
+):
+    appointment = AppointmentFactory(
+        patient=patient, clinician=clinician, room=therapy_room, starts_at=next_local(1, 10)
+    )
+    day = next_local(1).date().isoformat()
+    url = reverse("scheduling:day-view")
+    response = client_for(front_desk).get(url, {"location": folsom().pk, "day": day})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Therapy A" in html
+    assert f'data-testid="day-appointment-{appointment.pk}"' in html
+    assert "Check in" in html
+    # Clinicians see the day but get no actions.
+    doc = client_for(clinician).get(url, {"location": folsom().pk, "day": day})
+    assert doc.status_code == 200
+    assert "Check in" not in doc.content.decode()
+    assert client_for(patient).get(url).status_code == 403
+    assert client_for(None).get(url).status_code == 302
+    assert client_for(front_desk).post(url).status_code == 405
+    assert client_for(front_desk).get(url, {"day": "not-a-day"}).status_code == 200
+
+
+def test_day_view_actions_check_in_no_show_and_cancel(client_for, front_desk, patient, clinician):
+    appointment = AppointmentFactory(
+        patient=patient, clinician=clinician, starts_at=next_local(1, 10)
+    )
+    url = reverse("scheduling:appointment-status", args=[appointment.pk])
+    client = client_for(front_desk)
+    assert client_for(patient).post(url, {"status": "checked_in"}).status_code == 403
+    assert client_for(clinician).post(url, {"status": "checked_in"}).status_code == 403
+    assert client.get(url).status_code == 405
+    assert client.post(url, {"status": "bogus"}).status_code == 302
+    with time_machine.travel(appointment.starts_at - dt.timedelta(minutes=5)):
+        client = client_for(front_desk)  # a fresh session on the day (idle timeout)
+        assert client.post(url, {"status": "checked_in"}).status_code == 302
+        appointment.refresh_from_db()
+        assert appointment.status == "checked_in"
+        assert client.post(url, {"status": "completed"}).status_code == 302
+    appointment.refresh_from_db()
+    assert appointment.status == "completed"
+
+    other = AppointmentFactory(patient=patient, clinician=clinician, starts_at=next_local(3, 10))
+    url = reverse("scheduling:appointment-status", args=[other.pk])
+    client = client_for(front_desk)
+    assert client.post(url, {"status": "cancelled"}).status_code == 302
+    other.refresh_from_db()
+    assert other.status == "cancelled"
+    assert other.late_cancellation is False
+    assert Notification.objects.filter(kind=Kind.APPOINTMENT_CANCELLED, recipient=patient).exists()
+
+
+def test_the_day_view_keeps_a_bounded_number_of_queries(
+    client_for, front_desk, django_assert_max_num_queries
+):
+    location = folsom()
+    rooms = [RoomFactory(kind=RoomKind.INFUSION_CHAIR, name=f"Chair {n}") for n in range(10)]
+    clinicians = [ClinicianFactory() for _ in range(10)]
+    day = next_local(1).date()
+
+    def fill(first: int, n: int) -> None:
+        for i in range(first, first + n):
+            AppointmentFactory(
+                patient=PatientFactory(),
+                clinician=clinicians[i % 10],
+                room=rooms[i % 10],
+                starts_at=next_local(1, 7 + 2 * (i // 10), 0),
+                service=service_of(ServiceKind.CONSULTATION),
+            )
+
+    client = client_for(front_desk)
+    params = {"location": location.pk, "day": day.isoformat()}
+    fill(0, 2)
+    with django_assert_max_num_queries(15) as small:
+        client.get(reverse("scheduling:day-view"), params)
+    fill(2, 20)  # 10x more data (rows and patients)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(reverse("scheduling:day-view"), params)
+    assert len(response.context["view"].appointments) == 22
+
+
+def test_free_slots_queries_do_not_grow_with_days(
+    clinician, therapy_room, django_assert_max_num_queries
+):
+    service = service_of(ServiceKind.CONSULTATION)
+    start = next_local(1).date()
+    with django_assert_max_num_queries(6) as one_day:
+        free_slots(service=service, location=folsom(), start=start, end=start)
+    with django_assert_max_num_queries(len(one_day.captured_queries)):
+        found = free_slots(
+            service=service, location=folsom(), start=start, end=start + dt.timedelta(days=13)
+        )
+    assert {s.room for s in found} == {therapy_room}
+
+
+def test_the_front_desk_home_shows_queue_counts_and_the_day_view(client_for, front_desk):
+    AppointmentRequestFactory.create_batch(3)
+    page = client_for(front_desk).get(reverse("portal:front-desk-home")).content.decode()
+    assert 'data-testid="panel-requests"' in page
+    assert reverse("scheduling:day-view") in page
+    assert reverse("scheduling:request-queue") in page

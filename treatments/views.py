@@ -82,7 +82,7 @@ def course_start(request: HttpRequest, patient_id: int) -> HttpResponse:
     audit_clinical_read(request=request, action="treatments.course.start_form", patient=patient)
     clinic = TreatmentSettings.load()
     form = CourseStartForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         modalities=modalities,
         initial={
             "start_date": timezone.localdate(),
@@ -184,7 +184,9 @@ def course_schedule(request: HttpRequest, course_id: int) -> HttpResponse:
         course = selectors.course_for_staff(course_id=course_id)
     except Course.DoesNotExist as exc:
         raise Http404 from exc
-    form = SeriesScheduleForm(request.POST or None, initial={"location": course.location})
+    form = SeriesScheduleForm(
+        request.POST if request.method == "POST" else None, initial={"location": course.location}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             outcome = services.course_schedule_series(
@@ -400,7 +402,10 @@ def aftercare(request: HttpRequest, session_id: int) -> HttpResponse:
     if not session.is_discharged:
         raise Http404
     view = selectors.aftercare_view(session)
-    form = AftercareAckForm(request.POST or None, item_choices=[(i.pk, i.text) for i in view.items])
+    form = AftercareAckForm(
+        request.POST if request.method == "POST" else None,
+        item_choices=[(i.pk, i.text) for i in view.items],
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.aftercare_acknowledge(
@@ -421,7 +426,7 @@ def checkin(request: HttpRequest, session_id: int) -> HttpResponse:
     if not session.is_discharged:
         raise Http404
     existing = AftercareCheckin.objects.filter(session=session).first()
-    form = CheckinForm(request.POST or None)
+    form = CheckinForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and existing is None and form.is_valid():
         try:
             result = services.aftercare_checkin_submit(

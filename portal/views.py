@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal import health
+from portal.audit import audit_clinical_read
 from portal.extensions import Home, home_panels
 from portal.forms import PatientProfileForm
 from portal.models import Role
@@ -73,10 +74,17 @@ def front_desk_home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @require(Capability.CLINICAL_VIEW)
 def clinician_home(request: HttpRequest) -> HttpResponse:
+    alerts = list(staff_alerts_open())
+    # An alert names a patient and why they need attention (an urgent screen, a relapse
+    # signal): clinical data, so each one shown is an audited read.
+    for alert in alerts:
+        audit_clinical_read(
+            request=request, action="staff_alert.list", patient=alert.patient, obj=alert
+        )
     return render(
         request,
         "portal/clinician_home.html",
-        {"alerts": list(staff_alerts_open()), "panels": _panels(request, "clinician")},
+        {"alerts": alerts, "panels": _panels(request, "clinician")},
     )
 
 

@@ -73,7 +73,11 @@ def _kick_send(notification_id: int) -> None:
     from portal.notifications.tasks import notification_send
 
     try:
-        notification_send.apply_async((notification_id,), retry=False)
+        # A connection of its own that gives up at once: the shared producer pool would
+        # retry a dead Redis for seconds, and this runs inside a web request.
+        with notification_send.app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0)
+            notification_send.apply_async((notification_id,), retry=False, connection=connection)
     except Exception:  # any broker failure; the sweep is the safety net
         logger.warning(
             "task queue unreachable; notification %s waits for the next sweep", notification_id

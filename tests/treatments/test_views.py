@@ -176,7 +176,7 @@ def test_the_front_desk_sees_the_schedule_and_discharge_status_but_no_vitals(
     html = response.content.decode()
     assert response.status_code == 200
     assert "Discharged" in html
-    for vital in ("128", "130/84", "98%", "35.0"):
+    for vital in ("Blood pressure", "SpO2", "mg/kg", "Heart rate"):
         assert vital not in html
     assert (
         client_for(front_desk)
@@ -350,3 +350,31 @@ def test_the_front_desk_home_lists_courses_needing_scheduling(
     html = client_for(front_desk).get(reverse("portal:front-desk-home")).content.decode()
     assert "Courses needing scheduling" in html
     assert "6 sessions without a visit" in html
+
+
+def test_the_session_board_has_bounded_queries_and_no_vitals(
+    client_for, clinician, front_desk, monday, django_assert_max_num_queries
+):
+    from tests.scheduling.factories import AppointmentFactory, next_local, service_of
+
+    for i in range(10):
+        p = PatientFactory(email=f"board{i}@example.test")
+        course = course_started(p, clinician=clinician)
+        planned = course.planned.get(sequence=1)
+        planned.appointment = AppointmentFactory(
+            patient=p, service=service_of("iv_infusion"), starts_at=next_local(0, 9 + i % 8)
+        )
+        planned.save()
+        if i == 0:
+            session_discharged(course, by=clinician)
+    client = client_for(front_desk)
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("treatments:session-board"))
+    html = response.content.decode()
+    assert html.count("<tr>") == 11  # header + ten visits
+    assert "Discharged at" in html
+    assert "Start chart" not in html
+    for vital in ("Blood pressure", "SpO2", "mg/kg", "Heart rate"):
+        assert vital not in html
+    clinician_view = client_for(clinician).get(reverse("treatments:session-board"))
+    assert clinician_view.content.decode().count("Start chart") == 9

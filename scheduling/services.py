@@ -20,6 +20,7 @@ from django.utils import timezone
 from psycopg2.extras import DateTimeTZRange
 
 from intake.modalities import Modality
+from intake.selectors import dosing_gate_gaps
 from portal.models import Location, Role, User
 from portal.notifications.kinds import Kind
 from portal.notifications.services import (
@@ -295,14 +296,6 @@ def appointment_request_decline(
 
 
 # --- appointments -------------------------------------------------------------------------
-
-
-def dosing_gate_gaps(*, patient: User, modality: Modality) -> list[str]:
-    # intake sits below scheduling; imported here so scheduling stays importable while
-    # intake's selectors are being built by another team.
-    from intake.selectors import dosing_gate_gaps as intake_gaps
-
-    return intake_gaps(patient=patient, modality=modality)
 
 
 def _local(moment: dt.datetime) -> dt.datetime:

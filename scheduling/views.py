@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intake.modalities import Modality
+from intake.selectors import dosing_gate_gaps
 from portal.models import Location
 from portal.permissions import Capability, access_patient_object, has_capability, require
 from scheduling import calendar
@@ -47,7 +48,6 @@ from scheduling.services import (
     appointment_request_decline,
     appointment_reschedule_request,
     appointment_set_status,
-    dosing_gate_gaps,
     is_late_cancellation,
 )
 

@@ -48,9 +48,11 @@ class Notification(TimeStamped):
     class Meta:
         ordering = ["send_at", "id"]
         indexes = [
+            # The workers' claim walks this in order (send_at, id) and stops at the first
+            # unlocked row: no sort of everything that is due.
             models.Index(
-                fields=["send_at"],
-                name="notification_due",
+                fields=["send_at", "id"],
+                name="notification_due_order",
                 condition=models.Q(status="pending"),
             ),
         ]

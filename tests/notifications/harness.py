@@ -187,7 +187,7 @@ def kill_worker(proc: subprocess.Popen[bytes]) -> None:
 
 def stop_worker(proc: subprocess.Popen[bytes]) -> None:
     if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
+        proc.terminate()  # warm shutdown: the main process finishes and stops its pool
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:

@@ -163,8 +163,9 @@ def intake_draft_save(*, patient: User, step: str, data: Mapping[str, Any]) -> I
     intake = _locked_intake(patient)
     if intake.status != Intake.Status.IN_PROGRESS or step not in steps.BY_KEY:
         return intake
+    # PostgreSQL's JSON refuses NUL characters; nothing a person types contains one.
     clean = {
-        str(k)[:40]: str(v)[:2000]
+        str(k)[:40].replace("\x00", ""): str(v)[:2000].replace("\x00", "")
         for k, v in list(data.items())[:60]  # a step has fewer fields; refuse to store floods
         if k not in {"csrfmiddlewaretoken", "go"}
     }

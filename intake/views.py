@@ -93,6 +93,12 @@ def _step_form(request: HttpRequest, intake: Intake, key: str, *, bound: bool) -
     return form_class(data, initial=initial)
 
 
+def _typed(request: HttpRequest, intake: Intake, step: str) -> dict[str, str]:
+    """What was typed into the step's own fields (anything else posted is ignored)."""
+    names = _step_form(request, intake, step, bound=False).fields
+    return {name: request.POST.get(name, "") for name in names}
+
+
 @require_http_methods(["GET", "POST"])
 @require(Capability.PATIENT_SELF)
 def intake_step(request: HttpRequest, step: str) -> HttpResponse:
@@ -104,7 +110,8 @@ def intake_step(request: HttpRequest, step: str) -> HttpResponse:
         return redirect("intake:intake-start")
 
     if request.method == "POST" and request.POST.get("go") == "back":
-        intake_draft_save(patient=request.user, step=step, data=request.POST.dict())
+        typed = _typed(request, intake, step)
+        intake_draft_save(patient=request.user, step=step, data=typed)
         previous = steps.previous_step(intake.answers, step)
         return redirect("intake:intake-step", step=(previous or steps.BY_KEY[step]).key)
 
@@ -131,7 +138,9 @@ def intake_step(request: HttpRequest, step: str) -> HttpResponse:
                     return redirect("intake:intake-status")
                 return redirect("intake:intake-step", step=saved.next_step.key)
         # Refused: keep what was typed, here and for when they come back.
-        intake_draft_save(patient=request.user, step=step, data=request.POST.dict())
+        intake_draft_save(
+            patient=request.user, step=step, data={k: request.POST.get(k, "") for k in form.fields}
+        )
 
     done, total = steps.progress(intake.answers, intake.steps_done)
     sequence = steps.sequence(intake.answers)

@@ -314,3 +314,24 @@ def test_window_list_keeps_its_queries_with_many_sessions(
 def test_window_list_is_for_staff(patient, client_for) -> None:
     assert client_for(patient).get(reverse("integration:window-list")).status_code == 403
     assert client_for(None).get(reverse("integration:window-list")).status_code == 302
+
+
+# --- home panels -----------------------------------------------------------------------
+
+
+def test_home_pages_point_to_open_windows(patient, front_desk, clinician, client_for) -> None:
+    discharged(patient)
+    with time_machine.travel(DISCHARGE + dt.timedelta(hours=2), tick=False):
+        home = client_for(patient).get(reverse("portal:patient-home")).content.decode()
+        assert 'data-testid="integration-window-panel"' in home
+        assert "from Wed 4 Mar, 11:30 AM to Thu 5 Mar, 11:30 AM" in home
+        for staff, url in (
+            (front_desk, "portal:front-desk-home"),
+            (clinician, "portal:clinician-home"),
+        ):
+            page = client_for(staff).get(reverse(url)).content.decode()
+            assert "<strong>1</strong> ended session with no integration therapy booked" in page
+    with time_machine.travel(DISCHARGE + dt.timedelta(hours=49), tick=False):
+        home = client_for(patient).get(reverse("portal:patient-home")).content.decode()
+        assert 'data-testid="integration-window-panel"' not in home
+        assert 'data-testid="integration-panel"' in home

@@ -9,6 +9,7 @@ production one, so the ceiling pays what every page pays.
 from __future__ import annotations
 
 import os
+import warnings
 
 if __name__ == "__main__":  # `make bench` runs every bench/*.py; this one is only a module.
     raise SystemExit(0)
@@ -23,6 +24,8 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 from portal.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
+# Static files come from the finders; there is no collected STATIC_ROOT to warn about.
+warnings.filterwarnings("ignore", message="No directory at")
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 STORAGES = {

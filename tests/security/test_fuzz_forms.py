@@ -107,10 +107,10 @@ def field_values(entry: Field) -> st.SearchStrategy[Any]:
 
 def submissions(form: Form) -> st.SearchStrategy[dict[str, Any]]:
     """Every field either left out, or given what the page offers, or something hostile."""
-    return st.fixed_dictionaries(
-        {},
-        optional={name: field_values(entry) for name, entry in form.fields.items()},
-    ).flatmap(
+    # Browsers always send the hidden CSRF field; the test client does not check its value.
+    optional = {CSRF: st.just("t" * 64)}
+    optional.update({name: field_values(entry) for name, entry in form.fields.items()})
+    return st.fixed_dictionaries({}, optional=optional).flatmap(
         lambda data: st.dictionaries(
             st.text(UNICODE, min_size=1, max_size=20), hostile_values(), max_size=2
         ).map(lambda extra: {**extra, **data})
@@ -145,9 +145,10 @@ def browser_shaped(form: Form, data: dict[str, Any]) -> bool:
     buttons only when chosen). A person only ever sends such a submission, so only those
     must answer with a message; any submission at all must still never 500 or half-write."""
     always_sent = {n for n, f in form.fields.items() if f.kind not in OPTIONAL_KINDS}
-    return always_sent <= set(data)
+    return always_sent | {CSRF} <= set(data)
 
 
+CSRF = "csrfmiddlewaretoken"
 OPTIONAL_KINDS = {"checkbox", "radio", "button", "submit", "image", "file"}
 
 

@@ -266,6 +266,9 @@ def review_decide(request: HttpRequest, intake_id: int) -> HttpResponse:
         except ValidationError as error:
             _apply_errors(form, error)
         else:
+            audit_clinical_read(
+                request=request, action="intake.decision.record", patient=intake.patient, obj=intake
+            )
             messages.success(
                 request,
                 f"Decision recorded: {decision.get_outcome_display()}. The patient is told.",

@@ -385,3 +385,26 @@ def test_home_pages_show_the_intake_panels(patient, client_for, clinician, front
     assert "1 urgent" in page
     page = client_for(front_desk).get(reverse("portal:front-desk-home")).content.decode()
     assert "awaiting review" not in page
+
+
+@pytest.mark.parametrize(
+    ("method", "name", "data"),
+    [
+        ("get", "intake:review-queue", None),
+        ("get", "intake:review-detail", None),
+        ("post", "intake:review-decide", {"outcome": "evaluation_needed"}),
+        ("post", "intake:review-decide", {"outcome": "not_eligible"}),  # refused: still read
+        ("get", "intake:rems-record", None),
+    ],
+)
+def test_every_clinician_view_leaves_an_audit_row(
+    patient, client_for, clinician, method: str, name: str, data: dict | None
+) -> None:
+    intake = submitted_intake(patient)
+    kwargs = {} if name == "intake:review-queue" else {"intake_id": intake.pk}
+    client = client_for(clinician)
+    response = getattr(client, method)(reverse(name, kwargs=kwargs), data or {})
+    assert response.status_code in {200, 302}
+    event = AuditEvent.objects.get()
+    assert event.actor == clinician
+    assert event.patient == (None if name == "intake:review-queue" else patient)

@@ -226,7 +226,9 @@ def appointment_request_confirm(
 ) -> Appointment:
     """Place a pending request on a time, clinician and room; tell the patient."""
     request = _lock_pending(request)
-    if location is None:
+    if request.service.is_telehealth:
+        location = None  # a video visit happens at no clinic location
+    elif location is None:
         location = room.location if room is not None else request.preferred_location
     if request.reschedule_of_id:
         appointment = appointment_reschedule(

@@ -40,7 +40,8 @@ class Form:
 
     @property
     def signature(self) -> tuple[str, tuple[str, ...]]:
-        return (self.action, tuple(sorted(self.fields)))
+        # One form per view and set of fields: twelve "start session" buttons are one form.
+        return (resolve(urlsplit(self.action).path).view_name, tuple(sorted(self.fields)))
 
 
 class FormParser(HTMLParser):

@@ -156,3 +156,27 @@ def celery_worker_process() -> Iterator[subprocess.Popen[bytes]]:
         yield proc
     finally:
         stop_process(proc)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every transactional test must use serialized_rollback.
+
+    A transactional test empties the database when it ends. Without serialized rollback
+    the flush also re-creates content types with new ids, and the next test that asks for
+    the migrated clinic data back (locations, services, protocols) fails to restore it.
+    With it on everywhere, each such test starts from the data the migrations seeded.
+    """
+    offenders = []
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+            name in getattr(item, "fixturenames", ())
+            for name in ("transactional_db", "live_server")
+        )
+        if transactional and not (marker is not None and marker.kwargs.get("serialized_rollback")):
+            offenders.append(item.nodeid)
+    if offenders:
+        raise pytest.UsageError(
+            "Transactional tests need @pytest.mark.django_db(transaction=True, "
+            "serialized_rollback=True): " + ", ".join(offenders)
+        )

@@ -219,7 +219,7 @@ class TestText:
         assert "555-0142" not in caplog.text
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_sweepers_at_once_send_each_message_exactly_once() -> None:
     patients = [PatientFactory() for _ in range(5)]
     rows = due_rows(patients, 120)

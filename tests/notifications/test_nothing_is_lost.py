@@ -37,7 +37,7 @@ from tests.notifications.harness import (
     worker_env,
 )
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.slow]
 
 REMINDERS = 300
 KILLS = 3

@@ -293,7 +293,7 @@ def rems_record(request: HttpRequest, intake_id: int) -> HttpResponse:
         }
     else:
         initial = {"prescriber": request.user.pk}
-    form = RemsEnrollmentForm(request.POST or None, initial=initial)
+    form = RemsEnrollmentForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             rems_enrollment_record(

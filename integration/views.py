@@ -39,7 +39,7 @@ def _refusal_to_form(form: Any, error: ValidationError) -> None:
 def mood_edit(request: HttpRequest) -> HttpResponse:
     today = selectors.mood_today(patient=request.user)
     initial = {"score": str(today.score), "note": today.note} if today else None
-    form = MoodForm(request.POST or None, initial=initial)
+    form = MoodForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.mood_checkin_save(
@@ -65,7 +65,7 @@ def checkin_create(request: HttpRequest, instrument: str) -> HttpResponse:
         raise Http404
     kind = Instrument(instrument)
     done_today = selectors.symptom_checkin_today(patient=request.user, instrument=kind)
-    form = CHECKIN_FORMS[kind](request.POST or None)
+    form = CHECKIN_FORMS[kind](request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             checkin = services.symptom_checkin_submit(
@@ -151,7 +151,7 @@ def journal_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @require(Capability.PATIENT_SELF)
 def journal_create(request: HttpRequest) -> HttpResponse:
-    form = JournalEntryForm(request.POST or None)
+    form = JournalEntryForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.journal_entry_create(
@@ -173,7 +173,7 @@ def journal_create(request: HttpRequest) -> HttpResponse:
 def journal_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
     # Patients only: an entry is the patient's own, whoever else asks gets nothing.
     entry = access_patient_object(request.user, JournalEntry.objects.all(), pk=entry_id)
-    form = JournalEntryForm(request.POST or None, instance=entry)
+    form = JournalEntryForm(request.POST if request.method == "POST" else None, instance=entry)
     if request.method == "POST" and form.is_valid():
         try:
             services.journal_entry_update(

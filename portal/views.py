@@ -55,7 +55,7 @@ def patient_home(request: HttpRequest) -> HttpResponse:
 @require(Capability.PATIENT_SELF)
 def profile_edit(request: HttpRequest) -> HttpResponse:
     profile = patient_profile_ensure(user=request.user)
-    form = PatientProfileForm(request.POST or None, instance=profile)
+    form = PatientProfileForm(request.POST if request.method == "POST" else None, instance=profile)
     if request.method == "POST" and form.is_valid():
         patient_profile_update(user=request.user, **form.cleaned_data)
         messages.success(request, "Your profile is saved.")

@@ -73,7 +73,9 @@ def request_create(request: HttpRequest) -> HttpResponse:
     profile = getattr(request.user, "patient_profile", None)
     if profile is not None and profile.preferred_location_id:
         initial["preferred_location"] = profile.preferred_location_id
-    form = AppointmentRequestForm(request.POST or None, initial=initial)
+    form = AppointmentRequestForm(
+        request.POST if request.method == "POST" else None, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -144,7 +146,7 @@ def appointment_cancel_view(request: HttpRequest, appointment_id: int) -> HttpRe
         Appointment.objects.select_related("location"),
         pk=appointment_id,
     )
-    form = AppointmentCancelForm(request.POST or None)
+    form = AppointmentCancelForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             appointment_cancel(
@@ -174,7 +176,7 @@ def appointment_reschedule_request_view(request: HttpRequest, appointment_id: in
     appointment = access_patient_object(
         request.user, Appointment.objects.select_related("location"), pk=appointment_id
     )
-    form = RescheduleRequestForm(request.POST or None)
+    form = RescheduleRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             appointment_reschedule_request(
@@ -283,7 +285,9 @@ def request_confirm(request: HttpRequest, request_id: int) -> HttpResponse:
     if pending.status == AppointmentRequest.Status.PENDING:
         for day in days:
             slots.extend(free_slots(service=pending.service, location=location, start=day, end=day))
-    form = ConfirmForm(request.POST or None, slot_choices=_slot_choices(slots))
+    form = ConfirmForm(
+        request.POST if request.method == "POST" else None, slot_choices=_slot_choices(slots)
+    )
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["slot"]
         try:

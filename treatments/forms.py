@@ -10,6 +10,7 @@ from django.utils import timezone
 from intake.modalities import Modality
 from portal.models import Location, Role, User
 from treatments.models import DosingSession, Level, ProtocolTemplate
+from treatments.services import SECTION_FIELDS, ChartSection
 
 YES_NO = [(True, "Yes"), (False, "No")]
 
@@ -74,16 +75,7 @@ class PreDoseForm(_ChartForm):
 
     class Meta:
         model = DosingSession
-        fields = [
-            "pre_systolic",
-            "pre_diastolic",
-            "pre_heart_rate",
-            "pre_spo2",
-            "fasted",
-            "no_alcohol_or_substances",
-            "nasal_spray_timing_ok",
-            "high_bp_reason",
-        ]
+        fields = list(SECTION_FIELDS[ChartSection.PRE_DOSE])
         labels = {
             "pre_systolic": "Blood pressure, systolic",
             "pre_diastolic": "Blood pressure, diastolic",
@@ -105,16 +97,7 @@ class PreDoseForm(_ChartForm):
 class DoseForm(_ChartForm):
     class Meta:
         model = DosingSession
-        fields = [
-            "weight_kg",
-            "dose_mg_per_kg",
-            "total_mg",
-            "spravato_dose_mg",
-            "device_count",
-            "lot_number",
-            "first_device_at",
-            "kap_route",
-        ]
+        fields = list(SECTION_FIELDS[ChartSection.DOSE])
         labels = {
             "weight_kg": "Weight (kg)",
             "dose_mg_per_kg": "Dose (mg/kg)",
@@ -146,19 +129,7 @@ class DoseForm(_ChartForm):
 class MonitoringForm(_ChartForm):
     class Meta:
         model = DosingSession
-        fields = [
-            "bp40_systolic",
-            "bp40_diastolic",
-            "sedation",
-            "dissociation",
-            "respiratory_depression",
-            "adverse_events",
-            "serious_adverse_event",
-            "benzodiazepine",
-            "non_benzo_hypnotic",
-            "psychostimulant",
-            "maoi",
-        ]
+        fields = list(SECTION_FIELDS[ChartSection.MONITORING])
         labels = {
             "bp40_systolic": "Blood pressure at about 40 minutes, systolic",
             "bp40_diastolic": "Blood pressure at about 40 minutes, diastolic",
@@ -184,16 +155,7 @@ class MonitoringForm(_ChartForm):
 class DischargeChecksForm(_ChartForm):
     class Meta:
         model = DosingSession
-        fields = [
-            "dis_systolic",
-            "dis_diastolic",
-            "dis_heart_rate",
-            "dis_spo2",
-            "escort_name",
-            "escort_phone",
-            "escort_confirmed",
-            "aftercare_reviewed",
-        ]
+        fields = list(SECTION_FIELDS[ChartSection.DISCHARGE])
         labels = {
             "dis_systolic": "Pre-discharge blood pressure, systolic",
             "dis_diastolic": "Pre-discharge blood pressure, diastolic",

@@ -77,6 +77,9 @@ def browser(django_db_setup: None, django_db_blocker: Any) -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+        # The connections opened while Playwright ran belong to its context; close them
+        # here, or the test database cannot be dropped at the end of the run.
+        connections.close_all()
 
 
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)

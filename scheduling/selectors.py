@@ -141,8 +141,10 @@ def request_queue(
     service: Service | None = None,
 ) -> QuerySet[AppointmentRequest]:
     """Requests oldest first (the one waiting longest comes first)."""
+    # The queue shows whether a request moves a visit (reschedule_of_id), never the visit:
+    # no join to appointments.
     qs = AppointmentRequest.objects.select_related(
-        "patient__patient_profile", "service", "preferred_location", "reschedule_of"
+        "patient__patient_profile", "service", "preferred_location"
     ).order_by("created_at", "id")
     if status:
         qs = qs.filter(status=status)
@@ -154,17 +156,18 @@ def request_queue(
 
 
 def request_queue_counts() -> dict[str, Any]:
-    """How many requests wait, in total, by location and by status: one query each."""
-    by_status = dict(
-        AppointmentRequest.objects.values_list("status").annotate(n=Count("id")).order_by()
-    )
-    by_location = {
-        name or "Telehealth": n
-        for name, n in AppointmentRequest.objects.filter(status=AppointmentRequest.Status.PENDING)
-        .values_list("preferred_location__name")
+    """How many requests wait, in total, by location and by status: one query."""
+    by_status: dict[str, int] = {}
+    by_location: dict[str, int] = {}
+    for status, name, n in (
+        AppointmentRequest.objects.values_list("status", "preferred_location__name")
         .annotate(n=Count("id"))
         .order_by("preferred_location__name")
-    }
+    ):
+        by_status[status] = by_status.get(status, 0) + n
+        if status == AppointmentRequest.Status.PENDING:
+            key = name or "Telehealth"
+            by_location[key] = by_location.get(key, 0) + n
     return {
         "pending": by_status.get(AppointmentRequest.Status.PENDING, 0),
         "by_status": by_status,

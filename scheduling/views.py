@@ -354,22 +354,26 @@ def request_decline(request: HttpRequest, request_id: int) -> HttpResponse:
 @require_GET
 @require(Capability.SCHEDULE_VIEW)
 def day_view_page(request: HttpRequest) -> HttpResponse:
+    # The active locations, read once: the default (first by name) and the picker's
+    # options both come from this list, not from one query each.
+    locations = list(Location.objects.filter(is_active=True).order_by("name"))
     form = DayViewForm(request.GET or None)
     location = day = None
     if form.is_valid():
         location, day = form.cleaned_data["location"], form.cleaned_data["day"]
-    location = location or Location.objects.filter(is_active=True).order_by("name").first()
+    location = location or (locations[0] if locations else None)
     day = day or timezone.localdate()
     if location is None:
         raise Http404
     view = day_view(location=location, day=day)
+    if not form.is_bound:
+        form = DayViewForm(initial={"location": location, "day": day})
+    form.fields["location"].choices = [(loc.pk, str(loc)) for loc in locations]
     return render(
         request,
         "scheduling/day_view.html",
         {
-            "form": form
-            if form.is_bound
-            else DayViewForm(initial={"location": location, "day": day}),
+            "form": form,
             "view": view,
             "previous_day": day - dt.timedelta(days=1),
             "next_day": day + dt.timedelta(days=1),

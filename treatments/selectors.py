@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Count, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
 from portal.models import User
@@ -104,7 +105,12 @@ def courses_for_patient(*, patient: User) -> list[CourseView]:
 
 
 def course_for_staff(*, course_id: int) -> Course:
-    return _course_queryset().get(pk=course_id)
+    # The page names the patient and who started the course: joined here, not one query each.
+    return (
+        _course_queryset()
+        .select_related("patient__patient_profile", "started_by")
+        .get(pk=course_id)
+    )
 
 
 def open_courses(*, limit: int = 200) -> list[CourseView]:
@@ -214,10 +220,17 @@ def aftercare_view(session: DosingSession) -> AftercareView:
 
 def aftercare_to_acknowledge(*, patient: User, limit: int = 10) -> list[AftercareView]:
     """Discharged sessions whose aftercare checklist still has unread items."""
+    # The acknowledged item ids come with the sessions (one query, not a prefetch).
     sessions = list(
         DosingSession.objects.filter(patient=patient, status=DosingSession.Status.DISCHARGED)
-        .order_by("-discharged_at")
-        .prefetch_related("acknowledgements")[:limit]
+        .annotate(
+            acked_item_ids=ArrayAgg(
+                "acknowledgements__item_id",
+                filter=Q(acknowledgements__isnull=False),
+                default=Value([]),
+            )
+        )
+        .order_by("-discharged_at")[:limit]
     )
     if not sessions:
         return []
@@ -228,7 +241,7 @@ def aftercare_to_acknowledge(*, patient: User, limit: int = 10) -> list[Aftercar
         items_by_modality.setdefault(item.modality, []).append(item)
     views = []
     for s in sessions:
-        acked = frozenset(a.item_id for a in s.acknowledgements.all())
+        acked = frozenset(s.acked_item_ids)
         view = AftercareView(
             session=s, items=items_by_modality.get(s.modality, []), acknowledged_ids=acked
         )

@@ -12,7 +12,10 @@ from portal.models import Location, PatientProfile, Role, User
 
 
 def patient_profile_ensure(*, user: User) -> PatientProfile:
-    profile, _ = PatientProfile.objects.get_or_create(user=user)
+    # Pages show the preferred location's name: fetched with the profile, not after it.
+    profile, _ = PatientProfile.objects.select_related("preferred_location").get_or_create(
+        user=user
+    )
     return profile
 
 

@@ -223,8 +223,8 @@ def sessions_needing_integration(*, patient: User | None = None) -> list[WindowR
             status=DosingSession.Status.DISCHARGED,
             discharged_at__gt=now - dt.timedelta(hours=conf.window_closes_after_hours),
         )
-        .annotate(has_integration=_integration_in_window(conf))
-        .filter(has_integration=False)
+        # A filter, not an annotation: the subquery is written (and planned) once.
+        .filter(~_integration_in_window(conf))
         .select_related("patient__patient_profile")
         .order_by("discharged_at", "id")
     )

@@ -38,18 +38,25 @@ def consult_setup(clinician):
     return service_of(ServiceKind.CONSULTATION), clinician, room
 
 
-def test_a_booking_writes_reminders_24h_and_2h_before(patient, consult_setup, front_desk):
-    service, clinician, room = consult_setup
-    starts = next_local(2, 10)
-    appt = appointment_book(
+def book(setup, *, patient, starts_at, clinician=None, room=None, booked_by=None):
+    """Book the consultation of `consult_setup` at Folsom (its clinician and room unless
+    the test names others)."""
+    service, setup_clinician, setup_room = setup
+    return appointment_book(
         patient=patient,
         service=service,
         location=folsom(),
-        clinician=clinician,
-        room=room,
-        starts_at=starts,
-        booked_by=front_desk,
+        clinician=clinician or setup_clinician,
+        room=room or setup_room,
+        starts_at=starts_at,
+        booked_by=booked_by,
     )
+
+
+def test_a_booking_writes_reminders_24h_and_2h_before(patient, consult_setup, front_desk):
+    service, _, _ = consult_setup
+    starts = next_local(2, 10)
+    appt = book(consult_setup, patient=patient, starts_at=starts, booked_by=front_desk)
     reminders = Notification.objects.filter(topic=f"appointment:{appt.pk}").order_by("send_at")
     assert [(n.kind, n.send_at) for n in reminders] == [
         (Kind.APPOINTMENT_REMINDER, starts - dt.timedelta(hours=24)),
@@ -65,60 +72,19 @@ def test_a_booking_writes_reminders_24h_and_2h_before(patient, consult_setup, fr
 def test_an_overlapping_booking_of_the_same_room_is_refused_clearly(
     patient, other_patient, consult_setup
 ):
-    service, clinician, room = consult_setup
-    appointment_book(
-        patient=patient,
-        service=service,
-        location=folsom(),
-        clinician=clinician,
-        room=room,
-        starts_at=next_local(2, 10),
-        booked_by=None,
-    )
+    book(consult_setup, patient=patient, starts_at=next_local(2, 10))
     other = ClinicianFactory()
     hours_every_day(other, folsom())
     with pytest.raises(ValidationError, match="no longer free"):
-        appointment_book(
-            patient=other_patient,
-            service=service,
-            location=folsom(),
-            clinician=other,
-            room=room,
-            starts_at=next_local(2, 10, 30),
-            booked_by=None,
-        )
+        book(consult_setup, patient=other_patient, starts_at=next_local(2, 10, 30), clinician=other)
 
 
 def test_the_buffer_after_a_visit_blocks_the_next_start(patient, other_patient, consult_setup):
-    service, clinician, room = consult_setup  # 60 min + 10 min after
-    appointment_book(
-        patient=patient,
-        service=service,
-        location=folsom(),
-        clinician=clinician,
-        room=room,
-        starts_at=next_local(2, 10),
-        booked_by=None,
-    )
+    # The consultation is 60 min with 10 min after it, so the room is busy until 11:10.
+    book(consult_setup, patient=patient, starts_at=next_local(2, 10))
     with pytest.raises(ValidationError, match="no longer free"):
-        appointment_book(
-            patient=other_patient,
-            service=service,
-            location=folsom(),
-            clinician=clinician,
-            room=room,
-            starts_at=next_local(2, 11, 5),
-            booked_by=None,
-        )
-    ok = appointment_book(
-        patient=other_patient,
-        service=service,
-        location=folsom(),
-        clinician=clinician,
-        room=room,
-        starts_at=next_local(2, 11, 10),
-        booked_by=None,
-    )
+        book(consult_setup, patient=other_patient, starts_at=next_local(2, 11, 5))
+    ok = book(consult_setup, patient=other_patient, starts_at=next_local(2, 11, 10))
     assert ok.pk
 
 
@@ -126,15 +92,7 @@ def test_a_raw_sql_insert_of_an_overlapping_appointment_is_refused_by_the_databa
     patient, consult_setup
 ):
     service, clinician, room = consult_setup
-    appt = appointment_book(
-        patient=patient,
-        service=service,
-        location=folsom(),
-        clinician=clinician,
-        room=room,
-        starts_at=next_local(2, 10),
-        booked_by=None,
-    )
+    appt = book(consult_setup, patient=patient, starts_at=next_local(2, 10))
     other = ClinicianFactory()
     sql = """
         INSERT INTO scheduling_appointment
@@ -185,46 +143,19 @@ def test_a_raw_sql_insert_of_an_overlapping_appointment_is_refused_by_the_databa
 
 
 def test_booking_outside_the_clinicians_hours_is_refused(patient, consult_setup):
-    service, clinician, room = consult_setup
     with pytest.raises(ValidationError, match="does not work"):
-        appointment_book(
-            patient=patient,
-            service=service,
-            location=folsom(),
-            clinician=clinician,
-            room=room,
-            starts_at=next_local(2, 17, 30),
-            booked_by=None,
-        )
+        book(consult_setup, patient=patient, starts_at=next_local(2, 17, 30))
 
 
 def test_a_room_of_the_wrong_kind_is_refused(patient, consult_setup):
-    service, clinician, _room = consult_setup
     chair = RoomFactory(kind=RoomKind.INFUSION_CHAIR)
     with pytest.raises(ValidationError, match="therapy room"):
-        appointment_book(
-            patient=patient,
-            service=service,
-            location=folsom(),
-            clinician=clinician,
-            room=chair,
-            starts_at=next_local(2, 10),
-            booked_by=None,
-        )
+        book(consult_setup, patient=patient, starts_at=next_local(2, 10), room=chair)
 
 
 def test_a_time_in_the_past_is_refused(patient, consult_setup):
-    service, clinician, room = consult_setup
     with pytest.raises(ValidationError, match="already passed"):
-        appointment_book(
-            patient=patient,
-            service=service,
-            location=folsom(),
-            clinician=clinician,
-            room=room,
-            starts_at=next_local(-1, 10),
-            booked_by=None,
-        )
+        book(consult_setup, patient=patient, starts_at=next_local(-1, 10))
 
 
 def test_rescheduling_moves_the_pending_reminders(patient, consult_setup, front_desk):

@@ -10,6 +10,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Count, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
+from intake.models import Intake
 from portal.models import User
 from treatments import protocols, rules
 from treatments.models import (
@@ -110,6 +111,18 @@ def course_for_staff(*, course_id: int) -> Course:
         _course_queryset()
         .select_related("patient__patient_profile", "started_by")
         .get(pk=course_id)
+    )
+
+
+def approved_intakes_without_open_course(*, limit: int = 50) -> list[Intake]:
+    """Approved patients with no course in induction or maintenance: courses to start."""
+    return list(
+        Intake.objects.filter(status=Intake.Status.APPROVED)
+        .exclude(
+            patient__treatment_courses__phase__in=[Course.Phase.INDUCTION, Course.Phase.MAINTENANCE]
+        )
+        .select_related("patient", "patient__patient_profile")
+        .order_by("decided_at", "id")[:limit]
     )
 
 

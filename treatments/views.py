@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from intake.models import Intake
 from intake.selectors import approved_modalities
 from portal.audit import audit_clinical_read
 from portal.models import Role, User
@@ -58,19 +57,11 @@ def _form_errors(form: Form, exc: ValidationError) -> None:
 @require(Capability.SCHEDULE_VIEW)
 def course_list(request: HttpRequest) -> HttpResponse:
     courses = selectors.open_courses()
-    ready: list[Intake] = []
-    if has_capability(request.user, Capability.CLINICAL_DECIDE):
-        ready = list(
-            Intake.objects.filter(status=Intake.Status.APPROVED)
-            .exclude(
-                patient__treatment_courses__phase__in=[
-                    Course.Phase.INDUCTION,
-                    Course.Phase.MAINTENANCE,
-                ]
-            )
-            .select_related("patient", "patient__patient_profile")
-            .order_by("decided_at", "id")[:50]
-        )
+    ready = (
+        selectors.approved_intakes_without_open_course()
+        if has_capability(request.user, Capability.CLINICAL_DECIDE)
+        else []
+    )
     return render(request, "treatments/course_list.html", {"courses": courses, "ready": ready})
 
 

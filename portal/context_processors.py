@@ -5,12 +5,46 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.functional import SimpleLazyObject
 
 from portal.extensions import nav_items
 from portal.permissions import Capability, capabilities_of
+
+# A nav link's URL depends only on its name and the deployment's script prefix, yet
+# reverse() costs tens of microseconds and every page draws several links: each is worked
+# out once per process. None marks a name that does not resolve (an app switched off).
+_nav_urls: dict[tuple[str, str], str | None] = {}
+
+
+LAYOUT_URLS = {
+    "home": "portal:home",
+    "admin": "admin:index",
+    "account": "account_email",
+    "logout": "account_logout",
+    "login": "account_login",
+    "signup": "account_signup",
+}
+
+
+@receiver(setting_changed)
+def _forget_nav_urls(*, setting: str, **kwargs: Any) -> None:
+    # Tests swap the URLconf; a deployment never does.
+    if setting == "ROOT_URLCONF":
+        _nav_urls.clear()
+
+
+def _nav_url(url_name: str) -> str | None:
+    key = (url_name, get_script_prefix())
+    if key not in _nav_urls:
+        try:
+            _nav_urls[key] = reverse(url_name)
+        except NoReverseMatch:
+            _nav_urls[key] = None
+    return _nav_urls[key]
 
 
 def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
@@ -19,9 +53,8 @@ def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
     for item in nav_items():
         if item.capability not in held:
             continue
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:
+        url = _nav_url(item.url_name)
+        if url is None:
             continue
         items.append({"label": item.label, "url": url, "active": request.path == url})
     return items
@@ -35,6 +68,10 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         "clinic_phone": settings.PORTAL_CLINIC_PHONE,
         "show_crisis_footer": is_patient_or_visitor,
         "nav_items": SimpleLazyObject(lambda: _navigation(request)),
+        # The layout's own links (brand, account, sign in and out), resolved once.
+        "layout_urls": SimpleLazyObject(
+            lambda: {key: _nav_url(name) for key, name in LAYOUT_URLS.items()}
+        ),
         "can": SimpleLazyObject(lambda: {c.value: True for c in capabilities_of(user)}),
         "Capability": Capability,
     }

@@ -21,9 +21,9 @@ def _patient_panel(request: HttpRequest) -> dict[str, Any]:
 
 
 def _front_desk_panel(request: HttpRequest) -> dict[str, Any]:
-    from scheduling.selectors import request_queue_counts
+    from scheduling.selectors import location_names, request_queue_counts
 
-    return {"counts": request_queue_counts()}
+    return {"counts": request_queue_counts(location_names=location_names())}
 
 
 class SchedulingConfig(AppConfig):

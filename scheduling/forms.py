@@ -201,22 +201,26 @@ class SlotSearchForm(forms.Form):
     )
 
 
-SELECT = forms.Select(attrs={"class": "form-select"})
-
-
 class QueueFilterForm(forms.Form):
+    """The queue's filters. Location and service choices come from lists the view has
+    already read, so validating (and drawing) the form costs no query."""
+
     status = forms.ChoiceField(
         choices=[("", "Any status"), *AppointmentRequest.Status.choices], required=False
     )
-    location = forms.ModelChoiceField(
-        queryset=Location.objects.filter(is_active=True),
-        required=False,
-        empty_label="All locations",
-        widget=SELECT,
-    )
-    service = forms.ModelChoiceField(
-        queryset=Service.objects.all(), required=False, empty_label="All services", widget=SELECT
-    )
+    location = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    service = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+
+    def __init__(
+        self,
+        *args: Any,
+        locations: list[tuple[int, str]],
+        services: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["location"].choices = [("", "All locations"), *locations]
+        self.fields["service"].choices = [("", "All services"), *services]
 
 
 class DayViewForm(forms.Form):
@@ -224,7 +228,7 @@ class DayViewForm(forms.Form):
         queryset=Location.objects.filter(is_active=True),
         required=False,
         empty_label=None,
-        widget=SELECT,
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     day = forms.DateField(
         required=False,

@@ -300,15 +300,28 @@ class AppointmentRequest(TimeStamped):
         return [(d, t) for d, t in pairs if d is not None]
 
     def get_windows_display(self) -> list[str]:
-        labels = dict(DayPart.choices)
-        return [f"{d:%a %-d %b %Y}, {labels.get(t, t)}" for d, t in self.windows]
+        return windows_display(self.windows)
 
     @property
     def payer_display(self) -> str:
-        if not self.payer_kind:
-            return "As before"
-        label = self.get_payer_kind_display()
-        return f"{label}: {self.plan_name}" if self.plan_name else label
+        return payer_display(self.payer_kind, self.plan_name)
+
+
+_DAY_PART_LABELS = dict(DayPart.choices)
+_PAYER_LABELS = dict(PayerKind.choices)
+
+
+def windows_display(windows: list[tuple[dt.date, str]]) -> list[str]:
+    """A request's preferred days and times as the office reads them."""
+    return [f"{d:%a %-d %b %Y}, {_DAY_PART_LABELS.get(t, t)}" for d, t in windows]
+
+
+def payer_display(payer_kind: str, plan_name: str) -> str:
+    """How a request will be paid; a reschedule request keeps the first visit's payer."""
+    if not payer_kind:
+        return "As before"
+    label = _PAYER_LABELS.get(payer_kind, payer_kind)
+    return f"{label}: {plan_name}" if plan_name else label
 
 
 LIVE_STATUSES = ("scheduled", "checked_in", "completed")

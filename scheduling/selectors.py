@@ -19,17 +19,25 @@ from scheduling.models import (
     ClinicianHours,
     Room,
     Service,
+    payer_display,
+    windows_display,
 )
 from scheduling.slots import Interval, Slot, WorkBlock, find_slots
 
 __all__ = [
     "DayView",
+    "QueueChoices",
+    "QueuePage",
     "Slot",
     "appointments_for_patient",
     "day_view",
     "free_slots",
-    "request_queue",
+    "location_names",
+    "person_name",
+    "queue_choices",
     "request_queue_counts",
+    "request_queue_page",
+    "request_queue_total",
     "requests_for_patient",
     "upcoming_appointments_for",
 ]
@@ -134,45 +142,205 @@ def free_slots(
 # --- the front desk -----------------------------------------------------------------------
 
 
-def request_queue(
+QUEUE_PAGE_SIZE = 25
+
+# What a row of a staff list needs to name a person, read with the row (no instances):
+# `person_name` below applies User.display_name's rule to these columns.
+PERSON_FIELDS = (
+    "role",
+    "full_name",
+    "email",
+    "patient_profile__id",
+    "patient_profile__preferred_name",
+    "patient_profile__legal_name",
+)
+
+
+def person_name(values: dict[str, Any], prefix: str) -> str:
+    """User.display_name from a `.values()` row that read `prefix` + PERSON_FIELDS."""
+    if values[f"{prefix}role"] == Role.PATIENT and values[f"{prefix}patient_profile__id"]:
+        return (
+            values[f"{prefix}patient_profile__preferred_name"]
+            or values[f"{prefix}patient_profile__legal_name"]
+            or values[f"{prefix}email"]
+        )
+    return values[f"{prefix}full_name"] or values[f"{prefix}email"]
+
+
+def _person_columns(prefix: str) -> list[str]:
+    return [prefix + name for name in PERSON_FIELDS]
+
+
+def local_time(value: dt.datetime, fmt: str) -> str:
+    """An aware datetime in the clinic's zone, formatted with strftime."""
+    return timezone.localtime(value).strftime(fmt)
+
+
+@dataclass(frozen=True)
+class QueueChoices:
+    """The clinic's locations and services, for the queue's filters and its rows' names.
+    Two narrow reads of clinic data (no patient data)."""
+
+    location_names: dict[int, str]
+    active_locations: list[tuple[int, str]]
+    services: list[tuple[int, str]]
+
+    @property
+    def service_names(self) -> dict[int, str]:
+        return dict(self.services)
+
+
+def queue_choices() -> QueueChoices:
+    locations = list(Location.objects.order_by("name").values_list("id", "name", "is_active"))
+    return QueueChoices(
+        location_names={pk: name for pk, name, _active in locations},
+        active_locations=[(pk, name) for pk, name, active in locations if active],
+        services=list(Service.objects.order_by("name").values_list("id", "name")),
+    )
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of the queue: rows `start`..`end` of `total` (1-based)."""
+
+    rows: list[dict[str, Any]]
+    number: int
+    start: int
+    end: int
+    total: int
+    has_previous: bool
+    has_next: bool
+
+
+def request_queue_page(
     *,
     status: str = AppointmentRequest.Status.PENDING,
-    location: Location | None = None,
-    service: Service | None = None,
-) -> QuerySet[AppointmentRequest]:
-    """Requests oldest first (the one waiting longest comes first)."""
+    location_id: int | None = None,
+    service_id: int | None = None,
+    page: int = 1,
+    total: int,
+    choices: QueueChoices,
+    size: int = QUEUE_PAGE_SIZE,
+) -> QueuePage:
+    """Requests oldest first (the one waiting longest comes first), one page of `size`
+    as display rows. `total` (from request_queue_counts) keeps the page in range; one
+    extra row is read to know whether another page follows. One query: the request with
+    its patient's name columns (service and location names come from `choices`)."""
+    last_page = max(1, -(-total // size))
+    number = min(max(page, 1), last_page)
+    offset = (number - 1) * size
     # The queue shows whether a request moves a visit (reschedule_of_id), never the visit:
     # no join to appointments.
-    qs = AppointmentRequest.objects.select_related(
-        "patient__patient_profile", "service", "preferred_location"
-    ).order_by("created_at", "id")
+    qs = AppointmentRequest.objects.order_by("created_at", "id")
     if status:
         qs = qs.filter(status=status)
-    if location is not None:
-        qs = qs.filter(preferred_location=location)
-    if service is not None:
-        qs = qs.filter(service=service)
-    return qs
+    if location_id is not None:
+        qs = qs.filter(preferred_location_id=location_id)
+    if service_id is not None:
+        qs = qs.filter(service_id=service_id)
+    found = list(
+        qs.values(
+            "id",
+            "created_at",
+            "status",
+            "service_id",
+            "preferred_location_id",
+            "reschedule_of_id",
+            "preferred_date_1",
+            "preferred_time_1",
+            "preferred_date_2",
+            "preferred_time_2",
+            "preferred_date_3",
+            "preferred_time_3",
+            "payer_kind",
+            "plan_name",
+            *_person_columns("patient__"),
+        )[offset : offset + size + 1]
+    )
+    statuses = dict(AppointmentRequest.Status.choices)
+    services = choices.service_names
+    rows = []
+    for item in found[:size]:
+        windows = [
+            (item[f"preferred_date_{n}"], item[f"preferred_time_{n}"])
+            for n in (1, 2, 3)
+            if item[f"preferred_date_{n}"] is not None
+        ]
+        location_id_ = item["preferred_location_id"]
+        rows.append(
+            {
+                "pk": item["id"],
+                "sent": local_time(item["created_at"], "%-d %b %H:%M"),
+                "patient": person_name(item, "patient__"),
+                "is_move": item["reschedule_of_id"] is not None,
+                "visit": services.get(item["service_id"], ""),
+                "location": choices.location_names.get(location_id_, "")
+                if location_id_
+                else "Telehealth",
+                "preferred": "; ".join(windows_display(windows)),
+                "payer": payer_display(item["payer_kind"], item["plan_name"]),
+                "status": statuses.get(item["status"], item["status"]),
+                "is_pending": item["status"] == AppointmentRequest.Status.PENDING,
+            }
+        )
+    return QueuePage(
+        rows=rows,
+        number=number,
+        start=offset + 1 if rows else 0,
+        end=offset + len(rows),
+        total=max(total, offset + len(rows)),
+        has_previous=number > 1,
+        has_next=len(found) > size,
+    )
 
 
-def request_queue_counts() -> dict[str, Any]:
-    """How many requests wait, in total, by location and by status: one query."""
+def location_names() -> dict[int, str]:
+    """Every location's name by id (clinic data), for counts read without a join."""
+    return dict(Location.objects.values_list("id", "name"))
+
+
+def request_queue_counts(*, location_names: dict[int, str]) -> dict[str, Any]:
+    """How many requests wait, in total, by location (named from `location_names`,
+    telehealth last) and by status, and per (status, location, service) for the
+    queue's filtered totals: one query."""
     by_status: dict[str, int] = {}
-    by_location: dict[str, int] = {}
-    for status, name, n in (
-        AppointmentRequest.objects.values_list("status", "preferred_location__name")
+    pending_by_location: dict[int | None, int] = {}
+    groups: list[tuple[str, int | None, int, int]] = []
+    for status, location_id, service_id, n in (
+        AppointmentRequest.objects.values_list("status", "preferred_location_id", "service_id")
         .annotate(n=Count("id"))
-        .order_by("preferred_location__name")
+        .order_by()
     ):
+        groups.append((status, location_id, service_id, n))
         by_status[status] = by_status.get(status, 0) + n
         if status == AppointmentRequest.Status.PENDING:
-            key = name or "Telehealth"
-            by_location[key] = by_location.get(key, 0) + n
+            pending_by_location[location_id] = pending_by_location.get(location_id, 0) + n
+    by_location = {
+        name: pending_by_location[pk]
+        for pk, name in sorted(location_names.items(), key=lambda item: item[1])
+        if pk in pending_by_location
+    }
+    if None in pending_by_location:
+        by_location["Telehealth"] = by_location.get("Telehealth", 0) + pending_by_location[None]
     return {
         "pending": by_status.get(AppointmentRequest.Status.PENDING, 0),
         "by_status": by_status,
         "by_location": by_location,
+        "groups": groups,
     }
+
+
+def request_queue_total(
+    counts: dict[str, Any], *, status: str, location_id: int | None, service_id: int | None
+) -> int:
+    """How many requests match the queue's filters, from request_queue_counts."""
+    return sum(
+        n
+        for s, loc, svc, n in counts["groups"]
+        if (not status or s == status)
+        and (location_id is None or loc == location_id)
+        and (service_id is None or svc == service_id)
+    )
 
 
 @dataclass

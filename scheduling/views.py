@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -36,8 +38,10 @@ from scheduling.selectors import (
     appointments_for_patient,
     day_view,
     free_slots,
-    request_queue,
+    queue_choices,
     request_queue_counts,
+    request_queue_page,
+    request_queue_total,
     requests_for_patient,
 )
 from scheduling.services import (
@@ -50,8 +54,6 @@ from scheduling.services import (
     appointment_set_status,
     is_late_cancellation,
 )
-
-QUEUE_PAGE_SIZE = 100
 
 
 def _add_errors(form: Any, exc: ValidationError) -> None:
@@ -218,30 +220,72 @@ def appointment_ics(request: HttpRequest, appointment_id: int) -> HttpResponse:
 # --- the front desk -----------------------------------------------------------------------
 
 
+def _url_maker(name: str, kwarg: str) -> Callable[[int], str]:
+    """`reverse(name, kwargs={kwarg: pk})` for many pks, resolved once (same result)."""
+    marker = 2147483647
+    before, after = reverse(name, kwargs={kwarg: marker}).split(str(marker))
+    return lambda pk: f"{before}{pk}{after}"
+
+
+def _page_number(raw: str | None) -> int:
+    try:
+        return max(int(raw or 1), 1)
+    except ValueError:
+        return 1
+
+
 @require_GET
 @require(Capability.SCHEDULE_MANAGE)
 def request_queue_view(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     if "status" not in params:
         params["status"] = AppointmentRequest.Status.PENDING
-    form = QueueFilterForm(params)
-    filters: dict[str, Any] = {"status": AppointmentRequest.Status.PENDING}
+    choices = queue_choices()
+    form = QueueFilterForm(params, locations=choices.active_locations, services=choices.services)
+    filters: dict[str, Any] = {
+        "status": AppointmentRequest.Status.PENDING,
+        "location_id": None,
+        "service_id": None,
+    }
     if form.is_valid():
         filters = {
             "status": form.cleaned_data["status"],
-            "location": form.cleaned_data["location"],
-            "service": form.cleaned_data["service"],
+            "location_id": form.cleaned_data["location"],
+            "service_id": form.cleaned_data["service"],
         }
-    queryset = request_queue(**filters)
-    rows = list(queryset[: QUEUE_PAGE_SIZE + 1])
+    counts = request_queue_counts(location_names=choices.location_names)
+    page = request_queue_page(
+        **filters,
+        page=_page_number(params.get("page")),
+        total=request_queue_total(counts, **filters),
+        choices=choices,
+    )
+    confirm_url = _url_maker("scheduling:request-confirm", "request_id")
+    for row in page.rows:
+        row["open_url"] = confirm_url(row["pk"]) if row["is_pending"] else ""
+    # Page links keep the filters.
+    query = {
+        "status": filters["status"],
+        "location": filters["location_id"] or "",
+        "service": filters["service_id"] or "",
+    }
     return render(
         request,
         "scheduling/request_queue.html",
         {
-            "form": form,
-            "rows": rows[:QUEUE_PAGE_SIZE],
-            "more": len(rows) > QUEUE_PAGE_SIZE,
-            "counts": request_queue_counts(),
+            "filters": query,
+            "status_choices": form.fields["status"].choices,
+            "location_choices": choices.active_locations,
+            "service_choices": choices.services,
+            "page": page,
+            "rows": page.rows,
+            "previous_url": "?" + urlencode({**query, "page": page.number - 1})
+            if page.has_previous
+            else "",
+            "next_url": "?" + urlencode({**query, "page": page.number + 1})
+            if page.has_next
+            else "",
+            "counts": counts,
         },
     )
 

@@ -48,6 +48,10 @@ def confirm_url(request: AppointmentRequest) -> str:
     return reverse("scheduling:request-confirm", args=[request.pk])
 
 
+def row_ids(response) -> list[int]:
+    return [row["pk"] for row in response.context["rows"]]
+
+
 def test_the_queue_lists_pending_requests_oldest_first_with_counts(client_for, front_desk):
     with time_machine.travel("2026-03-01 09:00 -08:00"):
         old = AppointmentRequestFactory()
@@ -55,7 +59,7 @@ def test_the_queue_lists_pending_requests_oldest_first_with_counts(client_for, f
     AppointmentRequestFactory(status="cancelled")
     response = client_for(front_desk).get(QUEUE)
     assert response.status_code == 200
-    assert response.context["rows"] == [old, newer]
+    assert row_ids(response) == [old.pk, newer.pk]
     assert response.context["counts"]["pending"] == 2
     assert response.context["counts"]["by_location"] == {"Folsom": 2}
 
@@ -68,11 +72,11 @@ def test_the_queue_filters_by_location_service_and_status(client_for, front_desk
     at_sac = AppointmentRequestFactory(preferred_location=sacramento)
     cancelled = AppointmentRequestFactory(status="cancelled")
     client = client_for(front_desk)
-    assert client.get(QUEUE, {"location": sacramento.pk}).context["rows"] == [at_sac]
-    assert client.get(QUEUE, {"status": "cancelled"}).context["rows"] == [cancelled]
+    assert row_ids(client.get(QUEUE, {"location": sacramento.pk})) == [at_sac.pk]
+    assert row_ids(client.get(QUEUE, {"status": "cancelled"})) == [cancelled.pk]
     kap = service_of(ServiceKind.KAP)
-    assert client.get(QUEUE, {"service": kap.pk}).context["rows"] == []
-    assert at_folsom in client.get(QUEUE, {"status": ""}).context["rows"]
+    assert row_ids(client.get(QUEUE, {"service": kap.pk})) == []
+    assert at_folsom.pk in row_ids(client.get(QUEUE, {"status": ""}))
     # A nonsense filter falls back to the pending queue, not a 500.
     assert client.get(QUEUE, {"location": "abc"}).status_code == 200
 
@@ -89,12 +93,72 @@ def test_the_queue_keeps_a_bounded_number_of_queries(
 ):
     client = client_for(front_desk)
     AppointmentRequestFactory.create_batch(5)
-    with django_assert_max_num_queries(12) as small:
+    # Session, user, MFA check, locations, services, counts, one page of rows, and the
+    # session's write (a savepoint, the update, its release).
+    with django_assert_max_num_queries(10) as small:
         client.get(QUEUE)
     AppointmentRequestFactory.create_batch(45)
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(QUEUE)
-    assert len(response.context["rows"]) == 50
+    assert len(response.context["rows"]) == 25
+    assert response.context["page"].total == 50
+
+
+def test_the_queue_shows_25_requests_a_page_with_next_and_previous_links(client_for, front_desk):
+    requests = AppointmentRequestFactory.create_batch(30)
+    client = client_for(front_desk)
+    first = client.get(QUEUE)
+    html = first.content.decode()
+    assert row_ids(first) == [r.pk for r in requests[:25]]
+    assert "Showing 1-25 of 30" in html
+    assert 'rel="prev"' not in html
+    next_url = first.context["next_url"]
+    assert f'href="{next_url}" rel="next"' in html.replace("&amp;", "&")
+    second = client.get(QUEUE + next_url)
+    html = second.content.decode()
+    assert row_ids(second) == [r.pk for r in requests[25:]]
+    assert "Showing 26-30 of 30" in html
+    assert 'rel="next"' not in html
+    assert (
+        client.get(QUEUE + second.context["previous_url"]).context["rows"]
+        == (first.context["rows"])
+    )
+
+
+def test_the_queue_page_links_keep_the_filters(client_for, front_desk):
+    from portal.models import Location
+
+    sacramento = Location.objects.get(slug="sacramento")
+    AppointmentRequestFactory.create_batch(3)
+    at_sac = AppointmentRequestFactory.create_batch(
+        27, preferred_location=sacramento, status="cancelled"
+    )
+    client = client_for(front_desk)
+    first = client.get(QUEUE, {"status": "cancelled", "location": sacramento.pk})
+    assert "Showing 1-25 of 27" in first.content.decode()
+    next_url = first.context["next_url"]
+    assert "status=cancelled" in next_url
+    assert f"location={sacramento.pk}" in next_url
+    second = client.get(QUEUE + next_url)
+    assert row_ids(second) == [r.pk for r in at_sac[25:]]
+    assert f'<option value="{sacramento.pk}" selected>' in second.content.decode()
+    assert "status=cancelled" in second.context["previous_url"]
+
+
+def test_a_queue_page_past_the_end_shows_the_last_page_and_nonsense_the_first(
+    client_for, front_desk
+):
+    requests = AppointmentRequestFactory.create_batch(27)
+    client = client_for(front_desk)
+    assert row_ids(client.get(QUEUE, {"page": 9})) == [r.pk for r in requests[25:]]
+    assert row_ids(client.get(QUEUE, {"page": "x"})) == [r.pk for r in requests[:25]]
+    assert row_ids(client.get(QUEUE, {"page": -3})) == [r.pk for r in requests[:25]]
+
+
+def test_an_empty_queue_says_so_without_page_links(client_for, front_desk):
+    html = client_for(front_desk).get(QUEUE).content.decode()
+    assert "No requests match." in html
+    assert "Showing" not in html
 
 
 def test_confirming_offers_only_free_slots_and_notifies_the_patient(

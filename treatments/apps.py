@@ -11,10 +11,9 @@ from django.http import HttpRequest
 def _patient_panel(request: HttpRequest) -> dict[str, Any]:
     from treatments import selectors
 
-    views = [v for v in selectors.courses_for_patient(patient=request.user) if v.course.is_open]
     return {
-        "course_views": views,
-        "aftercare": selectors.aftercare_to_acknowledge(patient=request.user),
+        "course_views": selectors.open_courses_for_panel(patient=request.user),
+        "aftercare": selectors.aftercare_due(patient=request.user),
     }
 
 

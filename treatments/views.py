@@ -110,23 +110,20 @@ def course_start(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require(Capability.CLINICAL_VIEW)
 def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
     try:
-        course = selectors.course_for_staff(course_id=course_id)
+        view = selectors.course_page_for_staff(course_id=course_id)
     except Course.DoesNotExist as exc:
         raise Http404 from exc
+    # The page reads plain columns; the audit row needs only who and which course.
     audit_clinical_read(
-        request=request, action="treatments.course.view", patient=course.patient, obj=course
+        request=request,
+        action="treatments.course.view",
+        patient=User(pk=view.patient_id),
+        obj=Course(pk=view.course_id),
     )
-    return render(
-        request,
-        "treatments/course_detail.html",
-        {
-            "view": selectors.course_view(course),
-            "booster_form": BoosterIntervalForm(
-                initial={"interval_days": course.booster_interval_days}
-            ),
-            "stop_form": CourseStopForm(),
-        },
-    )
+    # The booster and stop forms are plain inputs in the template (BoosterIntervalForm,
+    # CourseStopForm validate the posts); rendering them through crispy cost more than
+    # the rest of the page.
+    return render(request, "treatments/course_detail.html", {"view": view})
 
 
 @require_POST
@@ -374,8 +371,8 @@ def my_courses(request: HttpRequest) -> HttpResponse:
         request,
         "treatments/course_timeline.html",
         {
-            "views": selectors.courses_for_patient(patient=request.user),
-            "aftercare": selectors.aftercare_to_acknowledge(patient=request.user),
+            "views": selectors.course_timelines_for_patient(patient=request.user),
+            "aftercare": selectors.aftercare_due(patient=request.user),
         },
     )
 

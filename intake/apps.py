@@ -9,15 +9,10 @@ from django.http import HttpRequest
 
 
 def _patient_panel(request: HttpRequest) -> dict[str, Any]:
-    from intake import selectors, steps
-    from intake.models import Intake
+    from intake.selectors import intake_summary_for_patient
 
-    intake = selectors.intake_for_patient(patient=request.user)
-    percent = None
-    if intake is not None and intake.status == Intake.Status.IN_PROGRESS:
-        done, total = steps.progress(intake.answers, intake.steps_done)
-        percent = round(100 * done / total)
-    return {"intake": intake, "percent": percent}
+    summary = intake_summary_for_patient(patient=request.user)
+    return {"intake": summary, "percent": summary.percent if summary is not None else None}
 
 
 def _clinician_panel(request: HttpRequest) -> dict[str, Any]:

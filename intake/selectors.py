@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import Q, QuerySet
+from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from intake import rules, steps
@@ -23,7 +26,7 @@ from intake.forms import (
 from intake.instruments import ANSWER_CHOICES, cssrs_questions_to_ask
 from intake.modalities import Modality
 from intake.models import Intake, RemsEnrollment, ScreeningSettings
-from portal.models import Location, User
+from portal.models import Location, Role, User
 
 # --- for the layers above (scheduling's booking gate, front desk) ---
 
@@ -32,11 +35,52 @@ def intake_for_patient(*, patient: User) -> Intake | None:
     return Intake.objects.filter(patient=patient).first()
 
 
+@dataclass(frozen=True)
+class IntakeSummary:
+    """What the patient's own pages say about their intake: where it stands, the
+    clinic's message, and how far along it is (in progress only). No answers."""
+
+    status: str
+    approved_modality_labels: list[str]
+    patient_message: str
+    percent: int | None
+
+
+def intake_summary_for_patient(*, patient: User) -> IntakeSummary | None:
+    """A narrow read of the status columns; while the intake is in progress, a second
+    one of only the C-SSRS steps' answers (the only answers that change which steps are
+    asked) for the progress percentage. The other answers and drafts are never read."""
+    # One intake a patient (a unique constraint): no ordering needed.
+    mine = Intake.objects.filter(patient_id=patient.pk).order_by()
+    rows = mine.values_list("status", "approved_modalities", "patient_message")[:1]
+    if not rows:
+        return None
+    status, modalities, message = rows[0]
+    percent = None
+    if status == Intake.Status.IN_PROGRESS:
+        cssrs_keys = steps.CSSRS_STEP_KEYS
+        progress = mine.values_list(
+            "steps_done", *(KeyTransform(key, "answers") for key in cssrs_keys)
+        )[:1]
+        for done, *cssrs in progress:
+            answers = dict(zip(cssrs_keys, cssrs, strict=True))
+            finished, total = steps.progress(answers, done)
+            percent = round(100 * finished / total)
+    return IntakeSummary(
+        status=status,
+        approved_modality_labels=[Modality(m).label for m in modalities],
+        patient_message=message,
+        percent=percent,
+    )
+
+
 def approved_modalities(*, patient: User) -> frozenset[Modality]:
-    intake = Intake.objects.filter(patient=patient, status=Intake.Status.APPROVED).first()
-    if intake is None:
-        return frozenset()
-    return frozenset(Modality(m) for m in intake.approved_modalities)
+    rows = (
+        Intake.objects.filter(patient=patient, status=Intake.Status.APPROVED)
+        .order_by()
+        .values_list("approved_modalities", flat=True)[:1]
+    )
+    return frozenset(Modality(m) for m in rows[0]) if rows else frozenset()
 
 
 def rems_enrollment_for(*, patient: User) -> RemsEnrollment | None:
@@ -57,18 +101,18 @@ def dosing_gate_gaps(*, patient: User, modality: Modality) -> list[str]:
     return gaps
 
 
-def status_label(intake: Intake | None) -> str:
+def status_label(intake: Intake | IntakeSummary | None) -> str:
     if intake is None:
         return "Not started"
     if intake.status == Intake.Status.APPROVED:
         return "Approved for " + ", ".join(intake.approved_modality_labels)
-    return intake.get_status_display()
+    return Intake.Status(intake.status).label
 
 
 def intake_status_label(*, patient: User) -> str:
     """Where the patient's intake stands, in words fit for the front desk: no answers,
     no scores, no flags."""
-    return status_label(intake_for_patient(patient=patient))
+    return status_label(intake_summary_for_patient(patient=patient))
 
 
 # --- rules applied to one intake ---
@@ -112,17 +156,155 @@ QUEUE_FILTERS: dict[str, tuple[str, Q]] = {
 }
 
 
-def review_queue(*, status: str = "awaiting", location: Location | None = None) -> QuerySet[Intake]:
-    """Urgent first, then oldest first (by when sent, or when started if not sent yet)."""
+QUEUE_PAGE_SIZE = 25
+QUEUE_MAX_PAGE = 100_000
+_STATUS_LABELS: dict[str, str] = dict(Intake.Status.choices)
+_NO_SCORE = "\u2013"  # an en dash, as the page showed for "not answered"
+
+
+class QueueRow(TypedDict):
+    """One intake in the queue, ready to print: no template filter or tag per row. (A
+    dict: the template engine looks a key up faster than an attribute.)"""
+
+    pk: int
+    url: str
+    name: str
+    urgent: bool
+    status: str
+    waiting_since: str
+    phq9_total: int | None
+    phq9_band: str
+    gad7_total: int | None
+    gad7_band: str
+    cssrs_risk: str
+    exclude_flags: int
+    review_flags: int
+    location: str
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """Page 1 starts with every urgent intake (up to QUEUE_LIMIT), then the oldest
+    others; each page holds QUEUE_PAGE_SIZE of the others. `first`..`last` number the
+    others on this page (0, 0 when there are none)."""
+
+    rows: list[QueueRow]
+    number: int
+    urgent_count: int
+    first: int
+    last: int
+    has_next: bool
+    urgent_truncated: bool
+
+
+def _patient_name(row: dict[str, Any]) -> str:
+    """User.display_name for the patient, from the columns read (the queue lists
+    patients only; a patient without a profile shows as a staff member would)."""
+    if row["patient__role"] == Role.PATIENT and row["patient__patient_profile__id"]:
+        return (
+            row["patient__patient_profile__preferred_name"]
+            or row["patient__patient_profile__legal_name"]
+            or row["patient__email"]
+        )
+    return row["patient__full_name"] or row["patient__email"]
+
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _waiting_since(moment: dt.datetime) -> str:
+    """What `|date:"D j M, H:i"` prints in the clinic's zone, without the filter."""
+    local = timezone.localtime(moment)
+    day, month = _DAYS[local.weekday()], _MONTHS[local.month - 1]
+    return f"{day} {local.day} {month}, {local.hour:02d}:{local.minute:02d}"
+
+
+def _id_url(name: str, kwarg: str) -> Any:
+    """A function pk -> reverse(name, kwargs={kwarg: pk}) that reverses only once."""
+    marker = 987654321
+    head, tail = reverse(name, kwargs={kwarg: marker}).split(str(marker))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+_QUEUE_COLUMNS = (
+    "pk",
+    "urgent",
+    "status",
+    "waiting_since",
+    "phq9_total",
+    "phq9_band",
+    "gad7_total",
+    "gad7_band",
+    "cssrs_risk",
+    "exclude_flag_count",
+    "review_flag_count",
+    "location__name",
+    "patient__role",
+    "patient__email",
+    "patient__full_name",
+    "patient__patient_profile__id",
+    "patient__patient_profile__preferred_name",
+    "patient__patient_profile__legal_name",
+)
+
+
+def review_queue(
+    *, status: str = "awaiting", location: Location | None = None, page: int = 1
+) -> QueuePage:
+    """Urgent first, then oldest first (by when sent, or when started if not sent yet).
+    One query a page; a LIMIT n+1 probe tells whether there is a next page."""
     _label, condition = QUEUE_FILTERS.get(status, QUEUE_FILTERS["awaiting"])
     queryset = Intake.objects.filter(condition)
     if location is not None:
         queryset = queryset.filter(location=location)
-    return (
-        queryset.select_related("patient", "patient__patient_profile", "location")
-        .annotate(waiting_since=Coalesce("submitted_at", "urgent_at", "created_at"))
-        .defer("answers", "drafts")
-        .order_by("-urgent", "waiting_since", "id")[:QUEUE_LIMIT]
+    queryset = queryset.annotate(
+        waiting_since=Coalesce("submitted_at", "urgent_at", "created_at")
+    ).order_by("-urgent", "waiting_since", "id")
+    page = max(page, 1)
+    start = (page - 1) * QUEUE_PAGE_SIZE
+    others = queryset.filter(urgent=False)
+    if page == 1:
+        first_others = others.values("pk")[: QUEUE_PAGE_SIZE + 1]
+        queryset = queryset.filter(Q(urgent=True) | Q(pk__in=first_others))
+        limit = QUEUE_LIMIT + QUEUE_PAGE_SIZE + 1
+        found = list(queryset.values(*_QUEUE_COLUMNS)[:limit])
+    else:
+        found = list(others.values(*_QUEUE_COLUMNS)[start : start + QUEUE_PAGE_SIZE + 1])
+    urgent = [r for r in found if r["urgent"]]
+    rest = [r for r in found if not r["urgent"]]
+    has_next = len(rest) > QUEUE_PAGE_SIZE
+    rest = rest[:QUEUE_PAGE_SIZE]
+    urgent_truncated = len(urgent) > QUEUE_LIMIT
+    urgent = urgent[:QUEUE_LIMIT]
+    detail_url = _id_url("intake:review-detail", "intake_id")
+    rows = [
+        QueueRow(
+            pk=r["pk"],
+            url=detail_url(r["pk"]),
+            name=_patient_name(r),
+            urgent=r["urgent"],
+            status=_STATUS_LABELS[r["status"]],
+            waiting_since=_waiting_since(r["waiting_since"]),
+            phq9_total=r["phq9_total"],
+            phq9_band=r["phq9_band"],
+            gad7_total=r["gad7_total"],
+            gad7_band=r["gad7_band"],
+            cssrs_risk=r["cssrs_risk"] or _NO_SCORE,
+            exclude_flags=r["exclude_flag_count"],
+            review_flags=r["review_flag_count"],
+            location=r["location__name"] or _NO_SCORE,
+        )
+        for r in (*urgent, *rest)
+    ]
+    return QueuePage(
+        rows=rows,
+        number=page,
+        urgent_count=len(urgent),
+        first=start + 1 if rest else 0,
+        last=start + len(rest),
+        has_next=has_next,
+        urgent_truncated=urgent_truncated,
     )
 
 

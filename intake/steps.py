@@ -41,19 +41,21 @@ ALL_STEPS: tuple[Step, ...] = (
     CONSENT,
 )
 BY_KEY: dict[str, Step] = {s.key: s for s in ALL_STEPS}
-CSSRS_STEPS = frozenset({CSSRS.key, CSSRS_THOUGHTS.key, CSSRS_BEHAVIOUR.key})
+CSSRS_STEP_KEYS = (CSSRS.key, CSSRS_THOUGHTS.key, CSSRS_BEHAVIOUR.key)
+CSSRS_STEPS = frozenset(CSSRS_STEP_KEYS)
 
 
 def cssrs_answers(answers: Mapping[str, Any]) -> dict[str, bool | None]:
     """The screener's answers gathered from its three steps."""
     merged: dict[str, bool | None] = {}
-    for key in (CSSRS.key, CSSRS_THOUGHTS.key, CSSRS_BEHAVIOUR.key):
+    for key in CSSRS_STEP_KEYS:
         merged.update(answers.get(key) or {})
     return merged
 
 
 def sequence(answers: Mapping[str, Any]) -> list[Step]:
-    """The steps this patient goes through, given what they have answered so far."""
+    """The steps this patient goes through, given what they have answered so far. Only
+    the answers under CSSRS_STEP_KEYS matter (intake_summary_for_patient relies on it)."""
     asks_thoughts = "q3" in cssrs_questions_to_ask(cssrs_answers(answers))
     return [s for s in ALL_STEPS if s is not CSSRS_THOUGHTS or asks_thoughts]
 

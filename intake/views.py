@@ -4,6 +4,7 @@ enrollment, and the front desk's status-only board."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -180,15 +181,24 @@ def intake_support(request: HttpRequest) -> HttpResponse:
 @require_GET
 @require(Capability.PATIENT_SELF)
 def intake_status(request: HttpRequest) -> HttpResponse:
-    intake = selectors.intake_for_patient(patient=request.user)
-    context: dict[str, Any] = {"intake": intake}
-    if intake is not None and intake.status == Intake.Status.IN_PROGRESS:
-        done, total = steps.progress(intake.answers, intake.steps_done)
-        context.update(done=done, total=total, percent=round(100 * done / total))
-    return render(request, "intake/intake_status.html", context)
+    summary = selectors.intake_summary_for_patient(patient=request.user)
+    percent = summary.percent if summary is not None else None
+    return render(request, "intake/intake_status.html", {"intake": summary, "percent": percent})
 
 
 # --- clinician ---
+
+
+QUEUE_FILTER_CHOICES = [(key, label) for key, (label, _q) in selectors.QUEUE_FILTERS.items()]
+
+
+def _page_number(value: str | None) -> int:
+    """The page asked for: 1 when it is not a number, at most QUEUE_MAX_PAGE (the
+    offset must fit the database's integer)."""
+    try:
+        return min(max(int(value or 1), 1), selectors.QUEUE_MAX_PAGE)
+    except ValueError:
+        return 1
 
 
 @require_GET
@@ -197,21 +207,32 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "awaiting")
     if status not in selectors.QUEUE_FILTERS:
         status = "awaiting"
-    locations = list(Location.objects.filter(is_active=True))
+    locations = list(Location.objects.filter(is_active=True).only("pk", "slug", "name"))
     location = next((loc for loc in locations if loc.slug == request.GET.get("location")), None)
-    intakes = list(selectors.review_queue(status=status, location=location))
+    page = selectors.review_queue(
+        status=status, location=location, page=_page_number(request.GET.get("page"))
+    )
     # One record for the list: it shows score bands and flag counts of many patients.
     audit_clinical_read(request=request, action="intake.review_queue.view", patient=None)
+    here = {"status": status, **({"location": location.slug} if location else {})}
+    base = reverse("intake:review-queue") + "?"
     return render(
         request,
         "intake/review_queue.html",
         {
-            "intakes": intakes,
-            "filters": [(key, label) for key, (label, _q) in selectors.QUEUE_FILTERS.items()],
+            "page": page,
+            "intakes": page.rows,
+            "filters": QUEUE_FILTER_CHOICES,
             "status": status,
             "locations": locations,
             "location": location,
             "limit": selectors.QUEUE_LIMIT,
+            "previous_url": base + urlencode({**here, "page": page.number - 1})
+            if page.number > 1
+            else None,
+            "next_url": base + urlencode({**here, "page": page.number + 1})
+            if page.has_next
+            else None,
         },
     )
 

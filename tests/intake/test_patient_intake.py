@@ -4,11 +4,15 @@ the C-SSRS skip rule, and the safety path that never waits for the end."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from intake import steps
 from intake.models import Intake
 from portal.models import Location
 from portal.notifications.kinds import Kind
@@ -336,3 +340,31 @@ def test_a_step_refuses_anonymous_staff_and_wrong_methods(patient, client_for, f
     assert client_for(patient).put(step_url("contact")).status_code == 405
     assert client_for(patient).post(reverse("intake:intake-status")).status_code == 405
     assert not Intake.objects.exists()
+
+
+def test_home_and_status_pages_show_how_far_the_intake_has_come(patient, client_for) -> None:
+    client = client_for(patient)
+    walk_to(client, "gad7")  # 5 of 8 steps: C-SSRS question 2 not answered yet
+    for name in ("portal:patient-home", "intake:intake-status"):
+        assert "(62% done)" in client.get(reverse(name)).content.decode()
+    post(client, "cssrs", {"q1": "yes", "q2": "yes"})  # asks questions 3-5: 6 of 9 steps
+    intake = Intake.objects.get(patient=patient)
+    assert steps.progress(intake.answers, intake.steps_done) == (6, 9)
+    for name in ("portal:patient-home", "intake:intake-status"):
+        assert "(67% done)" in client.get(reverse(name)).content.decode()
+
+
+def test_the_home_panel_reads_no_answers_or_drafts(patient, client_for) -> None:
+    client = client_for(patient)
+    walk_to(client, "gad7")
+    client.post(step_url("cssrs"), {"q1": "yes", "go": "back"})  # leaves a draft
+    assert Intake.objects.get(patient=patient).drafts
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("portal:patient-home")).content.decode()
+    assert "Continue my intake" in page
+    intake_sql = [q["sql"] for q in queries if '"intake_intake"' in q["sql"]]
+    assert intake_sql
+    for sql in intake_sql:
+        assert '"drafts"' not in sql
+        # Only the C-SSRS steps' answers, by key, for the step count; never the column.
+        assert re.findall(r'"answers"(?! -> )', sql) == [], sql

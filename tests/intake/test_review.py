@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +25,8 @@ from tests.intake.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+DASH = "\u2013"  # an en dash, as in "Showing 1\u201325"
 
 
 def detail_url(intake: Intake) -> str:
@@ -47,7 +50,7 @@ def test_the_queue_shows_urgent_first_then_oldest(client_for, clinician) -> None
 
     response = client_for(clinician).get(reverse("intake:review-queue"))
     assert response.status_code == 200
-    assert [i.pk for i in response.context["intakes"]] == [urgent.pk, old.pk, new.pk]
+    assert [i["pk"] for i in response.context["intakes"]] == [urgent.pk, old.pk, new.pk]
 
 
 def test_an_urgent_intake_is_in_the_queue_before_it_is_sent(client_for, clinician) -> None:
@@ -58,7 +61,7 @@ def test_an_urgent_intake_is_in_the_queue_before_it_is_sent(client_for, clinicia
     submitted_intake(PatientFactory())
     Intake.objects.create(patient=PatientFactory())  # not urgent, not sent: not in the queue
     intakes = client_for(clinician).get(reverse("intake:review-queue")).context["intakes"]
-    assert intakes[0].pk == intake.pk
+    assert intakes[0]["pk"] == intake.pk
     assert len(intakes) == 2
 
 
@@ -86,11 +89,11 @@ def test_the_queue_filters_by_location_and_status(client_for, clinician) -> None
     client = client_for(clinician)
     url = reverse("intake:review-queue")
     by_place = client.get(url, {"location": "folsom"}).context["intakes"]
-    assert [i.pk for i in by_place] == [at_folsom.pk]
+    assert [i["pk"] for i in by_place] == [at_folsom.pk]
     by_status = client.get(url, {"status": "approved"}).context["intakes"]
-    assert [i.pk for i in by_status] == [approved.pk]
+    assert [i["pk"] for i in by_status] == [approved.pk]
     everything = client.get(url, {"status": "all", "location": "roseville"}).context["intakes"]
-    assert [i.pk for i in everything] == [at_roseville.pk]
+    assert [i["pk"] for i in everything] == [at_roseville.pk]
     # Nonsense filters fall back to the default queue, never a 500.
     assert client.get(url, {"status": "drop table", "location": "x"}).status_code == 200
 
@@ -104,9 +107,122 @@ def test_the_queue_reads_in_a_bounded_number_of_queries(
     client.get(reverse("intake:review-queue"))
     for n in range(30):
         submitted_intake(PatientFactory(), urgent=n % 5 == 0)
-    with django_assert_max_num_queries(14):
-        response = client.get(reverse("intake:review-queue"))
-    assert len(response.context["intakes"]) == 33
+    # Session, user, staff MFA check, locations, the page of intakes, the audit row, and
+    # the session's expiry (an update between a savepoint and its release).
+    for page in (1, 2):
+        with django_assert_max_num_queries(9):
+            response = client.get(reverse("intake:review-queue"), {"page": page})
+        assert response.status_code == 200
+    assert len(response.context["intakes"]) == 2  # 33 = 6 urgent + 25 on page 1, then 2
+
+
+# --- queue pages ---
+
+
+def queue(client, **params: object) -> tuple[list[int], str]:
+    response = client.get(reverse("intake:review-queue"), params)
+    assert response.status_code == 200
+    return [row["pk"] for row in response.context["intakes"]], response.content.decode()
+
+
+def test_the_queue_shows_25_a_page_oldest_first_with_previous_and_next_links(
+    client_for, clinician
+) -> None:
+    now = timezone.now()
+    oldest_first = [
+        submitted_intake(PatientFactory(), submitted_at=now - dt.timedelta(hours=40 - n)).pk
+        for n in range(30)
+    ]
+    client = client_for(clinician)
+    first, page = queue(client)
+    assert first == oldest_first[:25]
+    assert f"Showing 1{DASH}25, oldest first." in page
+    assert 'href="/intake/review/?status=awaiting&amp;page=2" rel="next"' in page
+    assert 'rel="prev"' not in page
+    second, page = queue(client, page=2)
+    assert second == oldest_first[25:]
+    assert f"Showing 26{DASH}30, oldest first." in page
+    assert 'href="/intake/review/?status=awaiting&amp;page=1" rel="prev"' in page
+    assert 'rel="next"' not in page
+
+
+def test_exactly_25_intakes_make_one_page_without_a_next_link(client_for, clinician) -> None:
+    for _ in range(25):
+        submitted_intake(PatientFactory())
+    rows, page = queue(client_for(clinician))
+    assert len(rows) == 25
+    assert 'rel="next"' not in page
+
+
+def test_urgent_intakes_are_all_on_the_first_page_before_the_others(client_for, clinician) -> None:
+    now = timezone.now()
+    others = [
+        submitted_intake(PatientFactory(), submitted_at=now - dt.timedelta(days=30 - n)).pk
+        for n in range(27)
+    ]
+    urgent = [
+        submitted_intake(
+            PatientFactory(), submitted_at=now - dt.timedelta(hours=26 - n), urgent=True
+        ).pk
+        for n in range(26)
+    ]
+    client = client_for(clinician)
+    first, page = queue(client)
+    # More urgent intakes than a page holds: every one of them is still on page 1, first.
+    assert first == urgent + others[:25]
+    assert f"Showing 26 urgent first, then 1{DASH}25 of the others, oldest first." in page
+    second, page = queue(client, page=2)
+    assert second == others[25:]
+    assert f"Showing 26{DASH}27, oldest first. Urgent intakes are always on the first page." in page
+
+
+def test_the_page_links_keep_the_filters(client_for, clinician) -> None:
+    folsom = Location.objects.get(slug="folsom")
+    roseville = Location.objects.get(slug="roseville")
+    for _ in range(26):
+        submitted_intake(PatientFactory(profile__preferred_location=folsom))
+    submitted_intake(PatientFactory(profile__preferred_location=roseville))
+    rows, page = queue(client_for(clinician), status="all", location="folsom")
+    assert len(rows) == 25
+    assert 'href="/intake/review/?status=all&amp;location=folsom&amp;page=2"' in page
+    rows, page = queue(client_for(clinician), status="all", location="folsom", page=2)
+    assert len(rows) == 1
+    assert 'href="/intake/review/?status=all&amp;location=folsom&amp;page=1"' in page
+
+
+def test_a_page_past_the_end_or_a_nonsense_page_is_not_an_error(client_for, clinician) -> None:
+    only = submitted_intake(PatientFactory()).pk
+    client = client_for(clinician)
+    rows, page = queue(client, page=7)
+    assert rows == []
+    assert "No more intakes match these filters." in page
+    assert 'href="/intake/review/?status=awaiting&amp;page=6" rel="prev"' in page
+    for nonsense in ("0", "-3", "two", "99999999999999999999999"):
+        rows, _page = queue(client, page=nonsense)
+        assert rows in ([only], []), nonsense
+
+
+def test_the_queue_names_patients_and_times_as_the_rest_of_the_portal_does(
+    client_for, clinician
+) -> None:
+    nickname = PatientFactory(profile__preferred_name="Sunny <b>", profile__legal_name="Ann Lee")
+    legal_only = PatientFactory(profile__preferred_name="", profile__legal_name="Bo Chen")
+    # Across the autumn clock change in the clinic's zone.
+    sent = [
+        dt.datetime(2026, 11, 1, 8, 5, tzinfo=dt.UTC),
+        dt.datetime(2026, 11, 1, 10, 30, tzinfo=dt.UTC),
+    ]
+    for who, when in zip((nickname, legal_only), sent, strict=True):
+        submitted_intake(who, submitted_at=when)
+    response = client_for(clinician).get(reverse("intake:review-queue"))
+    rows = response.context["intakes"]
+    assert [r["name"] for r in rows] == [nickname.display_name, legal_only.display_name]
+    shown = [r["waiting_since"] for r in rows]
+    assert shown == [date_filter(timezone.localtime(t), "D j M, H:i") for t in sent]
+    assert shown == ["Sun 1 Nov, 01:05", "Sun 1 Nov, 02:30"]  # PDT, then PST
+    page = response.content.decode()
+    assert "Sunny &lt;b&gt;" in page
+    assert f'href="{detail_url(Intake.objects.get(patient=legal_only))}"' in page
 
 
 def test_the_queue_leaves_an_audit_record(client_for, clinician) -> None:

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any, Self
+
 from django.conf import settings
+from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from portal.models import ClinicSettingsBase, TimeStamped
+
+# The clinic's integration numbers are read on every patient home page; they change a few
+# times a year. Django's cache (Redis, shared by every process) holds them, clinic
+# configuration only, no patient data. A save or delete forgets them at once and again
+# when its transaction commits; the timeout bounds what a rolled-back edit could leave.
+SETTINGS_CACHE_SECONDS = 300
 
 
 class IntegrationSettings(ClinicSettingsBase):
@@ -43,11 +54,40 @@ class IntegrationSettings(ClinicSettingsBase):
             ),
         ]
 
+    @classmethod
+    def _cache_key(cls) -> str:
+        # The database's name: two databases sharing one Redis never share a row.
+        return f"integration:settings:v1:{connection.settings_dict['NAME']}"
+
+    @classmethod
+    def load(cls) -> Self:
+        """The settings row, through Django's cache (see SETTINGS_CACHE_SECONDS)."""
+        names = [field.attname for field in cls._meta.concrete_fields]
+        key = cls._cache_key()
+        values: dict[str, Any] | None = cache.get(key)
+        if values is not None and list(values) == names:
+            return cls.from_db(connection.alias, names, [values[name] for name in names])
+        obj = super().load()
+        cache.set(key, {name: getattr(obj, name) for name in names}, SETTINGS_CACHE_SECONDS)
+        return obj
+
+    @classmethod
+    def forget_cached(cls) -> None:
+        key = cls._cache_key()
+        cache.delete(key)
+        transaction.on_commit(lambda: cache.delete(key))
+
     def __str__(self) -> str:
         return (
             f"Integration window {self.window_opens_after_hours}-"
             f"{self.window_closes_after_hours} h after discharge"
         )
+
+
+@receiver(post_save, sender=IntegrationSettings)
+@receiver(post_delete, sender=IntegrationSettings)
+def _forget_cached_settings(**kwargs: Any) -> None:
+    IntegrationSettings.forget_cached()
 
 
 class MoodCheckin(TimeStamped):

@@ -12,11 +12,10 @@ from integration import selectors
 def patient_panel(request: HttpRequest) -> dict[str, Any]:
     patient = request.user
     return {
-        "mood_today": selectors.mood_today(patient=patient),
-        "last_checkins": selectors.last_symptom_checkins(patient=patient),
-        "open_windows": selectors.sessions_needing_integration(patient=patient),
+        "checkins": selectors.checkin_summary(patient=patient),
+        "open_windows": selectors.integration_windows_of(patient=patient),
     }
 
 
 def staff_panel(request: HttpRequest) -> dict[str, Any]:
-    return {"window_count": len(selectors.sessions_needing_integration())}
+    return {"window_count": selectors.sessions_needing_integration_count()}

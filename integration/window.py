@@ -56,6 +56,12 @@ def local_label(moment: dt.datetime) -> str:
     return f"{moment:%a} {moment.day} {moment:%b}, {hour}:{moment:%M} {half}"
 
 
+def local_day_label(moment: dt.datetime) -> str:
+    """'Sun 2 Nov' in the clinic's time."""
+    moment = moment.astimezone(CLINIC_ZONE)
+    return f"{moment:%a} {moment.day} {moment:%b}"
+
+
 def _require_aware(moment: dt.datetime) -> None:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("Times must be timezone-aware.")

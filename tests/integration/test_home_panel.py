@@ -1,0 +1,197 @@
+"""The patient's home panel (mood, weekly check-ins, integration windows) and the cached
+integration settings it reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+import time_machine
+from django.test import RequestFactory
+from django.urls import reverse
+
+from integration import panels, selectors, services
+from integration.models import IntegrationSettings
+from integration.window import CLINIC_ZONE
+from portal.models import ClinicianKind
+from scheduling.models import Appointment, RoomKind, Service, ServiceKind
+from tests.factories import ClinicianFactory
+from tests.integration.factories import add_gad7, add_mood, add_phq9
+from tests.scheduling.factories import hours_every_day
+from tests.treatments.factories import course_started, session_discharged
+
+pytestmark = pytest.mark.django_db
+
+DISCHARGE = dt.datetime(2026, 3, 3, 11, 30, tzinfo=CLINIC_ZONE)  # Tuesday
+NOON = dt.datetime(2026, 3, 4, 12, 0, tzinfo=CLINIC_ZONE)  # Wednesday
+
+
+@pytest.fixture
+def settings_cache() -> Iterator[None]:
+    """A test that changes the settings row leaves no changed copy in the cache after its
+    transaction is rolled back."""
+    IntegrationSettings.forget_cached()
+    yield
+    IntegrationSettings.forget_cached()
+
+
+def home(client):
+    return client.get(reverse("portal:patient-home")).content.decode()
+
+
+# --- mood and weekly check-ins -----------------------------------------------------------
+
+
+@time_machine.travel(NOON, tick=False)
+def test_panel_shows_todays_mood_even_zero_and_the_newest_checkin_days(
+    patient, other_patient, client_for
+) -> None:
+    add_mood(patient, NOON.date(), 0)
+    add_phq9(patient, dt.date(2026, 2, 20), 12)
+    add_phq9(patient, dt.date(2026, 2, 27), 9)
+    add_gad7(other_patient, NOON.date(), 5)
+    add_mood(other_patient, NOON.date(), 9)
+    page = home(client_for(patient))
+    assert "Today's mood: <strong>0/10</strong>" in page
+    assert "PHQ-9 last on Fri 27 Feb" in page
+    assert "GAD-7 not taken yet" in page
+
+
+@time_machine.travel(NOON, tick=False)
+def test_panel_asks_for_todays_mood_when_only_yesterdays_is_logged(patient, client_for) -> None:
+    add_mood(patient, NOON.date() - dt.timedelta(days=1), 8)
+    add_gad7(patient, NOON.date(), 4)
+    page = home(client_for(patient))
+    assert "Log today's mood" in page
+    assert "Today's mood:" not in page
+    assert "PHQ-9 not taken yet" in page
+    assert "GAD-7 last on Wed 4 Mar" in page
+
+
+@time_machine.travel(NOON, tick=False)
+def test_checkin_summary_is_one_query(patient, django_assert_num_queries) -> None:
+    add_mood(patient, NOON.date(), 6)
+    add_phq9(patient, NOON.date(), 4)
+    with django_assert_num_queries(1):
+        summary = selectors.checkin_summary(patient=patient)
+    assert (summary.mood_score, summary.last_phq9, summary.last_gad7) == (6, NOON.date(), None)
+
+
+# --- integration windows on the patient's panel -----------------------------------------
+
+
+@pytest.fixture
+def therapist():
+    person = ClinicianFactory(
+        full_name="Tara Singh, LMFT", clinician_kind=ClinicianKind.INTEGRATION_THERAPIST
+    )
+    hours_every_day(person, None)  # telehealth
+    return person
+
+
+def discharged(patient):
+    with time_machine.travel(DISCHARGE, tick=False):
+        return session_discharged(course_started(patient))
+
+
+def book(session, hours_after_discharge, therapist) -> Appointment:
+    return services.integration_book(
+        session=session,
+        service=Service.objects.get(kind=ServiceKind.INTEGRATION, room_kind=RoomKind.TELEHEALTH),
+        starts_at=DISCHARGE + dt.timedelta(hours=hours_after_discharge),
+        clinician=therapist,
+        room=None,
+        booked_by=session.patient,
+    )
+
+
+def patient_rows_agree_with_the_staff_list(patient) -> list[int]:
+    """The panel decides in Python what the staff list decides in SQL: same answer."""
+    mine = [row.session_id for row in selectors.integration_windows_of(patient=patient)]
+    staff = [row.session_id for row in selectors.sessions_needing_integration()]
+    staff_mine = [
+        row.session_id for row in selectors.sessions_needing_integration() if row.patient == patient
+    ]
+    assert mine == staff_mine
+    assert selectors.sessions_needing_integration_count() == len(staff)
+    return mine
+
+
+def test_a_window_with_integration_booked_in_it_leaves_the_panel(
+    patient, other_patient, therapist, client_for
+) -> None:
+    session = discharged(patient)
+    discharged(other_patient)
+    with time_machine.travel(DISCHARGE + dt.timedelta(hours=2), tick=False):
+        assert patient_rows_agree_with_the_staff_list(patient) == [session.pk]
+        page = home(client_for(patient))
+        assert 'data-testid="integration-window-panel"' in page
+        assert "After your session on Tue 3 Mar" in page
+        assert reverse("integration:slot-list", kwargs={"session_id": session.pk}) in page
+    with time_machine.travel(DISCHARGE + dt.timedelta(hours=26), tick=False):
+        assert "22 hours left" in home(client_for(patient))
+        appointment = book(session, 27, therapist)
+        assert patient_rows_agree_with_the_staff_list(patient) == []
+        assert 'data-testid="integration-window-panel"' not in home(client_for(patient))
+        # The other patient's window is not closed by this booking.
+        assert patient_rows_agree_with_the_staff_list(other_patient) != []
+        # Cancelled, the booking no longer counts.
+        Appointment.objects.filter(pk=appointment.pk).update(status=Appointment.Status.CANCELLED)
+        assert patient_rows_agree_with_the_staff_list(patient) == [session.pk]
+        # Moved past the window's close, it no longer counts either.
+        Appointment.objects.filter(pk=appointment.pk).update(
+            status=Appointment.Status.SCHEDULED,
+            starts_at=DISCHARGE + dt.timedelta(hours=48),
+            ends_at=DISCHARGE + dt.timedelta(hours=49),
+        )
+        assert patient_rows_agree_with_the_staff_list(patient) == [session.pk]
+    with time_machine.travel(DISCHARGE + dt.timedelta(hours=48), tick=False):
+        assert patient_rows_agree_with_the_staff_list(patient) == []
+
+
+def test_patient_panel_reads_three_queries_at_most_with_settings_cached(
+    patient, therapist, django_assert_num_queries
+) -> None:
+    request = RequestFactory().get("/")
+    request.user = patient
+    IntegrationSettings.load()
+    with django_assert_num_queries(2):  # check-ins; no recent session, no booking query
+        panels.patient_panel(request)
+    discharged(patient)
+    with (
+        time_machine.travel(DISCHARGE + dt.timedelta(hours=2), tick=False),
+        django_assert_num_queries(3),
+    ):
+        context = panels.patient_panel(request)
+    assert len(context["open_windows"]) == 1
+
+
+# --- the settings row, through the cache -------------------------------------------------
+
+
+def test_settings_are_read_from_the_cache_until_saved(
+    settings_cache, django_assert_num_queries, django_capture_on_commit_callbacks
+) -> None:
+    IntegrationSettings.load()
+    with django_assert_num_queries(0):
+        conf = IntegrationSettings.load()
+    assert conf.window_closes_after_hours == 48
+    with django_capture_on_commit_callbacks(execute=True):
+        conf.window_closes_after_hours = 72
+        conf.save()
+    assert IntegrationSettings.load().window_closes_after_hours == 72
+    with django_assert_num_queries(0):
+        assert IntegrationSettings.load().window_closes_after_hours == 72
+
+
+def test_a_changed_window_reaches_the_panel_at_once(settings_cache, patient) -> None:
+    discharged(patient)
+    IntegrationSettings.load()
+    with time_machine.travel(DISCHARGE + dt.timedelta(hours=50), tick=False):
+        assert selectors.integration_windows_of(patient=patient) == []
+        conf = IntegrationSettings.objects.get()
+        conf.window_closes_after_hours = 72
+        conf.save()
+        [row] = selectors.integration_windows_of(patient=patient)
+        assert row.hours_left == 22

@@ -157,7 +157,7 @@ QUEUE_FILTERS: dict[str, tuple[str, Q]] = {
 
 
 QUEUE_PAGE_SIZE = 25
-QUEUE_MAX_PAGE = 100_000
+QUEUE_MAX_START = 1_000_000
 _STATUS_LABELS: dict[str, str] = dict(Intake.Status.choices)
 _NO_SCORE = "\u2013"  # an en dash, as the page showed for "not answered"
 
@@ -184,16 +184,20 @@ class QueueRow(TypedDict):
 
 @dataclass(frozen=True)
 class QueuePage:
-    """Page 1 starts with every urgent intake (up to QUEUE_LIMIT), then the oldest
-    others; each page holds QUEUE_PAGE_SIZE of the others. `first`..`last` number the
-    others on this page (0, 0 when there are none)."""
+    """One page of the queue. The first page (`start` None) holds QUEUE_PAGE_SIZE rows:
+    every urgent intake first (all of them, up to QUEUE_LIMIT, even when they are more
+    than a page), then the oldest others. A later page holds QUEUE_PAGE_SIZE of the
+    others from `start`, their position counted from 0. `first`..`last` number the
+    others shown (0, 0 when none). `previous_start` None on a later page: the previous
+    page is the first."""
 
     rows: list[QueueRow]
-    number: int
+    start: int | None
     urgent_count: int
     first: int
     last: int
-    has_next: bool
+    next_start: int | None
+    previous_start: int | None
     urgent_truncated: bool
 
 
@@ -250,10 +254,11 @@ _QUEUE_COLUMNS = (
 
 
 def review_queue(
-    *, status: str = "awaiting", location: Location | None = None, page: int = 1
+    *, status: str = "awaiting", location: Location | None = None, start: int | None = None
 ) -> QueuePage:
     """Urgent first, then oldest first (by when sent, or when started if not sent yet).
-    One query a page; a LIMIT n+1 probe tells whether there is a next page."""
+    One query a page (two on a first page with more urgent intakes than a page holds);
+    a LIMIT n+1 probe tells whether there is a next page, no COUNT."""
     _label, condition = QUEUE_FILTERS.get(status, QUEUE_FILTERS["awaiting"])
     queryset = Intake.objects.filter(condition)
     if location is not None:
@@ -261,22 +266,30 @@ def review_queue(
     queryset = queryset.annotate(
         waiting_since=Coalesce("submitted_at", "urgent_at", "created_at")
     ).order_by("-urgent", "waiting_since", "id")
-    page = max(page, 1)
-    start = (page - 1) * QUEUE_PAGE_SIZE
-    others = queryset.filter(urgent=False)
-    if page == 1:
-        first_others = others.values("pk")[: QUEUE_PAGE_SIZE + 1]
-        queryset = queryset.filter(Q(urgent=True) | Q(pk__in=first_others))
-        limit = QUEUE_LIMIT + QUEUE_PAGE_SIZE + 1
-        found = list(queryset.values(*_QUEUE_COLUMNS)[:limit])
+    size = QUEUE_PAGE_SIZE
+    urgent_truncated = False
+    if start is None:
+        ordered = queryset.values(*_QUEUE_COLUMNS)
+        found = list(ordered[: size + 1])
+        urgent = [r for r in found if r["urgent"]]
+        if len(urgent) <= size:
+            rest = found[len(urgent) : size]
+            has_next = len(found) > size
+        else:  # Every urgent intake stays on this page; the others start on the next.
+            found += ordered[size + 1 : QUEUE_LIMIT + 1]
+            urgent = [r for r in found if r["urgent"]]
+            urgent_truncated = len(urgent) > QUEUE_LIMIT
+            urgent = urgent[:QUEUE_LIMIT]
+            rest = []
+            has_next = urgent_truncated or len(urgent) < len(found)
+        offset = 0
     else:
-        found = list(others.values(*_QUEUE_COLUMNS)[start : start + QUEUE_PAGE_SIZE + 1])
-    urgent = [r for r in found if r["urgent"]]
-    rest = [r for r in found if not r["urgent"]]
-    has_next = len(rest) > QUEUE_PAGE_SIZE
-    rest = rest[:QUEUE_PAGE_SIZE]
-    urgent_truncated = len(urgent) > QUEUE_LIMIT
-    urgent = urgent[:QUEUE_LIMIT]
+        urgent = []
+        others = queryset.filter(urgent=False).values(*_QUEUE_COLUMNS)
+        found = list(others[start : start + size + 1])
+        rest = found[:size]
+        has_next = len(found) > size
+        offset = start
     detail_url = _id_url("intake:review-detail", "intake_id")
     rows = [
         QueueRow(
@@ -299,11 +312,12 @@ def review_queue(
     ]
     return QueuePage(
         rows=rows,
-        number=page,
+        start=start,
         urgent_count=len(urgent),
-        first=start + 1 if rest else 0,
-        last=start + len(rest),
-        has_next=has_next,
+        first=offset + 1 if rest else 0,
+        last=offset + len(rest),
+        next_start=offset + len(rest) if has_next else None,
+        previous_start=start - size if start is not None and start > size else None,
         urgent_truncated=urgent_truncated,
     )
 

@@ -192,13 +192,14 @@ def intake_status(request: HttpRequest) -> HttpResponse:
 QUEUE_FILTER_CHOICES = [(key, label) for key, (label, _q) in selectors.QUEUE_FILTERS.items()]
 
 
-def _page_number(value: str | None) -> int:
-    """The page asked for: 1 when it is not a number, at most QUEUE_MAX_PAGE (the
-    offset must fit the database's integer)."""
+def _start(value: str | None) -> int | None:
+    """Where a later page of the queue starts; None (the first page) when it is not a
+    number from 0 to QUEUE_MAX_START (the offset must fit the database's integer)."""
     try:
-        return min(max(int(value or 1), 1), selectors.QUEUE_MAX_PAGE)
+        start = int(value or "")
     except ValueError:
-        return 1
+        return None
+    return start if 0 <= start <= selectors.QUEUE_MAX_START else None
 
 
 @require_GET
@@ -210,12 +211,22 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     locations = list(Location.objects.filter(is_active=True).only("pk", "slug", "name"))
     location = next((loc for loc in locations if loc.slug == request.GET.get("location")), None)
     page = selectors.review_queue(
-        status=status, location=location, page=_page_number(request.GET.get("page"))
+        status=status, location=location, start=_start(request.GET.get("start"))
     )
     # One record for the list: it shows score bands and flag counts of many patients.
     audit_clinical_read(request=request, action="intake.review_queue.view", patient=None)
-    here = {"status": status, **({"location": location.slug} if location else {})}
-    base = reverse("intake:review-queue") + "?"
+    here = (
+        reverse("intake:review-queue")
+        + "?"
+        + urlencode({"status": status, **({"location": location.slug} if location else {})})
+    )
+    if page.start is None:
+        previous_url = None
+    elif page.previous_start is None:
+        previous_url = here
+    else:
+        previous_url = f"{here}&start={page.previous_start}"
+    next_url = f"{here}&start={page.next_start}" if page.next_start is not None else None
     return render(
         request,
         "intake/review_queue.html",
@@ -227,12 +238,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "locations": locations,
             "location": location,
             "limit": selectors.QUEUE_LIMIT,
-            "previous_url": base + urlencode({**here, "page": page.number - 1})
-            if page.number > 1
-            else None,
-            "next_url": base + urlencode({**here, "page": page.number + 1})
-            if page.has_next
-            else None,
+            "previous_url": previous_url,
+            "next_url": next_url,
         },
     )
 

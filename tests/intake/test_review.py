@@ -10,6 +10,7 @@ from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone
 
+from intake import selectors
 from intake.modalities import Modality
 from intake.models import Intake, IntakeDecision, RemsEnrollment
 from portal.audit import AuditEvent
@@ -109,11 +110,12 @@ def test_the_queue_reads_in_a_bounded_number_of_queries(
         submitted_intake(PatientFactory(), urgent=n % 5 == 0)
     # Session, user, staff MFA check, locations, the page of intakes, the audit row, and
     # the session's expiry (an update between a savepoint and its release).
-    for page in (1, 2):
-        with django_assert_max_num_queries(9):
-            response = client.get(reverse("intake:review-queue"), {"page": page})
-        assert response.status_code == 200
-    assert len(response.context["intakes"]) == 2  # 33 = 6 urgent + 25 on page 1, then 2
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("intake:review-queue"))
+    assert len(response.context["intakes"]) == 25  # 6 urgent, then the 19 oldest others
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("intake:review-queue"), {"start": 19})
+    assert len(response.context["intakes"]) == 8
 
 
 # --- queue pages ---
@@ -130,19 +132,24 @@ def test_the_queue_shows_25_a_page_oldest_first_with_previous_and_next_links(
 ) -> None:
     now = timezone.now()
     oldest_first = [
-        submitted_intake(PatientFactory(), submitted_at=now - dt.timedelta(hours=40 - n)).pk
-        for n in range(30)
+        submitted_intake(PatientFactory(), submitted_at=now - dt.timedelta(hours=60 - n)).pk
+        for n in range(55)
     ]
     client = client_for(clinician)
     first, page = queue(client)
     assert first == oldest_first[:25]
     assert f"Showing 1{DASH}25, oldest first." in page
-    assert 'href="/intake/review/?status=awaiting&amp;page=2" rel="next"' in page
+    assert 'href="/intake/review/?status=awaiting&amp;start=25" rel="next"' in page
     assert 'rel="prev"' not in page
-    second, page = queue(client, page=2)
-    assert second == oldest_first[25:]
-    assert f"Showing 26{DASH}30, oldest first." in page
-    assert 'href="/intake/review/?status=awaiting&amp;page=1" rel="prev"' in page
+    second, page = queue(client, start=25)
+    assert second == oldest_first[25:50]
+    assert f"Showing 26{DASH}50, oldest first." in page
+    assert 'href="/intake/review/?status=awaiting" rel="prev"' in page
+    assert 'href="/intake/review/?status=awaiting&amp;start=50" rel="next"' in page
+    third, page = queue(client, start=50)
+    assert third == oldest_first[50:]
+    assert f"Showing 51{DASH}55, oldest first." in page
+    assert 'href="/intake/review/?status=awaiting&amp;start=25" rel="prev"' in page
     assert 'rel="next"' not in page
 
 
@@ -154,7 +161,9 @@ def test_exactly_25_intakes_make_one_page_without_a_next_link(client_for, clinic
     assert 'rel="next"' not in page
 
 
-def test_urgent_intakes_are_all_on_the_first_page_before_the_others(client_for, clinician) -> None:
+def test_urgent_intakes_come_first_on_the_first_page_and_the_others_follow(
+    client_for, clinician
+) -> None:
     now = timezone.now()
     others = [
         submitted_intake(PatientFactory(), submitted_at=now - dt.timedelta(days=30 - n)).pk
@@ -162,18 +171,56 @@ def test_urgent_intakes_are_all_on_the_first_page_before_the_others(client_for, 
     ]
     urgent = [
         submitted_intake(
-            PatientFactory(), submitted_at=now - dt.timedelta(hours=26 - n), urgent=True
+            PatientFactory(), submitted_at=now - dt.timedelta(hours=9 - n), urgent=True
         ).pk
-        for n in range(26)
+        for n in range(2)
     ]
     client = client_for(clinician)
     first, page = queue(client)
-    # More urgent intakes than a page holds: every one of them is still on page 1, first.
-    assert first == urgent + others[:25]
-    assert f"Showing 26 urgent first, then 1{DASH}25 of the others, oldest first." in page
-    second, page = queue(client, page=2)
-    assert second == others[25:]
-    assert f"Showing 26{DASH}27, oldest first. Urgent intakes are always on the first page." in page
+    assert first == urgent + others[:23]
+    assert f"Showing 2 urgent, then 1{DASH}23 of the others, oldest first." in page
+    assert 'href="/intake/review/?status=awaiting&amp;start=23" rel="next"' in page
+    second, page = queue(client, start=23)
+    assert second == others[23:]
+    assert f"Showing 24{DASH}27, oldest first. Urgent intakes are always on the first page." in page
+
+
+def test_more_urgent_intakes_than_a_page_are_all_on_the_first_page(client_for, clinician) -> None:
+    now = timezone.now()
+    others = [
+        submitted_intake(PatientFactory(), submitted_at=now - dt.timedelta(days=30 - n)).pk
+        for n in range(3)
+    ]
+    urgent = [
+        submitted_intake(
+            PatientFactory(), submitted_at=now - dt.timedelta(hours=40 - n), urgent=True
+        ).pk
+        for n in range(27)
+    ]
+    client = client_for(clinician)
+    first, page = queue(client)
+    assert first == urgent
+    assert "Showing 27 urgent." in page
+    assert 'href="/intake/review/?status=awaiting&amp;start=0" rel="next"' in page
+    second, page = queue(client, start=0)
+    assert second == others
+    assert 'href="/intake/review/?status=awaiting" rel="prev"' in page
+    assert 'rel="next"' not in page
+
+
+def test_past_the_urgent_limit_the_queue_says_so_and_still_leads_on(
+    client_for, clinician, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(selectors, "QUEUE_LIMIT", 27)
+    for _ in range(28):
+        submitted_intake(PatientFactory(), urgent=True)
+    other = submitted_intake(PatientFactory()).pk
+    client = client_for(clinician)
+    first, page = queue(client)
+    assert len(first) == 27
+    assert "Showing the first 27 urgent intakes." in page
+    second, _page = queue(client, start=0)
+    assert second == [other]
 
 
 def test_the_page_links_keep_the_filters(client_for, clinician) -> None:
@@ -182,24 +229,26 @@ def test_the_page_links_keep_the_filters(client_for, clinician) -> None:
     for _ in range(26):
         submitted_intake(PatientFactory(profile__preferred_location=folsom))
     submitted_intake(PatientFactory(profile__preferred_location=roseville))
-    rows, page = queue(client_for(clinician), status="all", location="folsom")
+    client = client_for(clinician)
+    rows, page = queue(client, status="all", location="folsom")
     assert len(rows) == 25
-    assert 'href="/intake/review/?status=all&amp;location=folsom&amp;page=2"' in page
-    rows, page = queue(client_for(clinician), status="all", location="folsom", page=2)
+    assert 'href="/intake/review/?status=all&amp;location=folsom&amp;start=25"' in page
+    rows, page = queue(client, status="all", location="folsom", start=25)
     assert len(rows) == 1
-    assert 'href="/intake/review/?status=all&amp;location=folsom&amp;page=1"' in page
+    assert 'href="/intake/review/?status=all&amp;location=folsom" rel="prev"' in page
 
 
-def test_a_page_past_the_end_or_a_nonsense_page_is_not_an_error(client_for, clinician) -> None:
+def test_a_start_past_the_end_or_a_nonsense_start_is_not_an_error(client_for, clinician) -> None:
     only = submitted_intake(PatientFactory()).pk
     client = client_for(clinician)
-    rows, page = queue(client, page=7)
+    rows, page = queue(client, start=70)
     assert rows == []
     assert "No more intakes match these filters." in page
-    assert 'href="/intake/review/?status=awaiting&amp;page=6" rel="prev"' in page
-    for nonsense in ("0", "-3", "two", "99999999999999999999999"):
-        rows, _page = queue(client, page=nonsense)
-        assert rows in ([only], []), nonsense
+    assert 'href="/intake/review/?status=awaiting&amp;start=45" rel="prev"' in page
+    for nonsense in ("-3", "two", "99999999999999999999999", ""):
+        rows, page = queue(client, start=nonsense)
+        assert rows == [only], nonsense  # the first page
+        assert 'rel="prev"' not in page
 
 
 def test_the_queue_names_patients_and_times_as_the_rest_of_the_portal_does(

@@ -200,6 +200,42 @@ def chart_data(*, patient: User, since: dt.date | None) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class LatestCheckin:
+    day: dt.date
+    total: int
+    band: str
+
+
+def trend_headlines(
+    *, patient: User, chart: dict[str, Any], since: dt.date | None
+) -> dict[str, Any]:
+    """Today's mood and the newest PHQ-9 and GAD-7 for the patient's trends page, read off
+    the chart's series: they hold every check-in since `since` (always before today),
+    oldest first. Only an instrument with nothing in a limited range needs a query."""
+    today = timezone.localdate().isoformat()
+    mood = chart["mood"]
+    latest: dict[str, LatestCheckin] = {}
+    if any(not chart[instrument] for instrument in Instrument.values) and since is not None:
+        older = (
+            SymptomCheckin.objects.filter(patient=patient, day__lt=since)
+            .order_by("instrument", "-day", "-id")
+            .distinct("instrument")
+            .values_list("instrument", "day", "total", "band")
+        )
+        latest = {row[0]: LatestCheckin(*row[1:]) for row in older}
+    for instrument in Instrument.values:
+        if chart[instrument]:
+            point = chart[instrument][-1]
+            latest[instrument] = LatestCheckin(
+                dt.date.fromisoformat(point["x"]), point["y"], point["band"]
+            )
+    return {
+        "mood_today_score": mood[-1]["y"] if mood and mood[-1]["x"] == today else None,
+        "last_checkins": latest,
+    }
+
+
 def journal_entries_of(*, patient: User) -> QuerySet[JournalEntry]:
     return JournalEntry.objects.filter(patient=patient).order_by("-created_at", "-id")
 

@@ -108,6 +108,7 @@ def _trend_context(request: HttpRequest, patient: User) -> dict[str, Any]:
         "patient": patient,
         "chart": selectors.chart_data(patient=patient, since=since),
         "range_key": range_key,
+        "since": since,
         "ranges": [("90", "3 months"), ("365", "1 year"), ("all", "All")],
     }
 
@@ -117,8 +118,9 @@ def _trend_context(request: HttpRequest, patient: User) -> dict[str, Any]:
 def trends(request: HttpRequest) -> HttpResponse:
     context = _trend_context(request, request.user)
     context.update(
-        mood_today=selectors.mood_today(patient=request.user),
-        last_checkins=selectors.last_symptom_checkins(patient=request.user),
+        selectors.trend_headlines(
+            patient=request.user, chart=context["chart"], since=context["since"]
+        )
     )
     return render(request, "integration/trends.html", context)
 

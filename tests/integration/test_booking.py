@@ -306,7 +306,7 @@ def test_window_list_keeps_its_queries_with_many_sessions(
         discharged(PatientFactory())
     with time_machine.travel(DISCHARGE + dt.timedelta(hours=25), tick=False):
         client = client_for(front_desk)
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(7):
             response = client.get(reverse("integration:window-list"))
         assert len(response.context["rows"]) == 10
 

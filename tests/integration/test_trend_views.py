@@ -69,6 +69,34 @@ def test_empty_chart_says_what_to_do(patient, client_for) -> None:
 
 
 @time_machine.travel(NOON, tick=False)
+def test_trends_headline_shows_todays_mood_and_the_newest_checkins(
+    patient, other_patient, client_for
+) -> None:
+    add_mood(patient, TODAY, 0)
+    add_phq9(patient, TODAY - dt.timedelta(days=14), 16)
+    add_phq9(patient, TODAY - dt.timedelta(days=7), 9)
+    add_gad7(patient, TODAY - dt.timedelta(days=200), 12)  # outside the 3-month range
+    add_phq9(other_patient, TODAY, 24)
+    add_gad7(other_patient, TODAY, 20)
+    for query in ("", "?range=90", "?range=all"):
+        page = client_for(patient).get(reverse("integration:trends") + query).content.decode()
+        assert 'data-testid="mood-today">0/10<' in page
+        assert "PHQ-9: 9 (mild) on Wed 25 Feb" in page
+        assert "GAD-7: 12 (moderate) on Sat 16 Aug" in page
+
+
+@time_machine.travel(NOON, tick=False)
+def test_trends_headline_without_todays_mood_or_any_checkin(patient, client_for) -> None:
+    add_mood(patient, TODAY - dt.timedelta(days=1), 7)
+    for query in ("", "?range=90", "?range=all"):
+        page = client_for(patient).get(reverse("integration:trends") + query).content.decode()
+        assert "Not logged yet today." in page
+        assert 'data-testid="mood-today"' not in page
+        assert "PHQ-9: not taken yet" in page
+        assert "GAD-7: not taken yet" in page
+
+
+@time_machine.travel(NOON, tick=False)
 def test_chart_range_limits_the_data(patient, client_for) -> None:
     add_phq9(patient, TODAY - dt.timedelta(days=200), 20)
     add_phq9(patient, TODAY - dt.timedelta(days=10), 8)
@@ -84,7 +112,7 @@ def test_patient_chart_keeps_its_queries_with_a_year_of_daily_data(
 ) -> None:
     a_year_of(patient)
     client = client_for(patient)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("integration:trends"))
     assert len(chart_of(response)["mood"]) == 365
 
@@ -100,7 +128,7 @@ def test_clinician_chart_keeps_its_queries_with_a_year_of_daily_data(
         )
     client = client_for(clinician)
     url = reverse("integration:patient-trends", kwargs={"patient_id": patient.pk})
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(15):
         response = client.get(url + "?range=all")
     assert len(chart_of(response)["phq9"]) == 52
 

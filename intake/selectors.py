@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
@@ -253,23 +254,34 @@ _QUEUE_COLUMNS = (
 )
 
 
+@functools.cache
+def _queue_prototype(status: str) -> QuerySet[Intake, dict[str, Any]]:
+    """The queue's query for one filter, built once a process (building it costs more
+    than running it). Never evaluated: _queue_query hands out fresh copies."""
+    return (
+        Intake.objects.filter(QUEUE_FILTERS[status][1])
+        .annotate(waiting_since=Coalesce("submitted_at", "urgent_at", "created_at"))
+        .order_by("-urgent", "waiting_since", "id")
+        .values(*_QUEUE_COLUMNS)
+    )
+
+
+def _queue_query(status: str) -> QuerySet[Intake, dict[str, Any]]:
+    return _queue_prototype(status).all()
+
+
 def review_queue(
     *, status: str = "awaiting", location: Location | None = None, start: int | None = None
 ) -> QueuePage:
     """Urgent first, then oldest first (by when sent, or when started if not sent yet).
     One query a page (two on a first page with more urgent intakes than a page holds);
     a LIMIT n+1 probe tells whether there is a next page, no COUNT."""
-    _label, condition = QUEUE_FILTERS.get(status, QUEUE_FILTERS["awaiting"])
-    queryset = Intake.objects.filter(condition)
+    ordered = _queue_query(status if status in QUEUE_FILTERS else "awaiting")
     if location is not None:
-        queryset = queryset.filter(location=location)
-    queryset = queryset.annotate(
-        waiting_since=Coalesce("submitted_at", "urgent_at", "created_at")
-    ).order_by("-urgent", "waiting_since", "id")
+        ordered = ordered.filter(location=location)
     size = QUEUE_PAGE_SIZE
     urgent_truncated = False
     if start is None:
-        ordered = queryset.values(*_QUEUE_COLUMNS)
         found = list(ordered[: size + 1])
         urgent = [r for r in found if r["urgent"]]
         if len(urgent) <= size:
@@ -285,8 +297,7 @@ def review_queue(
         offset = 0
     else:
         urgent = []
-        others = queryset.filter(urgent=False).values(*_QUEUE_COLUMNS)
-        found = list(others[start : start + size + 1])
+        found = list(ordered.filter(urgent=False)[start : start + size + 1])
         rest = found[:size]
         has_next = len(found) > size
         offset = start

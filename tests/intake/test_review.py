@@ -274,6 +274,18 @@ def test_the_queue_names_patients_and_times_as_the_rest_of_the_portal_does(
     assert f'href="{detail_url(Intake.objects.get(patient=legal_only))}"' in page
 
 
+def test_the_queue_keeps_no_rows_between_requests(client_for, clinician) -> None:
+    roseville = Location.objects.get(slug="roseville")
+    submitted_intake(PatientFactory(profile__preferred_location=roseville))
+    client = client_for(clinician)
+    assert len(queue(client)[0]) == 1
+    assert len(queue(client, start=0)[0]) == 1
+    assert len(queue(client, status="all", location="folsom")[0]) == 0
+    for status in ("awaiting", "all"):
+        # The query's shape is built once a process; its results never stay behind.
+        assert selectors._queue_prototype(status)._result_cache is None
+
+
 def test_the_queue_leaves_an_audit_record(client_for, clinician) -> None:
     client_for(clinician).get(reverse("intake:review-queue"))
     event = AuditEvent.objects.get(action="intake.review_queue.view")

@@ -224,13 +224,12 @@ class QueueFilterForm(forms.Form):
 
 
 class DayViewForm(forms.Form):
-    location = forms.ModelChoiceField(
-        queryset=Location.objects.filter(is_active=True),
-        required=False,
-        empty_label=None,
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-    day = forms.DateField(
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
-    )
+    """Which location and day the day view shows. Location choices come from the list
+    the view has already read (no query to validate)."""
+
+    location = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    day = forms.DateField(required=False)
+
+    def __init__(self, *args: Any, locations: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["location"].choices = locations

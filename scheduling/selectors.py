@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from psycopg2.extras import DateTimeTZRange
 
 from portal.models import Location, Role, User
@@ -18,6 +19,7 @@ from scheduling.models import (
     AppointmentRequest,
     ClinicianHours,
     Room,
+    RoomKind,
     Service,
     payer_display,
     windows_display,
@@ -171,11 +173,6 @@ def _person_columns(prefix: str) -> list[str]:
     return [prefix + name for name in PERSON_FIELDS]
 
 
-def local_time(value: dt.datetime, fmt: str) -> str:
-    """An aware datetime in the clinic's zone, formatted with strftime."""
-    return timezone.localtime(value).strftime(fmt)
-
-
 @dataclass(frozen=True)
 class QueueChoices:
     """The clinic's locations and services, for the queue's filters and its rows' names.
@@ -259,6 +256,7 @@ def request_queue_page(
     )
     statuses = dict(AppointmentRequest.Status.choices)
     services = choices.service_names
+    tz = timezone.get_current_timezone()
     rows = []
     for item in found[:size]:
         windows = [
@@ -270,7 +268,7 @@ def request_queue_page(
         rows.append(
             {
                 "pk": item["id"],
-                "sent": local_time(item["created_at"], "%-d %b %H:%M"),
+                "sent": item["created_at"].astimezone(tz).strftime("%-d %b %H:%M"),
                 "patient": person_name(item, "patient__"),
                 "is_move": item["reschedule_of_id"] is not None,
                 "visit": services.get(item["service_id"], ""),
@@ -345,60 +343,130 @@ def request_queue_total(
 
 @dataclass
 class RoomColumn:
-    room: Room | None
+    room_id: int | None
     label: str
-    appointments: list[Appointment] = field(default_factory=list)
+    kind: str
+    appointments: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
 class DayView:
-    location: Location
+    """A location's rooms against the hours of one day, ready to draw: each row is an
+    hour label and its cells; a cell is (blank, entries): a run of empty rooms (`blank`,
+    markup only) or one room's entries, each (starts_here, appointment): the visit in
+    full in the hour it starts, "busy" in the hours it runs on."""
+
+    location_id: int
+    location_name: str
     day: dt.date
-    hours: list[dt.datetime]
     columns: list[RoomColumn]
-    rows: list[tuple[dt.datetime, list[list[tuple[Appointment, bool]]]]]
-    appointments: list[Appointment]
+    rows: list[tuple[str, list[tuple[str, Any]]]]
+    appointments: list[dict[str, Any]]
 
 
-def day_view(*, location: Location, day: dt.date) -> DayView:
-    """Rooms and chairs of a location against the hours of one day. Two queries."""
-    rooms = list(Room.objects.filter(location=location, is_active=True).order_by("kind", "name"))
+_CARD = "mb-1 p-1 border rounded"
+_STRUCK_CARD = f"{_CARD} text-muted text-decoration-line-through"
+
+
+def _blank_cells(n: int) -> tuple[str, tuple[()]]:
+    # Constant markup, no data: n empty table cells in one string.
+    return (mark_safe("<td></td>" * n), ())  # noqa: S308
+
+
+def day_view(*, location_id: int, location_name: str, day: dt.date) -> DayView:
+    """Rooms and chairs of a location against the hours of one day. Two queries: the
+    rooms, and the day's appointments as display rows with their patient's name."""
+    room_kinds = dict(RoomKind.choices)
+    columns = [
+        RoomColumn(room_id=pk, label=name, kind=room_kinds.get(kind, kind))
+        for pk, name, kind in Room.objects.filter(location_id=location_id, is_active=True)
+        .order_by("kind", "name")
+        .values_list("id", "name", "kind")
+    ]
     first, last = _day_bounds(day, day)
-    appointments = list(
-        Appointment.objects.filter(location=location, starts_at__gte=first, starts_at__lt=last)
-        .select_related("patient__patient_profile", "service", "clinician", "room")
+    tz = timezone.get_current_timezone()
+    statuses = dict(Appointment.Status.choices)
+    appointments = []
+    for item in (
+        Appointment.objects.filter(
+            location_id=location_id, starts_at__gte=first, starts_at__lt=last
+        )
         .order_by("starts_at", "id")
-    )
-    columns = [RoomColumn(room=room, label=room.name) for room in rooms]
-    by_room = {column.room.pk: column for column in columns if column.room is not None}
-    elsewhere = RoomColumn(room=None, label="No room")
+        .values(
+            "id",
+            "starts_at",
+            "ends_at",
+            "status",
+            "room_id",
+            "service__name",
+            # Only clinicians are booked as clinicians: their name is full name or email.
+            "clinician__full_name",
+            "clinician__email",
+            *_person_columns("patient__"),
+        )
+    ):
+        starts, ends = item["starts_at"].astimezone(tz), item["ends_at"].astimezone(tz)
+        status = item["status"]
+        patient = person_name(item, "patient__")
+        clinician = item["clinician__full_name"] or item["clinician__email"]
+        struck = status in (Appointment.Status.CANCELLED, Appointment.Status.NO_SHOW)
+        appointments.append(
+            {
+                "pk": item["id"],
+                "starts_at": starts,
+                "ends_at": ends,
+                "room_id": item["room_id"],
+                "status": status,
+                "is_live": status in LIVE_STATUSES,
+                # What the card shows, as strings (autoescaped in the template).
+                "headline": f"{starts:%H:%M}-{ends:%H:%M} {patient}",
+                "detail": f"{item['service__name']} · {clinician}",
+                "status_label": statuses.get(status, status),
+                "card_class": _STRUCK_CARD if struck else _CARD,
+                "busy": f"busy · {patient}",
+            }
+        )
+    by_room = {column.room_id: column for column in columns}
+    elsewhere = RoomColumn(room_id=None, label="No room", kind="")
     for appointment in appointments:
-        by_room.get(appointment.room_id, elsewhere).appointments.append(appointment)
+        by_room.get(appointment["room_id"], elsewhere).appointments.append(appointment)
     if elsewhere.appointments:
         columns.append(elsewhere)
-    tz = timezone.get_current_timezone()
-    earliest = min([7] + [timezone.localtime(a.starts_at).hour for a in appointments])
-    latest = max([19] + [timezone.localtime(a.ends_at).hour for a in appointments])
-    hours = [dt.datetime.combine(day, dt.time(h), tzinfo=tz) for h in range(earliest, latest + 1)]
+    placed = [
+        (index, appointment)
+        for index, column in enumerate(columns)
+        for appointment in column.appointments
+    ]
+    earliest = min([7] + [a["starts_at"].hour for a in appointments])
+    latest = max([19] + [a["ends_at"].hour for a in appointments])
     rows = []
-    for hour in hours:
+    for h in range(earliest, latest + 1):
+        hour = dt.datetime.combine(day, dt.time(h), tzinfo=tz)
         next_hour = hour + dt.timedelta(hours=1)
         # A visit shows in full where it starts and as "busy" in the hours it runs on.
-        cells = [
-            [
-                (a, hour <= a.starts_at < next_hour)
-                for a in column.appointments
-                if a.starts_at < next_hour
-                and a.ends_at > hour
-                and (hour <= a.starts_at or a.is_live)
-            ]
-            for column in columns
-        ]
-        rows.append((hour, cells))
+        by_column: dict[int, list[tuple[bool, dict[str, Any]]]] = {}
+        for index, a in placed:
+            if (
+                a["starts_at"] < next_hour
+                and a["ends_at"] > hour
+                and (hour <= a["starts_at"] or a["is_live"])
+            ):
+                by_column.setdefault(index, []).append((hour <= a["starts_at"], a))
+        # Rooms with nothing this hour are drawn as runs of empty cells.
+        cells: list[tuple[str, Any]] = []
+        done = 0
+        for index in sorted(by_column):
+            if index > done:
+                cells.append(_blank_cells(index - done))
+            cells.append(("", by_column[index]))
+            done = index + 1
+        if len(columns) > done:
+            cells.append(_blank_cells(len(columns) - done))
+        rows.append((f"{h:02d}:00", cells))
     return DayView(
-        location=location,
+        location_id=location_id,
+        location_name=location_name,
         day=day,
-        hours=hours,
         columns=columns,
         rows=rows,
         appointments=appointments,

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -395,39 +396,61 @@ def request_decline(request: HttpRequest, request_id: int) -> HttpResponse:
     return redirect("scheduling:request-confirm", request_id=pending.pk)
 
 
+# What the desk may do next with a visit, by its status (the day view's buttons).
+_STATUS_ACTIONS: dict[str, list[tuple[str, str]]] = {
+    Appointment.Status.SCHEDULED: [
+        (Appointment.Status.CHECKED_IN, "Check in"),
+        (Appointment.Status.COMPLETED, "Completed"),
+        (Appointment.Status.NO_SHOW, "No-show"),
+        (Appointment.Status.CANCELLED, "Cancel"),
+    ],
+    Appointment.Status.CHECKED_IN: [(Appointment.Status.COMPLETED, "Completed")],
+}
+
+
 @require_GET
 @require(Capability.SCHEDULE_VIEW)
 def day_view_page(request: HttpRequest) -> HttpResponse:
     # The active locations, read once: the default (first by name) and the picker's
     # options both come from this list, not from one query each.
-    locations = list(Location.objects.filter(is_active=True).order_by("name"))
-    form = DayViewForm(request.GET or None)
-    location = day = None
+    locations = list(
+        Location.objects.filter(is_active=True).order_by("name").values_list("id", "name")
+    )
+    form = DayViewForm(request.GET or None, locations=locations)
+    location_id = day = None
     if form.is_valid():
-        location, day = form.cleaned_data["location"], form.cleaned_data["day"]
-    location = location or (locations[0] if locations else None)
+        location_id, day = form.cleaned_data["location"], form.cleaned_data["day"]
+    if location_id is None:
+        if not locations:
+            raise Http404
+        location_id = locations[0][0]
     day = day or timezone.localdate()
-    if location is None:
-        raise Http404
-    view = day_view(location=location, day=day)
-    if not form.is_bound:
-        form = DayViewForm(initial={"location": location, "day": day})
-    form.fields["location"].choices = [(loc.pk, str(loc)) for loc in locations]
+    view = day_view(location_id=location_id, location_name=dict(locations)[location_id], day=day)
+    # The desk's buttons are the same for every visit in one status: each set is drawn
+    # once (with this request's CSRF token), and each visit's form posts to its own URL.
+    buttons: dict[str, str] = {}
+    if has_capability(request.user, Capability.SCHEDULE_MANAGE):
+        buttons = {
+            status: render_to_string(
+                "scheduling/_status_buttons.html", {"actions": actions}, request=request
+            )
+            for status, actions in _STATUS_ACTIONS.items()
+            if any(a["status"] == status for a in view.appointments)
+        }
+    status_url = _url_maker("scheduling:appointment-status", "appointment_id")
+    for appointment in view.appointments:
+        appointment["buttons"] = buttons.get(appointment["status"], "")
+        appointment["action_url"] = status_url(appointment["pk"]) if appointment["buttons"] else ""
     return render(
         request,
         "scheduling/day_view.html",
         {
-            "form": form,
             "view": view,
-            "previous_day": day - dt.timedelta(days=1),
-            "next_day": day + dt.timedelta(days=1),
-            "can_manage": has_capability(request.user, Capability.SCHEDULE_MANAGE),
-            "actions": [
-                (Appointment.Status.CHECKED_IN, "Check in"),
-                (Appointment.Status.COMPLETED, "Completed"),
-                (Appointment.Status.NO_SHOW, "No-show"),
-                (Appointment.Status.CANCELLED, "Cancel"),
-            ],
+            "locations": locations,
+            "title_day": f"{day:%A %-d %B %Y}",
+            "day_iso": day.isoformat(),
+            "previous_day": (day - dt.timedelta(days=1)).isoformat(),
+            "next_day": (day + dt.timedelta(days=1)).isoformat(),
         },
     )
 

@@ -396,6 +396,71 @@ def test_day_view_actions_check_in_no_show_and_cancel(client_for, front_desk, pa
     assert Notification.objects.filter(kind=Kind.APPOINTMENT_CANCELLED, recipient=patient).exists()
 
 
+def test_the_day_view_draws_every_room_in_every_hour_and_a_long_visit_as_busy(
+    client_for, front_desk, clinician, patient
+):
+    rooms = [RoomFactory(kind=RoomKind.INFUSION_CHAIR, name=f"Chair {n}") for n in range(5)]
+    infusion = service_of(ServiceKind.IV_INFUSION)
+    long_visit = AppointmentFactory(
+        patient=patient,
+        clinician=clinician,
+        room=rooms[2],
+        service=infusion,
+        starts_at=next_local(1, 10),
+        ends_at=next_local(1, 12, 30),
+    )
+    day = next_local(1).date().isoformat()
+    response = client_for(front_desk).get(
+        reverse("scheduling:day-view"), {"location": folsom().pk, "day": day}
+    )
+    html = response.content.decode()
+    body = html.split("<tbody>")[1].split("</tbody>")[0]
+    columns = len(response.context["view"].columns)
+    assert columns >= 5
+    for row in body.split("<tr>")[1:]:
+        assert row.count("<td") == columns
+    assert html.count(f'data-testid="day-appointment-{long_visit.pk}"') == 1
+    assert html.count(f"busy · {patient.display_name}") == 2  # 11:00 and 12:00
+    assert "10:00-12:30" in html
+
+
+def test_the_day_view_offers_each_status_what_may_follow(
+    client_for, front_desk, clinician, patient
+):
+    scheduled = AppointmentFactory(patient=patient, clinician=clinician, starts_at=next_local(1, 9))
+    checked_in = AppointmentFactory(
+        patient=PatientFactory(),
+        clinician=clinician,
+        starts_at=next_local(1, 11),
+        status="checked_in",
+    )
+    done = AppointmentFactory(
+        patient=PatientFactory(),
+        clinician=clinician,
+        starts_at=next_local(1, 13),
+        status="completed",
+    )
+    day = next_local(1).date().isoformat()
+    html = (
+        client_for(front_desk)
+        .get(reverse("scheduling:day-view"), {"location": folsom().pk, "day": day})
+        .content.decode()
+    )
+
+    def buttons(appointment):
+        part = html.split(f'data-testid="day-appointment-{appointment.pk}"')[1]
+        part = part.split('data-testid="day-appointment-')[0]
+        form = part.split("</form>")[0] if "<form" in part else ""
+        return [v.split('"')[0] for v in form.split('name="status" value="')[1:]], form
+
+    values, form = buttons(scheduled)
+    assert values == ["checked_in", "completed", "no_show", "cancelled"]
+    assert reverse("scheduling:appointment-status", args=[scheduled.pk]) in form
+    assert "csrfmiddlewaretoken" in form
+    assert buttons(checked_in)[0] == ["completed"]
+    assert buttons(done)[0] == []
+
+
 def test_the_day_view_keeps_a_bounded_number_of_queries(
     client_for, front_desk, django_assert_max_num_queries
 ):
@@ -417,7 +482,9 @@ def test_the_day_view_keeps_a_bounded_number_of_queries(
     client = client_for(front_desk)
     params = {"location": location.pk, "day": day.isoformat()}
     fill(0, 2)
-    with django_assert_max_num_queries(15) as small:
+    # Session, user, MFA check, locations, rooms, the day's visits, and the session's
+    # write (a savepoint, the update, its release).
+    with django_assert_max_num_queries(9) as small:
         client.get(reverse("scheduling:day-view"), params)
     fill(2, 20)  # 10x more data (rows and patients)
     with django_assert_max_num_queries(len(small.captured_queries)):

@@ -39,6 +39,28 @@ def test_mood_page_shows_todays_answer_to_change_it(patient, client_for) -> None
     assert response.context["form"].initial == {"score": "3", "note": "rough morning"}
 
 
+@time_machine.travel(NOON, tick=False)
+def test_mood_page_checks_todays_score_and_escapes_the_note(patient, client_for) -> None:
+    add_mood(patient, NOON.date(), 0, "<b>low</b>")
+    page = client_for(patient).get(reverse("integration:mood-edit")).content.decode()
+    assert 'value="0" id="id_score_0" required checked>' in page
+    assert page.count(" checked") == 1
+    assert "&lt;b&gt;low&lt;/b&gt;</textarea>" in page
+    assert "<b>low</b>" not in page
+
+
+def test_a_refused_mood_marks_the_scale_invalid_and_keeps_the_choice(patient, client_for) -> None:
+    page = (
+        client_for(patient)
+        .post(reverse("integration:mood-edit"), {"score": "4", "note": "x" * 1001})
+        .content.decode()
+    )
+    assert 'value="4" id="id_score_4" required checked>' in page
+    assert 'aria-describedby="id_note_error"' in page
+    assert "at most 1000 characters" in page
+    assert not MoodCheckin.objects.exists()
+
+
 def test_mood_without_a_score_keeps_the_note(patient, client_for) -> None:
     response = client_for(patient).post(reverse("integration:mood-edit"), {"note": "hmm"})
     assert response.status_code == 200

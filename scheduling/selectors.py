@@ -493,13 +493,20 @@ def appointments_for_patient(*, patient: User) -> QuerySet[Appointment]:
     )
 
 
-def upcoming_appointments_for(*, patient: User, limit: int = 3) -> list[Appointment]:
-    return list(
-        Appointment.objects.filter(
+def upcoming_appointments_for(*, patient: User, limit: int = 3) -> list[dict[str, str]]:
+    """The patient's next scheduled visits as display rows: when (clinic time) and where.
+    One narrow query."""
+    tz = timezone.get_current_timezone()
+    return [
+        {
+            "when": starts_at.astimezone(tz).strftime("%a %-d %b, %H:%M"),
+            "where": location_name or "Telehealth (video)",
+        }
+        for starts_at, location_name in Appointment.objects.filter(
             patient=patient,
             status=Appointment.Status.SCHEDULED,
             starts_at__gte=timezone.now(),
         )
-        .select_related("location")
-        .order_by("starts_at")[:limit]
-    )
+        .order_by("starts_at")
+        .values_list("starts_at", "location__name")[:limit]
+    ]

@@ -271,6 +271,28 @@ def test_a_patient_asks_to_reschedule_and_the_request_reaches_the_queue(
     assert AppointmentRequest.objects.filter(reschedule_of=appointment).count() == 1
 
 
+def test_the_patient_home_lists_the_next_three_visits_in_clinic_time(
+    client_for, patient, other_patient
+):
+    first = next_local(2, 10)
+    appointment_booked(patient=patient, starts_at=first)
+    appointment_booked(patient=patient, starts_at=next_local(3, 9, 30))
+    appointment_booked(
+        patient=patient, service=service_of(ServiceKind.INTEGRATION), starts_at=next_local(4, 14)
+    )
+    appointment_booked(patient=patient, starts_at=next_local(9, 11))
+    appointment_booked(patient=other_patient, starts_at=next_local(2, 15))
+    AppointmentRequestFactory(patient=patient)
+    page = client_for(patient).get(reverse("portal:patient-home")).content.decode()
+    panel = page.split('data-testid="panel-appointments"')[1].split('data-testid="panel-')[0]
+    assert f"<strong>{first:%a %-d %b}, 10:00</strong> · Folsom" in panel
+    assert ", 09:30</strong> · Folsom" in panel
+    assert ", 14:00</strong> · Telehealth (video)" in panel
+    assert ", 11:00</strong>" not in panel  # the fourth visit waits for "All appointments"
+    assert ", 15:00</strong>" not in panel  # another patient's
+    assert "1 request waiting for the office." in panel
+
+
 def test_the_patient_home_shows_upcoming_visits_and_the_request_link(client_for, patient):
     appointment_booked(patient=patient, starts_at=next_local(2, 10))
     page = client_for(patient).get(reverse("portal:patient-home")).content.decode()

@@ -32,10 +32,6 @@ from portal.models import Location, Role, User
 # --- for the layers above (scheduling's booking gate, front desk) ---
 
 
-def intake_for_patient(*, patient: User) -> Intake | None:
-    return Intake.objects.filter(patient=patient).first()
-
-
 @dataclass(frozen=True)
 class IntakeSummary:
     """What the patient's own pages say about their intake: where it stands, the

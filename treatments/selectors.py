@@ -447,8 +447,9 @@ class _Formats:
 def _patient_courses(
     rows: list[_PlanRow], *, formats: _Formats, with_entries: bool
 ) -> list[PatientCourse]:
-    aftercare_url = _url_for("treatments:aftercare")
-    checkin_url = _url_for("treatments:checkin")
+    if with_entries:
+        aftercare_url = _url_for("treatments:aftercare")
+        checkin_url = _url_for("treatments:checkin")
     by_course: dict[int, list[_PlanRow]] = {}
     for row in rows:
         by_course.setdefault(row.course_id, []).append(row)

@@ -102,7 +102,7 @@ REDIS_URL = env.str("REDIS_URL")
 # web process, which the default per-process memory cache is not.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "portal.cache.PortalRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "portal",
         "TIMEOUT": 300,

@@ -27,7 +27,7 @@ from intake.forms import (
 from intake.instruments import ANSWER_CHOICES, cssrs_questions_to_ask
 from intake.modalities import Modality
 from intake.models import Intake, RemsEnrollment, ScreeningSettings
-from portal.models import Location, Role, User
+from portal.models import PERSON_FIELDS, Location, User, person_name
 
 # --- for the layers above (scheduling's booking gate, front desk) ---
 
@@ -198,18 +198,6 @@ class QueuePage:
     urgent_truncated: bool
 
 
-def _patient_name(row: dict[str, Any]) -> str:
-    """User.display_name for the patient, from the columns read (the queue lists
-    patients only; a patient without a profile shows as a staff member would)."""
-    if row["patient__role"] == Role.PATIENT and row["patient__patient_profile__id"]:
-        return (
-            row["patient__patient_profile__preferred_name"]
-            or row["patient__patient_profile__legal_name"]
-            or row["patient__email"]
-        )
-    return row["patient__full_name"] or row["patient__email"]
-
-
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -241,12 +229,7 @@ _QUEUE_COLUMNS = (
     "exclude_flag_count",
     "review_flag_count",
     "location__name",
-    "patient__role",
-    "patient__email",
-    "patient__full_name",
-    "patient__patient_profile__id",
-    "patient__patient_profile__preferred_name",
-    "patient__patient_profile__legal_name",
+    *("patient__" + name for name in PERSON_FIELDS),
 )
 
 
@@ -302,7 +285,7 @@ def review_queue(
         QueueRow(
             pk=r["pk"],
             url=detail_url(r["pk"]),
-            name=_patient_name(r),
+            name=person_name(r, "patient__"),
             urgent=r["urgent"],
             status=_STATUS_LABELS[r["status"]],
             waiting_since=_waiting_since(r["waiting_since"]),

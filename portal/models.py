@@ -113,9 +113,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def display_name(self) -> str:
-        if self.role == Role.PATIENT and hasattr(self, "patient_profile"):
-            return self.patient_profile.display_name
-        return self.full_name or self.email
+        # Only a patient's profile is looked up (staff have none: no query for them).
+        is_patient = self.role == Role.PATIENT
+        profile = self.patient_profile if is_patient and hasattr(self, "patient_profile") else None
+        return display_name_from(
+            role=self.role,
+            email=self.email,
+            full_name=self.full_name,
+            profile_names=(profile.preferred_name, profile.legal_name) if profile else None,
+        )
 
     @property
     def is_patient(self) -> bool:
@@ -128,6 +134,45 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         if self.clinician_kind and self.role != Role.CLINICIAN:
             raise ValidationError({"clinician_kind": "Only clinicians have a clinician kind."})
+
+
+def display_name_from(
+    *, role: str, email: str, full_name: str, profile_names: tuple[str, str] | None
+) -> str:
+    """How the portal names a person: a patient by their preferred or legal name (from
+    their profile, when they have one), anyone else by their full name, else the email.
+    Plain values in, so pages that read rows as columns name people the same way."""
+    if role == Role.PATIENT and profile_names is not None:
+        preferred, legal = profile_names
+        return preferred or legal or email
+    return full_name or email
+
+
+# The columns display_name_from needs, as `.values()` lookups from a user.
+PERSON_FIELDS = (
+    "role",
+    "full_name",
+    "email",
+    "patient_profile__id",
+    "patient_profile__preferred_name",
+    "patient_profile__legal_name",
+)
+
+
+def person_name(values: dict[str, Any], prefix: str) -> str:
+    """display_name_from for a `.values()` row that read `prefix` + PERSON_FIELDS."""
+    has_profile = values[f"{prefix}patient_profile__id"] is not None
+    return display_name_from(
+        role=values[f"{prefix}role"],
+        email=values[f"{prefix}email"],
+        full_name=values[f"{prefix}full_name"],
+        profile_names=(
+            values[f"{prefix}patient_profile__preferred_name"],
+            values[f"{prefix}patient_profile__legal_name"],
+        )
+        if has_profile
+        else None,
+    )
 
 
 class Location(TimeStamped):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from psycopg2.extras import DateTimeTZRange
 
-from portal.models import Location, Role, User
+from portal.models import PERSON_FIELDS, Location, Role, User, person_name
 from scheduling.models import (
     LIVE_STATUSES,
     Appointment,
@@ -145,28 +145,6 @@ def free_slots(
 
 
 QUEUE_PAGE_SIZE = 25
-
-# What a row of a staff list needs to name a person, read with the row (no instances):
-# `person_name` below applies User.display_name's rule to these columns.
-PERSON_FIELDS = (
-    "role",
-    "full_name",
-    "email",
-    "patient_profile__id",
-    "patient_profile__preferred_name",
-    "patient_profile__legal_name",
-)
-
-
-def person_name(values: dict[str, Any], prefix: str) -> str:
-    """User.display_name from a `.values()` row that read `prefix` + PERSON_FIELDS."""
-    if values[f"{prefix}role"] == Role.PATIENT and values[f"{prefix}patient_profile__id"]:
-        return (
-            values[f"{prefix}patient_profile__preferred_name"]
-            or values[f"{prefix}patient_profile__legal_name"]
-            or values[f"{prefix}email"]
-        )
-    return values[f"{prefix}full_name"] or values[f"{prefix}email"]
 
 
 def _person_columns(prefix: str) -> list[str]:

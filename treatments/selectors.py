@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from intake.modalities import Modality
 from intake.models import Intake
-from portal.models import Role, User
+from portal.models import User, display_name_from
 from scheduling.models import Appointment
 from treatments import protocols, rules
 from treatments.models import (
@@ -270,17 +270,6 @@ class StaffCourse:
     entries: list[StaffEntry]
 
 
-def _display_name(
-    *, role: str, email: str, full_name: str, profile_names: tuple[str, str] | None
-) -> str:
-    """User.display_name from joined columns: a patient's preferred or legal name (from
-    their profile), anyone else's full name, else the email address."""
-    if role == Role.PATIENT and profile_names is not None:
-        preferred, legal = profile_names
-        return preferred or legal or email
-    return full_name or email
-
-
 # The course, its patient (and profile), its protocol and who started it (and their
 # profile, should they have one), then the columns of _PlanRow as in _PATIENT_PLANS_SQL:
 # one query, one row per planned session.
@@ -373,7 +362,7 @@ def course_page_for_staff(*, course_id: int) -> StaffCourse:
     return StaffCourse(
         course_id=course_id,
         patient_id=patient_id,
-        patient_name=_display_name(
+        patient_name=display_name_from(
             role=patient_role,
             email=patient_email,
             full_name=patient_full_name,
@@ -382,7 +371,7 @@ def course_page_for_staff(*, course_id: int) -> StaffCourse:
         modality_label=_MODALITY_LABELS.get(course.modality, course.modality),
         protocol_name=protocol_name,
         started_on=f"{start_date:%-d %b %Y}",
-        started_by_name=_display_name(
+        started_by_name=display_name_from(
             role=started_by_role,
             email=started_by_email,
             full_name=started_by_full_name,

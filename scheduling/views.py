@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intake.modalities import Modality
@@ -35,6 +36,7 @@ from scheduling.forms import (
     slot_value,
 )
 from scheduling.models import Appointment, AppointmentRequest, SchedulingSettings
+from scheduling.presenters import day_grid_rows
 from scheduling.selectors import (
     appointments_for_patient,
     day_view,
@@ -428,7 +430,7 @@ def day_view_page(request: HttpRequest) -> HttpResponse:
     view = day_view(location_id=location_id, location_name=dict(locations)[location_id], day=day)
     # The desk's buttons are the same for every visit in one status: each set is drawn
     # once (with this request's CSRF token), and each visit's form posts to its own URL.
-    buttons: dict[str, str] = {}
+    buttons: dict[str, SafeString] = {}
     if has_capability(request.user, Capability.SCHEDULE_MANAGE):
         buttons = {
             status: render_to_string(
@@ -437,15 +439,17 @@ def day_view_page(request: HttpRequest) -> HttpResponse:
             for status, actions in _STATUS_ACTIONS.items()
             if any(a["status"] == status for a in view.appointments)
         }
-    status_url = _url_maker("scheduling:appointment-status", "appointment_id")
-    for appointment in view.appointments:
-        appointment["buttons"] = buttons.get(appointment["status"], "")
-        appointment["action_url"] = status_url(appointment["pk"]) if appointment["buttons"] else ""
+    rows = day_grid_rows(
+        view,
+        buttons=buttons,
+        action_url=_url_maker("scheduling:appointment-status", "appointment_id"),
+    )
     return render(
         request,
         "scheduling/day_view.html",
         {
             "view": view,
+            "rows": rows,
             "locations": locations,
             "title_day": f"{day:%A %-d %B %Y}",
             "day_iso": day.isoformat(),

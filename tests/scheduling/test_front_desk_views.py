@@ -461,6 +461,34 @@ def test_the_day_view_offers_each_status_what_may_follow(
     assert buttons(done)[0] == []
 
 
+def test_the_day_view_escapes_what_people_typed_on_its_cards(
+    client_for, front_desk, clinician, therapy_room
+):
+    hostile = PatientFactory()
+    hostile.patient_profile.preferred_name = "<script>alert('x')</script>"
+    hostile.patient_profile.save()
+    clinician.full_name = 'Dr "><img src=x onerror=alert(1)>'
+    clinician.save()
+    AppointmentFactory(
+        patient=hostile,
+        clinician=clinician,
+        room=therapy_room,
+        starts_at=next_local(1, 10),
+        ends_at=next_local(1, 11, 30),
+    )
+    day = next_local(1).date().isoformat()
+    html = (
+        client_for(front_desk)
+        .get(reverse("scheduling:day-view"), {"location": folsom().pk, "day": day})
+        .content.decode()
+    )
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert "10:00-11:30 &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+    assert "busy · &lt;script&gt;" in html  # the 11:00 row
+    assert "Dr &quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
+
+
 def test_the_day_view_keeps_a_bounded_number_of_queries(
     client_for, front_desk, django_assert_max_num_queries
 ):

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.fields.json import KeyTransform
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,7 +26,7 @@ from intake.forms import (
 from intake.instruments import ANSWER_CHOICES, cssrs_questions_to_ask
 from intake.modalities import Modality
 from intake.models import Intake, RemsEnrollment, ScreeningSettings
-from portal.models import PERSON_FIELDS, Location, User, person_name
+from portal.models import Location, User, display_name_from
 
 # --- for the layers above (scheduling's booking gate, front desk) ---
 
@@ -143,13 +142,29 @@ def intake_flags(intake: Intake, limits: rules.Thresholds | None = None) -> list
 
 QUEUE_LIMIT = 200
 
-QUEUE_FILTERS: dict[str, tuple[str, Q]] = {
-    "awaiting": (
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """Which intakes a queue filter holds: those in `statuses`, and the urgent ones in
+    `urgent_statuses` too. One definition for the queue's SQL and for the ORM (`q`)."""
+
+    label: str
+    statuses: tuple[str, ...]
+    urgent_statuses: tuple[str, ...] = ()
+
+    @property
+    def q(self) -> Q:
+        return Q(status__in=self.statuses) | Q(status__in=self.urgent_statuses, urgent=True)
+
+
+QUEUE_FILTERS: dict[str, QueueFilter] = {
+    "awaiting": QueueFilter(
         "Awaiting review (and urgent in progress)",
-        Q(status__in=Intake.AWAITING_REVIEW) | Q(status=Intake.Status.IN_PROGRESS, urgent=True),
+        statuses=Intake.AWAITING_REVIEW,
+        urgent_statuses=(Intake.Status.IN_PROGRESS,),
     ),
-    **{status.value: (status.label, Q(status=status)) for status in Intake.Status},
-    "all": ("All", Q()),
+    **{status.value: QueueFilter(status.label, statuses=(status,)) for status in Intake.Status},
+    "all": QueueFilter("All", statuses=tuple(Intake.Status)),
 }
 
 
@@ -161,7 +176,8 @@ _NO_SCORE = "\u2013"  # an en dash, as the page showed for "not answered"
 
 class QueueRow(TypedDict):
     """One intake in the queue, ready to print: no template filter or tag per row. (A
-    dict: the template engine looks a key up faster than an attribute.)"""
+    dict: the template engine looks a key up faster than an attribute.) A score not yet
+    answered prints as an en dash with an empty band."""
 
     pk: int
     url: str
@@ -169,9 +185,9 @@ class QueueRow(TypedDict):
     urgent: bool
     status: str
     waiting_since: str
-    phq9_total: int | None
+    phq9: str
     phq9_band: str
-    gad7_total: int | None
+    gad7: str
     gad7_band: str
     cssrs_risk: str
     exclude_flags: int
@@ -216,37 +232,52 @@ def _id_url(name: str, kwarg: str) -> Any:
     return lambda pk: f"{head}{pk}{tail}"
 
 
-_QUEUE_COLUMNS = (
-    "pk",
-    "urgent",
-    "status",
-    "waiting_since",
-    "phq9_total",
-    "phq9_band",
-    "gad7_total",
-    "gad7_band",
-    "cssrs_risk",
-    "exclude_flag_count",
-    "review_flag_count",
-    "location__name",
-    *("patient__" + name for name in PERSON_FIELDS),
-)
+# The queue's page, in plain SQL: the same read through the ORM (a four-table `.values()`)
+# cost about 0.8 ms of Python to compile and turn into dicts, four times what PostgreSQL
+# spends running it. The filter's statuses arrive as arrays; a location and a first row
+# among the non-urgent intakes (a later page) only when given. Newest-waiting last:
+# urgent first, then by when sent (or when started, if not sent yet).
+_QUEUE_SQL = """
+SELECT i.id, i.urgent, i.status,
+       COALESCE(i.submitted_at, i.urgent_at, i.created_at) AS waiting_since,
+       i.phq9_total, i.phq9_band, i.gad7_total, i.gad7_band, i.cssrs_risk,
+       i.exclude_flag_count, i.review_flag_count, l.name,
+       u.role, u.email, u.full_name, pp.id, pp.preferred_name, pp.legal_name
+FROM intake_intake i
+JOIN portal_user u ON u.id = i.patient_id
+LEFT JOIN portal_patientprofile pp ON pp.user_id = u.id
+LEFT JOIN portal_location l ON l.id = i.location_id
+WHERE (i.status = ANY(%(statuses)s) OR (i.urgent AND i.status = ANY(%(urgent_statuses)s)))
+  AND (%(location)s::bigint IS NULL OR i.location_id = %(location)s::bigint)
+  AND NOT (%(others_only)s AND i.urgent)
+ORDER BY i.urgent DESC, waiting_since, i.id
+LIMIT %(limit)s OFFSET %(offset)s
+"""
 
 
-@functools.cache
-def _queue_prototype(status: str) -> QuerySet[Intake, dict[str, Any]]:
-    """The queue's query for one filter, built once a process (building it costs more
-    than running it). Never evaluated: _queue_query hands out fresh copies."""
-    return (
-        Intake.objects.filter(QUEUE_FILTERS[status][1])
-        .annotate(waiting_since=Coalesce("submitted_at", "urgent_at", "created_at"))
-        .order_by("-urgent", "waiting_since", "id")
-        .values(*_QUEUE_COLUMNS)
-    )
+def _queue_rows(
+    queue_filter: QueueFilter,
+    location: Location | None,
+    *,
+    others_only: bool = False,
+    offset: int = 0,
+    limit: int,
+) -> list[tuple[Any, ...]]:
+    params = {
+        "statuses": list(queue_filter.statuses),
+        "urgent_statuses": list(queue_filter.urgent_statuses),
+        "location": location.pk if location is not None else None,
+        "others_only": others_only,
+        "limit": limit,
+        "offset": offset,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_QUEUE_SQL, params)
+        return cursor.fetchall()
 
 
-def _queue_query(status: str) -> QuerySet[Intake, dict[str, Any]]:
-    return _queue_prototype(status).all()
+def _score(total: int | None) -> str:
+    return _NO_SCORE if total is None else str(total)
 
 
 def review_queue(
@@ -255,20 +286,18 @@ def review_queue(
     """Urgent first, then oldest first (by when sent, or when started if not sent yet).
     One query a page (two on a first page with more urgent intakes than a page holds);
     a LIMIT n+1 probe tells whether there is a next page, no COUNT."""
-    ordered = _queue_query(status if status in QUEUE_FILTERS else "awaiting")
-    if location is not None:
-        ordered = ordered.filter(location=location)
+    queue_filter = QUEUE_FILTERS.get(status, QUEUE_FILTERS["awaiting"])
     size = QUEUE_PAGE_SIZE
     urgent_truncated = False
     if start is None:
-        found = list(ordered[: size + 1])
-        urgent = [r for r in found if r["urgent"]]
+        found = _queue_rows(queue_filter, location, limit=size + 1)
+        urgent = [r for r in found if r[1]]
         if len(urgent) <= size:
             rest = found[len(urgent) : size]
             has_next = len(found) > size
         else:  # Every urgent intake stays on this page; the others start on the next.
-            found += ordered[size + 1 : QUEUE_LIMIT + 1]
-            urgent = [r for r in found if r["urgent"]]
+            found += _queue_rows(queue_filter, location, offset=size + 1, limit=QUEUE_LIMIT - size)
+            urgent = [r for r in found if r[1]]
             urgent_truncated = len(urgent) > QUEUE_LIMIT
             urgent = urgent[:QUEUE_LIMIT]
             rest = []
@@ -276,29 +305,53 @@ def review_queue(
         offset = 0
     else:
         urgent = []
-        found = list(ordered.filter(urgent=False)[start : start + size + 1])
+        found = _queue_rows(queue_filter, location, others_only=True, offset=start, limit=size + 1)
         rest = found[:size]
         has_next = len(found) > size
         offset = start
     detail_url = _id_url("intake:review-detail", "intake_id")
     rows = [
         QueueRow(
-            pk=r["pk"],
-            url=detail_url(r["pk"]),
-            name=person_name(r, "patient__"),
-            urgent=r["urgent"],
-            status=_STATUS_LABELS[r["status"]],
-            waiting_since=_waiting_since(r["waiting_since"]),
-            phq9_total=r["phq9_total"],
-            phq9_band=r["phq9_band"],
-            gad7_total=r["gad7_total"],
-            gad7_band=r["gad7_band"],
-            cssrs_risk=r["cssrs_risk"] or _NO_SCORE,
-            exclude_flags=r["exclude_flag_count"],
-            review_flags=r["review_flag_count"],
-            location=r["location__name"] or _NO_SCORE,
+            pk=pk,
+            url=detail_url(pk),
+            name=display_name_from(
+                role=role,
+                email=email,
+                full_name=full_name,
+                profile_names=None if profile_id is None else (preferred, legal),
+            ),
+            urgent=is_urgent,
+            status=_STATUS_LABELS[status_value],
+            waiting_since=_waiting_since(waiting_since),
+            phq9=_score(phq9_total),
+            phq9_band=phq9_band if phq9_total is not None else "",
+            gad7=_score(gad7_total),
+            gad7_band=gad7_band if gad7_total is not None else "",
+            cssrs_risk=cssrs_risk or _NO_SCORE,
+            exclude_flags=exclude_flags,
+            review_flags=review_flags,
+            location=location_name or _NO_SCORE,
         )
-        for r in (*urgent, *rest)
+        for (
+            pk,
+            is_urgent,
+            status_value,
+            waiting_since,
+            phq9_total,
+            phq9_band,
+            gad7_total,
+            gad7_band,
+            cssrs_risk,
+            exclude_flags,
+            review_flags,
+            location_name,
+            role,
+            email,
+            full_name,
+            profile_id,
+            preferred,
+            legal,
+        ) in (*urgent, *rest)
     ]
     return QueuePage(
         rows=rows,
@@ -314,7 +367,7 @@ def review_queue(
 
 def awaiting_review_counts() -> tuple[int, int]:
     """(awaiting review, of which urgent) for the clinician's home page."""
-    queryset = Intake.objects.filter(QUEUE_FILTERS["awaiting"][1])
+    queryset = Intake.objects.filter(QUEUE_FILTERS["awaiting"].q)
     return queryset.count(), queryset.filter(urgent=True).count()
 
 

@@ -189,7 +189,9 @@ def intake_status(request: HttpRequest) -> HttpResponse:
 # --- clinician ---
 
 
-QUEUE_FILTER_CHOICES = [(key, label) for key, (label, _q) in selectors.QUEUE_FILTERS.items()]
+QUEUE_FILTER_CHOICES = [
+    (key, queue_filter.label) for key, queue_filter in selectors.QUEUE_FILTERS.items()
+]
 
 
 def _start(value: str | None) -> int | None:

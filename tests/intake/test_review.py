@@ -281,9 +281,20 @@ def test_the_queue_keeps_no_rows_between_requests(client_for, clinician) -> None
     assert len(queue(client)[0]) == 1
     assert len(queue(client, start=0)[0]) == 1
     assert len(queue(client, status="all", location="folsom")[0]) == 0
-    for status in ("awaiting", "all"):
-        # The query's shape is built once a process; its results never stay behind.
-        assert selectors._queue_prototype(status)._result_cache is None
+
+
+def test_each_queue_filter_lists_what_its_orm_condition_selects(client_for, clinician) -> None:
+    # The queue reads in SQL; the clinician's home counts through QueueFilter.q. Same set.
+    submitted_intake(PatientFactory())
+    submitted_intake(PatientFactory(), urgent=True)
+    Intake.objects.create(patient=PatientFactory(), urgent=True, urgent_at=timezone.now())
+    Intake.objects.create(patient=PatientFactory())
+    approve_patient(PatientFactory(), Modality.KAP, clinician=clinician)
+    client = client_for(clinician)
+    for key, queue_filter in selectors.QUEUE_FILTERS.items():
+        expected = set(Intake.objects.filter(queue_filter.q).values_list("pk", flat=True))
+        assert set(queue(client, status=key)[0]) == expected, key
+    assert len(queue(client, status="all")[0]) == Intake.objects.count() == 5
 
 
 def test_the_queue_leaves_an_audit_record(client_for, clinician) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, TypedDict
+from typing import Any, NamedTuple, TypedDict
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -26,7 +26,7 @@ from intake.forms import (
 from intake.instruments import ANSWER_CHOICES, cssrs_questions_to_ask
 from intake.modalities import Modality
 from intake.models import Intake, RemsEnrollment, ScreeningSettings
-from portal.models import Location, User, display_name_from
+from portal.models import User, display_name_from
 
 # --- for the layers above (scheduling's booking gate, front desk) ---
 
@@ -232,6 +232,24 @@ def _id_url(name: str, kwarg: str) -> Any:
     return lambda pk: f"{head}{pk}{tail}"
 
 
+class QueueLocation(NamedTuple):
+    pk: int
+    slug: str
+    name: str
+
+
+# The queue's location picker, in plain SQL: three rows, whose ORM read cost 0.3 ms of
+# Python to compile against 0.05 ms to run this.
+_ACTIVE_LOCATIONS_SQL = "SELECT id, slug, name FROM portal_location WHERE is_active ORDER BY name"
+
+
+def queue_locations() -> list[QueueLocation]:
+    """The active locations, by name, for the queue's filter."""
+    with connection.cursor() as cursor:
+        cursor.execute(_ACTIVE_LOCATIONS_SQL)
+        return [QueueLocation(*row) for row in cursor.fetchall()]
+
+
 # The queue's page, in plain SQL: the same read through the ORM (a four-table `.values()`)
 # cost about 0.8 ms of Python to compile and turn into dicts, four times what PostgreSQL
 # spends running it. The filter's statuses arrive as arrays; a location and a first row
@@ -257,7 +275,7 @@ LIMIT %(limit)s OFFSET %(offset)s
 
 def _queue_rows(
     queue_filter: QueueFilter,
-    location: Location | None,
+    location_id: int | None,
     *,
     others_only: bool = False,
     offset: int = 0,
@@ -266,7 +284,7 @@ def _queue_rows(
     params = {
         "statuses": list(queue_filter.statuses),
         "urgent_statuses": list(queue_filter.urgent_statuses),
-        "location": location.pk if location is not None else None,
+        "location": location_id,
         "others_only": others_only,
         "limit": limit,
         "offset": offset,
@@ -281,7 +299,7 @@ def _score(total: int | None) -> str:
 
 
 def review_queue(
-    *, status: str = "awaiting", location: Location | None = None, start: int | None = None
+    *, status: str = "awaiting", location_id: int | None = None, start: int | None = None
 ) -> QueuePage:
     """Urgent first, then oldest first (by when sent, or when started if not sent yet).
     One query a page (two on a first page with more urgent intakes than a page holds);
@@ -290,13 +308,15 @@ def review_queue(
     size = QUEUE_PAGE_SIZE
     urgent_truncated = False
     if start is None:
-        found = _queue_rows(queue_filter, location, limit=size + 1)
+        found = _queue_rows(queue_filter, location_id, limit=size + 1)
         urgent = [r for r in found if r[1]]
         if len(urgent) <= size:
             rest = found[len(urgent) : size]
             has_next = len(found) > size
         else:  # Every urgent intake stays on this page; the others start on the next.
-            found += _queue_rows(queue_filter, location, offset=size + 1, limit=QUEUE_LIMIT - size)
+            found += _queue_rows(
+                queue_filter, location_id, offset=size + 1, limit=QUEUE_LIMIT - size
+            )
             urgent = [r for r in found if r[1]]
             urgent_truncated = len(urgent) > QUEUE_LIMIT
             urgent = urgent[:QUEUE_LIMIT]
@@ -305,7 +325,9 @@ def review_queue(
         offset = 0
     else:
         urgent = []
-        found = _queue_rows(queue_filter, location, others_only=True, offset=start, limit=size + 1)
+        found = _queue_rows(
+            queue_filter, location_id, others_only=True, offset=start, limit=size + 1
+        )
         rest = found[:size]
         has_next = len(found) > size
         offset = start

@@ -40,7 +40,6 @@ from intake.services import (
 )
 from portal.audit import audit_clinical_read
 from portal.forms import PatientProfileForm
-from portal.models import Location
 from portal.permissions import Capability, access_patient_object, require
 from portal.services import patient_profile_ensure
 
@@ -210,10 +209,12 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "awaiting")
     if status not in selectors.QUEUE_FILTERS:
         status = "awaiting"
-    locations = list(Location.objects.filter(is_active=True).only("pk", "slug", "name"))
+    locations = selectors.queue_locations()
     location = next((loc for loc in locations if loc.slug == request.GET.get("location")), None)
     page = selectors.review_queue(
-        status=status, location=location, start=_start(request.GET.get("start"))
+        status=status,
+        location_id=location.pk if location is not None else None,
+        start=_start(request.GET.get("start")),
     )
     # One record for the list: it shows score bands and flag counts of many patients.
     audit_clinical_read(request=request, action="intake.review_queue.view", patient=None)

@@ -283,6 +283,21 @@ def test_the_queue_keeps_no_rows_between_requests(client_for, clinician) -> None
     assert len(queue(client, status="all", location="folsom")[0]) == 0
 
 
+def test_the_location_picker_lists_active_locations_by_name_and_keeps_the_choice(
+    client_for, clinician
+) -> None:
+    closed = Location.objects.create(name="Auburn", slug="auburn", address="1 Main", phone="1")
+    closed.is_active = False
+    closed.save()
+    page = queue(client_for(clinician), location="roseville")[1]
+    picker = page.split('id="f-location"')[1].split("</select>")[0]
+    names = [option.split(">")[1].split("<")[0] for option in picker.split("<option")[1:]]
+    active = Location.objects.filter(is_active=True).order_by("name")
+    assert names == ["All locations", *active.values_list("name", flat=True)]
+    assert "Auburn" not in picker
+    assert '<option value="roseville" selected>' in picker
+
+
 def test_each_queue_filter_lists_what_its_orm_condition_selects(client_for, clinician) -> None:
     # The queue reads in SQL; the clinician's home counts through QueueFilter.q. Same set.
     submitted_intake(PatientFactory())

@@ -10,11 +10,8 @@ from integration import selectors
 
 
 def patient_panel(request: HttpRequest) -> dict[str, Any]:
-    patient = request.user
-    return {
-        "checkins": selectors.checkin_summary(patient=patient),
-        "open_windows": selectors.integration_windows_of(patient=patient),
-    }
+    panel = selectors.patient_panel(patient=request.user)
+    return {"checkins": panel.checkins, "open_windows": panel.open_windows}
 
 
 def staff_panel(request: HttpRequest) -> dict[str, Any]:

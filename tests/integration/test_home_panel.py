@@ -10,16 +10,18 @@ import pytest
 import time_machine
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from integration import panels, selectors, services
 from integration.models import IntegrationSettings
 from integration.window import CLINIC_ZONE
 from portal.models import ClinicianKind
-from scheduling.models import Appointment, RoomKind, Service, ServiceKind
+from scheduling.models import LIVE_STATUSES, Appointment, RoomKind, Service, ServiceKind
 from tests.factories import ClinicianFactory
 from tests.integration.factories import add_gad7, add_mood, add_phq9
 from tests.scheduling.factories import hours_every_day
 from tests.treatments.factories import course_started, session_discharged
+from treatments.models import DosingSession
 
 pytestmark = pytest.mark.django_db
 
@@ -73,8 +75,9 @@ def test_panel_asks_for_todays_mood_when_only_yesterdays_is_logged(patient, clie
 def test_checkin_summary_is_one_query(patient, django_assert_num_queries) -> None:
     add_mood(patient, NOON.date(), 6)
     add_phq9(patient, NOON.date(), 4)
+    IntegrationSettings.load()
     with django_assert_num_queries(1):
-        summary = selectors.checkin_summary(patient=patient)
+        summary = selectors.patient_panel(patient=patient).checkins
     assert (summary.mood_score, summary.last_phq9, summary.last_gad7) == (6, NOON.date(), None)
 
 
@@ -90,8 +93,8 @@ def therapist():
     return person
 
 
-def discharged(patient):
-    with time_machine.travel(DISCHARGE, tick=False):
+def discharged(patient, at: dt.datetime = DISCHARGE):
+    with time_machine.travel(at, tick=False):
         return session_discharged(course_started(patient))
 
 
@@ -99,21 +102,42 @@ def book(session, hours_after_discharge, therapist) -> Appointment:
     return services.integration_book(
         session=session,
         service=Service.objects.get(kind=ServiceKind.INTEGRATION, room_kind=RoomKind.TELEHEALTH),
-        starts_at=DISCHARGE + dt.timedelta(hours=hours_after_discharge),
+        starts_at=session.discharged_at + dt.timedelta(hours=hours_after_discharge),
         clinician=therapist,
         room=None,
         booked_by=session.patient,
     )
 
 
+def waiting_by_the_window_rule(patient) -> list[int]:
+    """The patient's sessions needing integration, decided in Python by the Window rule:
+    a discharged session whose window has not closed, with no live integration visit of
+    the patient starting inside it (`Window.contains`)."""
+    now = timezone.now()
+    starts = Appointment.objects.filter(
+        patient=patient, service__kind=ServiceKind.INTEGRATION, status__in=LIVE_STATUSES
+    ).values_list("starts_at", flat=True)
+    sessions = DosingSession.objects.filter(
+        patient=patient, status=DosingSession.Status.DISCHARGED
+    ).order_by("discharged_at", "id")
+    return [
+        session.pk
+        for session in sessions
+        if now < (window := selectors.window_of(session)).closes_at
+        and not any(window.contains(at) for at in starts)
+    ]
+
+
 def patient_rows_agree_with_the_staff_list(patient) -> list[int]:
-    """The panel decides in Python what the staff list decides in SQL: same answer."""
-    mine = [row.session_id for row in selectors.integration_windows_of(patient=patient)]
+    """The panel's SQL and the staff list's ORM query both give the Window rule's answer."""
+    rule = waiting_by_the_window_rule(patient)
+    mine = [row.session_id for row in selectors.patient_panel(patient=patient).open_windows]
     staff = [row.session_id for row in selectors.sessions_needing_integration()]
     staff_mine = [
         row.session_id for row in selectors.sessions_needing_integration() if row.patient == patient
     ]
-    assert mine == staff_mine
+    assert mine == rule
+    assert staff_mine == rule
     assert selectors.sessions_needing_integration_count() == len(staff)
     return mine
 
@@ -150,18 +174,47 @@ def test_a_window_with_integration_booked_in_it_leaves_the_panel(
         assert patient_rows_agree_with_the_staff_list(patient) == []
 
 
-def test_patient_panel_reads_three_queries_at_most_with_settings_cached(
+# Saturday before the clocks go forward: the window (24 h to 48 h later, absolute) opens and
+# closes at 12:30 PM Pacific daylight time, an hour later on the wall clock than discharge.
+# In UTC, because adding hours to a zoned time in Python adds wall-clock hours.
+BEFORE_SPRING_FORWARD = dt.datetime(2026, 3, 7, 11, 30, tzinfo=CLINIC_ZONE).astimezone(dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("visit_after_discharge", "still_waiting"),
+    [
+        (dt.timedelta(hours=24) - dt.timedelta(minutes=1), True),
+        (dt.timedelta(hours=24), False),
+        (dt.timedelta(hours=48) - dt.timedelta(minutes=1), False),
+        (dt.timedelta(hours=48), True),
+    ],
+)
+def test_a_window_across_the_clock_change_counts_absolute_hours(
+    patient, therapist, visit_after_discharge, still_waiting
+) -> None:
+    session = discharged(patient, at=BEFORE_SPRING_FORWARD)
+    with time_machine.travel(BEFORE_SPRING_FORWARD + dt.timedelta(hours=25), tick=False):
+        appointment = book(session, 26, therapist)
+        starts_at = BEFORE_SPRING_FORWARD + visit_after_discharge
+        Appointment.objects.filter(pk=appointment.pk).update(
+            starts_at=starts_at, ends_at=starts_at + dt.timedelta(hours=1)
+        )
+        waiting = patient_rows_agree_with_the_staff_list(patient)
+    assert waiting == ([session.pk] if still_waiting else [])
+
+
+def test_patient_panel_reads_one_query_with_settings_cached(
     patient, therapist, django_assert_num_queries
 ) -> None:
     request = RequestFactory().get("/")
     request.user = patient
     IntegrationSettings.load()
-    with django_assert_num_queries(2):  # check-ins; no recent session, no booking query
-        panels.patient_panel(request)
+    with django_assert_num_queries(1):
+        assert panels.patient_panel(request)["open_windows"] == []
     discharged(patient)
     with (
         time_machine.travel(DISCHARGE + dt.timedelta(hours=2), tick=False),
-        django_assert_num_queries(3),
+        django_assert_num_queries(1),
     ):
         context = panels.patient_panel(request)
     assert len(context["open_windows"]) == 1
@@ -189,9 +242,9 @@ def test_a_changed_window_reaches_the_panel_at_once(settings_cache, patient) -> 
     discharged(patient)
     IntegrationSettings.load()
     with time_machine.travel(DISCHARGE + dt.timedelta(hours=50), tick=False):
-        assert selectors.integration_windows_of(patient=patient) == []
+        assert selectors.patient_panel(patient=patient).open_windows == []
         conf = IntegrationSettings.objects.get()
         conf.window_closes_after_hours = 72
         conf.save()
-        [row] = selectors.integration_windows_of(patient=patient)
+        [row] = selectors.patient_panel(patient=patient).open_windows
         assert row.hours_left == 22

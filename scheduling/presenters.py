@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from scheduling.selectors import DayView
 
-__all__ = ["day_grid_rows"]
+__all__ = ["day_grid_header", "day_grid_rows", "status_buttons"]
 
 _CARD = (
     '<div class="{}" data-testid="day-appointment-{}">'
@@ -27,8 +27,34 @@ _CARD = (
 )
 _ACTIONS = '<form method="post" action="{}" class="d-flex flex-wrap gap-1 mt-1">{}</form>'
 _BUSY = '<div class="small text-muted">{}</div>'
+_CSRF = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+_BUTTON = (
+    '<button type="submit" name="status" value="{}" class="btn btn-outline-primary btn-sm py-0">'
+    "{}</button>"
+)
+_ROOM_HEADER = '<th scope="col">{}<div class="small text-muted fw-normal">{}</div></th>'
+_ROOM_HEADER_NO_KIND = '<th scope="col">{}</th>'
 _BLANK = "<td></td>"
 _FILLED_OPEN = '<td class="table-light">'
+
+
+def status_buttons(actions: list[tuple[str, str]], *, csrf_token: str) -> SafeString:
+    """The desk's buttons for a visit in one status, each (status value, label), after
+    the form's CSRF field ({% csrf_token %}'s markup). The same for every visit in that
+    status: drawn once a page."""
+    return format_html(_CSRF, csrf_token) + format_html_join("", _BUTTON, actions)
+
+
+def day_grid_header(view: DayView) -> SafeString:
+    """The grid's column headers: each room's name and kind."""
+    cells = [
+        format_html(_ROOM_HEADER, column.label, column.kind)
+        if column.kind
+        else format_html(_ROOM_HEADER_NO_KIND, column.label)
+        for column in view.columns
+    ]
+    # Every cell came out of format_html.
+    return mark_safe("".join(cells))  # noqa: S308
 
 
 def _card(appointment: dict[str, Any], buttons: str, action_url: str) -> SafeString:

@@ -437,19 +437,20 @@ def day_view(*, location_id: int, location_name: str, day: dt.date) -> DayView:
     ]
     earliest = min([7] + [a["starts_at"].hour for a in appointments])
     latest = max([19] + [a["ends_at"].hour for a in appointments])
+    hours = {
+        h: dt.datetime.combine(day, dt.time(h), tzinfo=tz) for h in range(earliest, latest + 1)
+    }
+    # A visit shows in full in the hour it starts and, while live, as "busy" in the later
+    # hours it runs into: by hour, then by column, in the columns' order.
+    by_hour: dict[int, dict[int, list[tuple[bool, dict[str, Any]]]]] = {h: {} for h in hours}
+    for index, a in placed:
+        first_hour = a["starts_at"].hour
+        for h in range(first_hour, latest + 1):
+            if a["ends_at"] <= hours[h] or (h > first_hour and not a["is_live"]):
+                break
+            by_hour[h].setdefault(index, []).append((h == first_hour, a))
     rows = []
-    for h in range(earliest, latest + 1):
-        hour = dt.datetime.combine(day, dt.time(h), tzinfo=tz)
-        next_hour = hour + dt.timedelta(hours=1)
-        # A visit shows in full where it starts and as "busy" in the hours it runs on.
-        by_column: dict[int, list[tuple[bool, dict[str, Any]]]] = {}
-        for index, a in placed:
-            if (
-                a["starts_at"] < next_hour
-                and a["ends_at"] > hour
-                and (hour <= a["starts_at"] or a["is_live"])
-            ):
-                by_column.setdefault(index, []).append((hour <= a["starts_at"], a))
+    for h, by_column in by_hour.items():
         # Rooms with nothing this hour are drawn as runs of empty cells.
         cells: list[tuple[int, list[tuple[bool, dict[str, Any]]]]] = []
         done = 0

@@ -12,8 +12,8 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -36,7 +36,7 @@ from scheduling.forms import (
     slot_value,
 )
 from scheduling.models import Appointment, AppointmentRequest, SchedulingSettings
-from scheduling.presenters import day_grid_rows
+from scheduling.presenters import day_grid_header, day_grid_rows, status_buttons
 from scheduling.selectors import (
     appointments_for_patient,
     day_view,
@@ -432,10 +432,9 @@ def day_view_page(request: HttpRequest) -> HttpResponse:
     # once (with this request's CSRF token), and each visit's form posts to its own URL.
     buttons: dict[str, SafeString] = {}
     if has_capability(request.user, Capability.SCHEDULE_MANAGE):
+        token = get_token(request)
         buttons = {
-            status: render_to_string(
-                "scheduling/_status_buttons.html", {"actions": actions}, request=request
-            )
+            status: status_buttons(actions, csrf_token=token)
             for status, actions in _STATUS_ACTIONS.items()
             if any(a["status"] == status for a in view.appointments)
         }
@@ -449,6 +448,7 @@ def day_view_page(request: HttpRequest) -> HttpResponse:
         "scheduling/day_view.html",
         {
             "view": view,
+            "header": day_grid_header(view),
             "rows": rows,
             "locations": locations,
             "title_day": f"{day:%A %-d %B %Y}",

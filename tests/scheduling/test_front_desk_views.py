@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
 from intake.modalities import Modality
@@ -459,6 +460,25 @@ def test_the_day_view_offers_each_status_what_may_follow(
     assert "csrfmiddlewaretoken" in form
     assert buttons(checked_in)[0] == ["completed"]
     assert buttons(done)[0] == []
+
+
+def test_a_day_view_button_posts_with_the_pages_csrf_token(front_desk, patient, clinician):
+    appointment = AppointmentFactory(
+        patient=patient, clinician=clinician, starts_at=next_local(1, 10)
+    )
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(front_desk)
+    day = next_local(1).date().isoformat()
+    html = client.get(
+        reverse("scheduling:day-view"), {"location": folsom().pk, "day": day}
+    ).content.decode()
+    token = html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    url = reverse("scheduling:appointment-status", args=[appointment.pk])
+    assert client.post(url, {"status": "cancelled"}).status_code == 403
+    response = client.post(url, {"status": "cancelled", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    appointment.refresh_from_db()
+    assert appointment.status == "cancelled"
 
 
 def test_the_day_view_escapes_what_people_typed_on_its_cards(

@@ -9,15 +9,9 @@ from django.http import HttpRequest
 
 
 def _patient_panel(request: HttpRequest) -> dict[str, Any]:
-    from scheduling.models import AppointmentRequest
-    from scheduling.selectors import upcoming_appointments_for
+    from scheduling.selectors import patient_panel
 
-    return {
-        "upcoming": upcoming_appointments_for(patient=request.user),
-        "pending_requests": AppointmentRequest.objects.filter(
-            patient=request.user, status=AppointmentRequest.Status.PENDING
-        ).count(),
-    }
+    return patient_panel(patient=request.user)
 
 
 def _front_desk_panel(request: HttpRequest) -> dict[str, Any]:

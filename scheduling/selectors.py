@@ -35,13 +35,13 @@ __all__ = [
     "day_view",
     "free_slots",
     "location_names",
+    "patient_panel",
     "person_name",
     "queue_choices",
     "request_queue_counts",
     "request_queue_page",
     "request_queue_total",
     "requests_for_patient",
-    "upcoming_appointments_for",
 ]
 
 
@@ -492,20 +492,51 @@ def appointments_for_patient(*, patient: User) -> QuerySet[Appointment]:
     )
 
 
-def upcoming_appointments_for(*, patient: User, limit: int = 3) -> list[dict[str, str]]:
-    """The patient's next scheduled visits as display rows: when (clinic time) and where.
-    One narrow query."""
-    tz = timezone.get_current_timezone()
-    return [
-        {
-            "when": starts_at.astimezone(tz).strftime("%a %-d %b, %H:%M"),
-            "where": location_name or "Telehealth (video)",
-        }
-        for starts_at, location_name in Appointment.objects.filter(
-            patient=patient,
-            status=Appointment.Status.SCHEDULED,
-            starts_at__gte=timezone.now(),
+# The patient's next scheduled visits (when, and where by name) and, on every row, how many
+# of their requests wait for the office: one query for the home panel, with one row even
+# when no visit is booked. Plain SQL because the ORM has no LEFT JOIN LATERAL, which puts
+# the count and the visits in one statement.
+_PATIENT_PANEL_SQL = """
+SELECT waiting.n, a.starts_at, l.name
+FROM (
+    SELECT count(*) AS n FROM scheduling_appointmentrequest
+    WHERE patient_id = %(patient)s AND status = %(pending)s
+) waiting
+LEFT JOIN LATERAL (
+    SELECT starts_at, location_id FROM scheduling_appointment
+    WHERE patient_id = %(patient)s AND status = %(scheduled)s AND starts_at >= %(now)s
+    ORDER BY starts_at
+    LIMIT %(limit)s
+) a ON true
+LEFT JOIN portal_location l ON l.id = a.location_id
+ORDER BY a.starts_at
+"""
+
+
+def patient_panel(*, patient: User, limit: int = 3) -> dict[str, Any]:
+    """The patient's home panel: their next `limit` scheduled visits as display rows,
+    when (clinic time) and where, and how many of their requests are pending. One query."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _PATIENT_PANEL_SQL,
+            {
+                "patient": patient.pk,
+                "pending": AppointmentRequest.Status.PENDING,
+                "scheduled": Appointment.Status.SCHEDULED,
+                "now": timezone.now(),
+                "limit": limit,
+            },
         )
-        .order_by("starts_at")
-        .values_list("starts_at", "location__name")[:limit]
-    ]
+        found = cursor.fetchall()
+    tz = timezone.get_current_timezone()
+    return {
+        "upcoming": [
+            {
+                "when": starts_at.astimezone(tz).strftime("%a %-d %b, %H:%M"),
+                "where": location_name or "Telehealth (video)",
+            }
+            for _n, starts_at, location_name in found
+            if starts_at is not None
+        ],
+        "pending_requests": found[0][0],
+    }

@@ -18,6 +18,7 @@ from scheduling.models import (
     SchedulingSettings,
     ServiceKind,
 )
+from scheduling.selectors import patient_panel
 from tests.scheduling.factories import (
     AppointmentRequestFactory,
     appointment_booked,
@@ -291,6 +292,32 @@ def test_the_patient_home_lists_the_next_three_visits_in_clinic_time(
     assert ", 11:00</strong>" not in panel  # the fourth visit waits for "All appointments"
     assert ", 15:00</strong>" not in panel  # another patient's
     assert "1 request waiting for the office." in panel
+
+
+def test_the_patient_home_panel_reads_visits_and_waiting_requests_in_one_query(
+    patient, other_patient, django_assert_num_queries
+):
+    AppointmentRequestFactory(patient=patient)
+    AppointmentRequestFactory(patient=patient)
+    AppointmentRequestFactory(patient=other_patient)
+    with django_assert_num_queries(1):
+        panel = patient_panel(patient=patient)
+    assert panel == {"upcoming": [], "pending_requests": 2}  # no visit booked yet
+    first = next_local(2, 10)
+    appointment_booked(patient=patient, starts_at=first)
+    for days in (3, 4, 5):
+        appointment_booked(patient=patient, starts_at=next_local(days, 9))
+    appointment_booked(patient=other_patient, starts_at=next_local(1, 9))
+    with django_assert_num_queries(1):
+        panel = patient_panel(patient=patient)
+    assert panel["pending_requests"] == 2
+    assert [row["when"] for row in panel["upcoming"]] == [
+        f"{first:%a %-d %b}, 10:00",
+        f"{next_local(3, 9):%a %-d %b}, 09:00",
+        f"{next_local(4, 9):%a %-d %b}, 09:00",
+    ]
+    assert panel["upcoming"][0]["where"] == "Folsom"
+    assert patient_panel(patient=other_patient)["pending_requests"] == 1
 
 
 def test_the_patient_home_shows_upcoming_visits_and_the_request_link(client_for, patient):

@@ -1,10 +1,11 @@
-"""Markup for the day view's grid, drawn in Python rather than by template tags.
+"""Markup for the front desk's two busy tables, drawn in Python rather than by template tags.
 
 The busy day view is a grid of ~36 rooms by ~14 hours holding ~60 visit cards; drawn by
 nested template loops it cost more than everything else on the page together. Each card
 is drawn here once, with `format_html` (every value escaped; only markup we wrote, and
 the desk's buttons, which are already safe, go in unescaped), and each hour's row is
-joined from its cells.
+joined from its cells. The request queue's 25 rows are drawn the same way, one
+`format_html` a row instead of nine template lookups.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from scheduling.selectors import DayView
 
-__all__ = ["day_grid_header", "day_grid_rows", "status_buttons"]
+__all__ = ["day_grid_header", "day_grid_rows", "queue_rows", "status_buttons"]
 
 _CARD = (
     '<div class="{}" data-testid="day-appointment-{}">'
@@ -105,3 +106,33 @@ def day_grid_rows(
         # Every part is constant markup or came out of format_html above.
         rows.append((hour, mark_safe("".join(parts))))  # noqa: S308
     return rows
+
+
+_QUEUE_ROW = (
+    '<tr data-testid="queue-row-{}"><td>{}</td><td>{}</td><td>{}{}</td><td>{}</td>'
+    '<td class="small">{}</td><td class="small">{}</td><td>{}</td><td>{}</td></tr>'
+)
+_MOVE_BADGE = mark_safe('<span class="badge text-bg-info">Move</span> ')
+_OPEN = '<a class="btn btn-sm btn-primary" href="{}">Open</a>'
+
+
+def queue_rows(rows: list[dict[str, Any]]) -> SafeString:
+    """The queue's table rows, from request_queue_page's display rows (with `open_url`)."""
+    drawn = [
+        format_html(
+            _QUEUE_ROW,
+            row["pk"],
+            row["sent"],
+            row["patient"],
+            _MOVE_BADGE if row["is_move"] else "",
+            row["visit"],
+            row["location"],
+            row["preferred"],
+            row["payer"],
+            row["status"],
+            format_html(_OPEN, row["open_url"]) if row["open_url"] else "",
+        )
+        for row in rows
+    ]
+    # Every row came out of format_html.
+    return mark_safe("".join(drawn))  # noqa: S308

@@ -36,7 +36,7 @@ from scheduling.forms import (
     slot_value,
 )
 from scheduling.models import Appointment, AppointmentRequest, SchedulingSettings
-from scheduling.presenters import day_grid_header, day_grid_rows, status_buttons
+from scheduling.presenters import day_grid_header, day_grid_rows, queue_rows, status_buttons
 from scheduling.selectors import (
     appointments_for_patient,
     day_view,
@@ -282,6 +282,7 @@ def request_queue_view(request: HttpRequest) -> HttpResponse:
             "service_choices": choices.services,
             "page": page,
             "rows": page.rows,
+            "table_rows": queue_rows(page.rows),
             "previous_url": "?" + urlencode({**query, "page": page.number - 1})
             if page.has_previous
             else "",

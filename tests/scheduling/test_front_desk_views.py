@@ -82,6 +82,21 @@ def test_the_queue_filters_by_location_service_and_status(client_for, front_desk
     assert client.get(QUEUE, {"location": "abc"}).status_code == 200
 
 
+def test_the_queue_escapes_what_patients_typed_and_links_pending_rows(client_for, front_desk):
+    hostile = PatientFactory()
+    hostile.patient_profile.preferred_name = "<script>alert('x')</script>"
+    hostile.patient_profile.save()
+    pending = AppointmentRequestFactory(patient=hostile)
+    html = client_for(front_desk).get(QUEUE).content.decode()
+    row = html.split(f'data-testid="queue-row-{pending.pk}"')[1].split("</tr>")[0]
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in row
+    assert f'href="{confirm_url(pending)}">Open</a>' in row
+    assert "No requests match." not in html
+    empty = client_for(front_desk).get(QUEUE, {"status": "declined"}).content.decode()
+    assert "No requests match." in empty
+
+
 def test_the_queue_is_for_the_front_desk_only(client_for, patient, clinician, front_desk):
     assert client_for(None).get(QUEUE).status_code == 302
     assert client_for(patient).get(QUEUE).status_code == 403

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -67,12 +68,12 @@ def test_the_patient_home_stays_within_its_query_budget(
     client.get(reverse("portal:patient-home"))
     with django_assert_max_num_queries(HOME_QUERY_LIMIT):
         response = client.get(reverse("portal:patient-home"))
-    page = response.content.decode()
+    page = " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
     # Every panel drew what it reads, within those queries.
     assert "Hello, Robin" in page
     assert "approved for IV ketamine infusion" in page  # intake
     assert page.count("10:00 · Folsom") == 2  # scheduling: both visits
     assert "Infusion 3 of 6" in page  # treatments
     assert "Aftercare to read" in page
-    assert "Today&#x27;s mood: 6/10" in page or "Today's mood: 6/10" in page  # integration
+    assert "Today's mood: 6/10" in page  # integration
     assert "Book your integration therapy" in page

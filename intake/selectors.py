@@ -9,7 +9,6 @@ from typing import Any, NamedTuple, TypedDict
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.fields.json import KeyTransform
-from django.urls import reverse
 from django.utils import timezone
 
 from intake import rules, steps
@@ -26,6 +25,7 @@ from intake.forms import (
 from intake.instruments import ANSWER_CHOICES, cssrs_questions_to_ask
 from intake.modalities import Modality
 from intake.models import Intake, RemsEnrollment, ScreeningSettings
+from portal.links import url_for_ids
 from portal.models import User, display_name_from
 
 # --- for the layers above (scheduling's booking gate, front desk) ---
@@ -225,13 +225,6 @@ def _waiting_since(moment: dt.datetime) -> str:
     return f"{day} {local.day} {month}, {local.hour:02d}:{local.minute:02d}"
 
 
-def _id_url(name: str, kwarg: str) -> Any:
-    """A function pk -> reverse(name, kwargs={kwarg: pk}) that reverses only once."""
-    marker = 987654321
-    head, tail = reverse(name, kwargs={kwarg: marker}).split(str(marker))
-    return lambda pk: f"{head}{pk}{tail}"
-
-
 class QueueLocation(NamedTuple):
     pk: int
     slug: str
@@ -331,7 +324,7 @@ def review_queue(
         rest = found[:size]
         has_next = len(found) > size
         offset = start
-    detail_url = _id_url("intake:review-detail", "intake_id")
+    detail_url = url_for_ids("intake:review-detail", "intake_id")
     rows = [
         QueueRow(
             pk=pk,

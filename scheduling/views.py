@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from intake.modalities import Modality
 from intake.selectors import dosing_gate_gaps
+from portal.links import url_for_ids
 from portal.models import Location
 from portal.permissions import Capability, access_patient_object, has_capability, require
 from scheduling import calendar
@@ -223,13 +223,6 @@ def appointment_ics(request: HttpRequest, appointment_id: int) -> HttpResponse:
 # --- the front desk -----------------------------------------------------------------------
 
 
-def _url_maker(name: str, kwarg: str) -> Callable[[int], str]:
-    """`reverse(name, kwargs={kwarg: pk})` for many pks, resolved once (same result)."""
-    marker = 2147483647
-    before, after = reverse(name, kwargs={kwarg: marker}).split(str(marker))
-    return lambda pk: f"{before}{pk}{after}"
-
-
 def _page_number(raw: str | None) -> int:
     try:
         return max(int(raw or 1), 1)
@@ -263,7 +256,7 @@ def request_queue_view(request: HttpRequest) -> HttpResponse:
         total=request_queue_total(counts, **filters),
         choices=choices,
     )
-    confirm_url = _url_maker("scheduling:request-confirm", "request_id")
+    confirm_url = url_for_ids("scheduling:request-confirm", "request_id")
     for row in page.rows:
         row["open_url"] = confirm_url(row["pk"]) if row["is_pending"] else ""
     # Page links keep the filters.
@@ -442,7 +435,7 @@ def day_view_page(request: HttpRequest) -> HttpResponse:
     rows = day_grid_rows(
         view,
         buttons=buttons,
-        action_url=_url_maker("scheduling:appointment-status", "appointment_id"),
+        action_url=url_for_ids("scheduling:appointment-status", "appointment_id"),
     )
     return render(
         request,

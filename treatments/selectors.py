@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
 from intake.modalities import Modality
 from intake.models import Intake
+from portal.links import url_for_ids
 from portal.models import User, display_name_from
 from scheduling.models import Appointment
 from treatments import protocols, rules
@@ -154,13 +154,6 @@ _DOSE_KINDS = (PlannedSession.Kind.DOSING, PlannedSession.Kind.BOOSTER)
 _MODALITY_LABELS = dict(Modality.choices)
 _SESSION_STATUS_LABELS = dict(DosingSession.Status.choices)
 _APPOINTMENT_STATUS_LABELS = dict(Appointment.Status.choices)
-_URL_SENTINEL = 2_147_483_647
-
-
-def _url_for(name: str) -> Callable[[int], str]:
-    """`reverse(name, args=[pk])` for many pks, reversing once."""
-    head, tail = reverse(name, args=[_URL_SENTINEL]).split(str(_URL_SENTINEL))
-    return lambda pk: f"{head}{pk}{tail}"
 
 
 def _kind_label(kind: str, paired_integration: bool) -> str:
@@ -326,8 +319,8 @@ def course_page_for_staff(*, course_id: int) -> StaffCourse:
     plan = [_PlanRow(*row[_STAFF_HEADER_WIDTH:]) for row in rows]
     course = plan[0]
     is_open = course.phase in _OPEN_PHASES
-    chart_url = _url_for("treatments:session-chart")
-    start_url = _url_for("treatments:session-start")
+    chart_url = url_for_ids("treatments:session-chart")
+    start_url = url_for_ids("treatments:session-start")
     entries: list[StaffEntry] = []
     steps: list[tuple[str, str, bool]] = []
     for row, done, is_next in _walk(plan, is_open=is_open):
@@ -437,8 +430,8 @@ def _patient_courses(
     rows: list[_PlanRow], *, formats: _Formats, with_entries: bool
 ) -> list[PatientCourse]:
     if with_entries:
-        aftercare_url = _url_for("treatments:aftercare")
-        checkin_url = _url_for("treatments:checkin")
+        aftercare_url = url_for_ids("treatments:aftercare")
+        checkin_url = url_for_ids("treatments:checkin")
     by_course: dict[int, list[_PlanRow]] = {}
     for row in rows:
         by_course.setdefault(row.course_id, []).append(row)
@@ -668,7 +661,7 @@ def aftercare_due(*, patient: User, limit: int = 10) -> list[AftercareDue]:
     with connection.cursor() as cursor:
         cursor.execute(_AFTERCARE_DUE_SQL, params)
         rows = cursor.fetchall()
-    url = _url_for("treatments:aftercare")
+    url = url_for_ids("treatments:aftercare")
     return [
         AftercareDue(
             session_id=session_id,

@@ -1,0 +1,16 @@
+"""url_for_ids gives exactly what reverse() gives, for every id."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from portal.links import url_for_ids
+
+
+@pytest.mark.parametrize("pk", [1, 7, 42, 2_147_483_646, 10**12])
+def test_a_spliced_link_is_the_reversed_one(pk: int) -> None:
+    by_kwarg = url_for_ids("intake:review-detail", "intake_id")
+    by_arg = url_for_ids("treatments:aftercare")
+    assert by_kwarg(pk) == reverse("intake:review-detail", kwargs={"intake_id": pk})
+    assert by_arg(pk) == reverse("treatments:aftercare", args=[pk])

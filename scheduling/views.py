@@ -48,6 +48,7 @@ from scheduling.selectors import (
     requests_for_patient,
 )
 from scheduling.services import (
+    STATUS_MOVES,
     appointment_cancel,
     appointment_request_cancel,
     appointment_request_confirm,
@@ -392,15 +393,17 @@ def request_decline(request: HttpRequest, request_id: int) -> HttpResponse:
     return redirect("scheduling:request-confirm", request_id=pending.pk)
 
 
-# What the desk may do next with a visit, by its status (the day view's buttons).
+# The day view's button for each status a visit can move to, in the order shown. Which
+# moves a visit in a given status allows is the service's rule (STATUS_MOVES).
+_STATUS_BUTTONS: dict[str, str] = {
+    Appointment.Status.CHECKED_IN: "Check in",
+    Appointment.Status.COMPLETED: "Completed",
+    Appointment.Status.NO_SHOW: "No-show",
+    Appointment.Status.CANCELLED: "Cancel",
+}
 _STATUS_ACTIONS: dict[str, list[tuple[str, str]]] = {
-    Appointment.Status.SCHEDULED: [
-        (Appointment.Status.CHECKED_IN, "Check in"),
-        (Appointment.Status.COMPLETED, "Completed"),
-        (Appointment.Status.NO_SHOW, "No-show"),
-        (Appointment.Status.CANCELLED, "Cancel"),
-    ],
-    Appointment.Status.CHECKED_IN: [(Appointment.Status.COMPLETED, "Completed")],
+    status: [(move, label) for move, label in _STATUS_BUTTONS.items() if move in moves]
+    for status, moves in STATUS_MOVES.items()
 }
 
 

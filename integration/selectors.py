@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
 from django.db.models import (
     DateTimeField,
     Exists,
@@ -35,6 +34,7 @@ from integration.window import (
 from portal.models import ClinicianKind, User
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Notification
+from portal.sql import PreparedRead
 from scheduling.models import LIVE_STATUSES, Appointment, Room, Service, ServiceKind
 from scheduling.selectors import free_slots
 from treatments.models import DosingSession
@@ -407,6 +407,7 @@ LEFT JOIN (
 ) AS waiting ON true
 ORDER BY waiting.discharged_at, waiting.id
 """
+_PATIENT_PANEL = PreparedRead("integration_patient_panel", _PATIENT_PANEL_SQL)
 
 
 def patient_panel(*, patient: User) -> PatientPanel:
@@ -427,9 +428,7 @@ def patient_panel(*, patient: User) -> PatientPanel:
         "opens_after_hours": conf.window_opens_after_hours,
         "closes_after_hours": conf.window_closes_after_hours,
     }
-    with connection.cursor() as cursor:
-        cursor.execute(_PATIENT_PANEL_SQL, params)
-        rows = cursor.fetchall()
+    rows = _PATIENT_PANEL.fetchall(params)
     mood_score, last_phq9, last_gad7 = rows[0][:3]
     return PatientPanel(
         checkins=CheckinSummary(mood_score, last_phq9, last_gad7),

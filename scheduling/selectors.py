@@ -7,12 +7,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from psycopg2.extras import DateTimeTZRange
 
 from portal.models import PERSON_FIELDS, Location, Role, User, display_name_from, person_name
+from portal.sql import PreparedRead
 from scheduling.models import (
     LIVE_STATUSES,
     Appointment,
@@ -363,6 +363,7 @@ LEFT JOIN portal_patientprofile pp ON pp.user_id = pu.id
 WHERE a.location_id = %(location)s AND a.starts_at >= %(from)s AND a.starts_at < %(to)s
 ORDER BY a.starts_at, a.id
 """
+_DAY_APPOINTMENTS = PreparedRead("scheduling_day_appointments", _DAY_APPOINTMENTS_SQL)
 
 
 def day_view(*, location_id: int, location_name: str, day: dt.date) -> DayView:
@@ -379,9 +380,7 @@ def day_view(*, location_id: int, location_name: str, day: dt.date) -> DayView:
     tz = timezone.get_current_timezone()
     statuses = dict(Appointment.Status.choices)
     appointments = []
-    with connection.cursor() as cursor:
-        cursor.execute(_DAY_APPOINTMENTS_SQL, {"location": location_id, "from": first, "to": last})
-        found = cursor.fetchall()
+    found = _DAY_APPOINTMENTS.fetchall({"location": location_id, "from": first, "to": last})
     for (
         pk,
         starts_at,
@@ -511,23 +510,21 @@ LEFT JOIN LATERAL (
 LEFT JOIN portal_location l ON l.id = a.location_id
 ORDER BY a.starts_at
 """
+_PATIENT_PANEL = PreparedRead("scheduling_patient_panel", _PATIENT_PANEL_SQL)
 
 
 def patient_panel(*, patient: User, limit: int = 3) -> dict[str, Any]:
     """The patient's home panel: their next `limit` scheduled visits as display rows,
     when (clinic time) and where, and how many of their requests are pending. One query."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _PATIENT_PANEL_SQL,
-            {
-                "patient": patient.pk,
-                "pending": AppointmentRequest.Status.PENDING,
-                "scheduled": Appointment.Status.SCHEDULED,
-                "now": timezone.now(),
-                "limit": limit,
-            },
-        )
-        found = cursor.fetchall()
+    found = _PATIENT_PANEL.fetchall(
+        {
+            "patient": patient.pk,
+            "pending": AppointmentRequest.Status.PENDING,
+            "scheduled": Appointment.Status.SCHEDULED,
+            "now": timezone.now(),
+            "limit": limit,
+        }
+    )
     tz = timezone.get_current_timezone()
     return {
         "upcoming": [

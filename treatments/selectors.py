@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -16,6 +15,7 @@ from intake.modalities import Modality
 from intake.models import Intake
 from portal.links import url_for_ids
 from portal.models import User, display_name_from
+from portal.sql import PreparedRead
 from scheduling.models import Appointment
 from treatments import protocols, rules
 from treatments.models import (
@@ -205,13 +205,13 @@ LEFT JOIN treatments_dosingsession s ON s.planned_id = p.id
 WHERE c.patient_id = %(patient)s AND c.phase = ANY(%(phases)s)
 ORDER BY c.start_date DESC, c.id DESC, p.sequence
 """
+_PATIENT_PLANS = PreparedRead("treatments_patient_plans", _PATIENT_PLANS_SQL)
 _ALL_PHASES = [phase.value for phase in Course.Phase]
 
 
 def _patient_plan_rows(*, patient: User, phases: list[str]) -> list[_PlanRow]:
-    with connection.cursor() as cursor:
-        cursor.execute(_PATIENT_PLANS_SQL, {"patient": patient.pk, "phases": phases})
-        return [_PlanRow(*row) for row in cursor.fetchall()]
+    rows = _PATIENT_PLANS.fetchall({"patient": patient.pk, "phases": phases})
+    return [_PlanRow(*row) for row in rows]
 
 
 def _walk(rows: Iterable[_PlanRow], *, is_open: bool) -> Iterator[tuple[_PlanRow, bool, bool]]:
@@ -287,14 +287,13 @@ LEFT JOIN treatments_dosingsession s ON s.planned_id = p.id
 WHERE c.id = %(course)s
 ORDER BY p.sequence
 """
+_STAFF_COURSE = PreparedRead("treatments_staff_course", _STAFF_COURSE_SQL)
 _STAFF_HEADER_WIDTH = 17
 
 
 def course_page_for_staff(*, course_id: int) -> StaffCourse:
     """The clinician's course page: one query. Raises Course.DoesNotExist."""
-    with connection.cursor() as cursor:
-        cursor.execute(_STAFF_COURSE_SQL, {"course": course_id})
-        rows = cursor.fetchall()
+    rows = _STAFF_COURSE.fetchall({"course": course_id})
     if not rows:
         raise Course.DoesNotExist(f"No course {course_id}.")
     (
@@ -648,6 +647,7 @@ WHERE s.patient_id = %(patient)s AND s.status = %(discharged)s
 ORDER BY s.discharged_at DESC, s.id DESC
 LIMIT %(limit)s
 """
+_AFTERCARE_DUE = PreparedRead("treatments_aftercare_due", _AFTERCARE_DUE_SQL)
 
 
 def aftercare_due(*, patient: User, limit: int = 10) -> list[AftercareDue]:
@@ -658,9 +658,7 @@ def aftercare_due(*, patient: User, limit: int = 10) -> list[AftercareDue]:
         "discharged": DosingSession.Status.DISCHARGED.value,
         "limit": limit,
     }
-    with connection.cursor() as cursor:
-        cursor.execute(_AFTERCARE_DUE_SQL, params)
-        rows = cursor.fetchall()
+    rows = _AFTERCARE_DUE.fetchall(params)
     url = url_for_ids("treatments:aftercare")
     return [
         AftercareDue(

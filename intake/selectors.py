@@ -24,8 +24,9 @@ from intake.forms import (
 from intake.instruments import ANSWER_CHOICES, cssrs_questions_to_ask
 from intake.modalities import Modality
 from intake.models import Intake, RemsEnrollment, ScreeningSettings
+from portal.clinic_data import ClinicDataCache
 from portal.links import url_for_ids
-from portal.models import User, display_name_from
+from portal.models import Location, User, display_name_from
 from portal.sql import PreparedRead
 
 # --- for the layers above (scheduling's booking gate, front desk) ---
@@ -42,19 +43,27 @@ class IntakeSummary:
     percent: int | None
 
 
+# Every patient page with an intake panel reads this (the home above all): plain SQL,
+# prepared, for the reason in portal/sql.py. One intake a patient (a unique constraint).
+_SUMMARY = PreparedRead(
+    "intake_summary",
+    "SELECT status, approved_modalities, patient_message FROM intake_intake"
+    " WHERE patient_id = %(patient)s",
+)
+
+
 def intake_summary_for_patient(*, patient: User) -> IntakeSummary | None:
     """A narrow read of the status columns; while the intake is in progress, a second
     one of only the C-SSRS steps' answers (the only answers that change which steps are
     asked) for the progress percentage. The other answers and drafts are never read."""
-    # One intake a patient (a unique constraint): no ordering needed.
-    mine = Intake.objects.filter(patient_id=patient.pk).order_by()
-    rows = mine.values_list("status", "approved_modalities", "patient_message")[:1]
+    rows = _SUMMARY.fetchall({"patient": patient.pk})
     if not rows:
         return None
     status, modalities, message = rows[0]
     percent = None
     if status == Intake.Status.IN_PROGRESS:
         cssrs_keys = steps.CSSRS_STEP_KEYS
+        mine = Intake.objects.filter(patient_id=patient.pk).order_by()
         progress = mine.values_list(
             "steps_done", *(KeyTransform(key, "answers") for key in cssrs_keys)
         )[:1]
@@ -239,9 +248,13 @@ _ACTIVE_LOCATIONS = PreparedRead(
 )
 
 
-def queue_locations() -> list[QueueLocation]:
-    """The active locations, by name, for the queue's filter."""
-    return [QueueLocation(*row) for row in _ACTIVE_LOCATIONS.fetchall()]
+def _read_queue_locations() -> tuple[QueueLocation, ...]:
+    return tuple(QueueLocation(*row) for row in _ACTIVE_LOCATIONS.fetchall())
+
+
+# Clinic data, the same for every request: kept in the process (portal.clinic_data).
+queue_locations = ClinicDataCache(_read_queue_locations, models=(Location,))
+"""The active locations, by name, for the queue's filter."""
 
 
 # The queue's page, in plain SQL: the same read through the ORM (a four-table `.values()`)

@@ -11,6 +11,10 @@ Django turns psycopg's own statement preparation off, and psycopg 3's server-sid
 bare ceiling view lost a fifth of its throughput. So only these named reads are prepared,
 by hand: `PREPARE` once on each new database connection, `EXECUTE` after that.
 
+Parameters are typed once prepared: an id no bigint can hold is an error from
+PostgreSQL, where the ORM (and a plain query's literal) finds no row. A read that takes
+an id from a URL checks it with `fits_bigint` first.
+
 A statement is tied to its connection: when Django opens a new one (CONN_MAX_AGE, a
 failed health check) the next read prepares again. PREPARE is not transactional, so a
 rolled-back transaction keeps it. The PREPARE goes through the driver's own cursor,
@@ -29,6 +33,12 @@ from django.db import connection
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 _names: set[str] = set()
+_BIGINT = range(-(2**63), 2**63)
+
+
+def fits_bigint(value: int) -> bool:
+    """Whether an id can be a primary key at all (a URL's <int:...> takes any size)."""
+    return value in _BIGINT
 
 
 class PreparedRead:

@@ -19,6 +19,7 @@ from portal.notifications.models import StaffAlert
 from portal.notifications.selectors import staff_alerts_open
 from portal.notifications.services import staff_alert_resolve
 from portal.permissions import Capability, require
+from portal.selectors import home_profile
 from portal.services import patient_profile_ensure, patient_profile_update
 
 
@@ -43,7 +44,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @require(Capability.PATIENT_SELF)
 def patient_home(request: HttpRequest) -> HttpResponse:
-    profile = patient_profile_ensure(user=request.user)
+    profile = home_profile(user=request.user)
+    if profile is None:  # made at sign-up; an account made in the admin has none yet
+        patient_profile_ensure(user=request.user)
+        profile = home_profile(user=request.user)
     return render(
         request,
         "portal/patient_home.html",

@@ -7,11 +7,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from psycopg2.extras import DateTimeTZRange
 
-from portal.models import PERSON_FIELDS, Location, Role, User, display_name_from, person_name
+from portal.clinic_data import ClinicDataCache
+from portal.models import Location, Role, User, display_name_from, person_name
 from portal.sql import PreparedRead
 from scheduling.models import (
     LIVE_STATUSES,
@@ -147,31 +148,39 @@ def free_slots(
 QUEUE_PAGE_SIZE = 25
 
 
-def _person_columns(prefix: str) -> list[str]:
-    return [prefix + name for name in PERSON_FIELDS]
-
-
 @dataclass(frozen=True)
 class QueueChoices:
     """The clinic's locations and services, for the queue's filters and its rows' names.
     Two narrow reads of clinic data (no patient data)."""
 
     location_names: dict[int, str]
-    active_locations: list[tuple[int, str]]
-    services: list[tuple[int, str]]
+    active_locations: tuple[tuple[int, str], ...]
+    services: tuple[tuple[int, str], ...]
 
     @property
     def service_names(self) -> dict[int, str]:
         return dict(self.services)
 
 
-def queue_choices() -> QueueChoices:
+def _read_queue_choices() -> QueueChoices:
     locations = list(Location.objects.order_by("name").values_list("id", "name", "is_active"))
     return QueueChoices(
         location_names={pk: name for pk, name, _active in locations},
-        active_locations=[(pk, name) for pk, name, active in locations if active],
-        services=list(Service.objects.order_by("name").values_list("id", "name")),
+        active_locations=tuple((pk, name) for pk, name, active in locations if active),
+        services=tuple(Service.objects.order_by("name").values_list("id", "name")),
     )
+
+
+# Clinic data, the same for every request: kept in the process (portal.clinic_data).
+queue_choices = ClinicDataCache(_read_queue_choices, models=(Location, Service))
+
+
+def _read_active_locations() -> tuple[tuple[int, str], ...]:
+    return tuple(Location.objects.filter(is_active=True).order_by("name").values_list("id", "name"))
+
+
+active_locations = ClinicDataCache(_read_active_locations, models=(Location,))
+"""The active locations by name, as (id, name): the day view's picker and default."""
 
 
 @dataclass(frozen=True)
@@ -185,6 +194,38 @@ class QueuePage:
     total: int
     has_previous: bool
     has_next: bool
+
+
+# The queue's page and its counts, the front desk's busiest reads, in plain SQL and
+# prepared (portal/sql.py): the ORM spent longer building them than PostgreSQL running
+# them. A filter left empty ('' status, NULL location or service) matches every row. The
+# queue shows whether a request moves a visit (reschedule_of_id), never the visit: no join
+# to appointments. Oldest first: the one waiting longest comes first.
+_QUEUE_PAGE = PreparedRead(
+    "scheduling_request_queue",
+    """
+SELECT r.id, r.created_at, r.status, r.service_id, r.preferred_location_id,
+       r.reschedule_of_id, r.preferred_date_1, r.preferred_time_1, r.preferred_date_2,
+       r.preferred_time_2, r.preferred_date_3, r.preferred_time_3, r.payer_kind, r.plan_name,
+       u.role, u.email, u.full_name, pp.id, pp.preferred_name, pp.legal_name
+FROM scheduling_appointmentrequest r
+JOIN portal_user u ON u.id = r.patient_id
+LEFT JOIN portal_patientprofile pp ON pp.user_id = u.id
+WHERE (%(status)s = '' OR r.status = %(status)s)
+  AND (%(location)s::bigint IS NULL OR r.preferred_location_id = %(location)s::bigint)
+  AND (%(service)s::bigint IS NULL OR r.service_id = %(service)s::bigint)
+ORDER BY r.created_at, r.id
+LIMIT %(limit)s OFFSET %(offset)s
+""",
+)
+_QUEUE_COUNTS = PreparedRead(
+    "scheduling_request_counts",
+    """
+SELECT status, preferred_location_id, service_id, count(*)
+FROM scheduling_appointmentrequest
+GROUP BY status, preferred_location_id, service_id
+""",
+)
 
 
 def request_queue_page(
@@ -204,59 +245,66 @@ def request_queue_page(
     last_page = max(1, -(-total // size))
     number = min(max(page, 1), last_page)
     offset = (number - 1) * size
-    # The queue shows whether a request moves a visit (reschedule_of_id), never the visit:
-    # no join to appointments.
-    qs = AppointmentRequest.objects.order_by("created_at", "id")
-    if status:
-        qs = qs.filter(status=status)
-    if location_id is not None:
-        qs = qs.filter(preferred_location_id=location_id)
-    if service_id is not None:
-        qs = qs.filter(service_id=service_id)
-    found = list(
-        qs.values(
-            "id",
-            "created_at",
-            "status",
-            "service_id",
-            "preferred_location_id",
-            "reschedule_of_id",
-            "preferred_date_1",
-            "preferred_time_1",
-            "preferred_date_2",
-            "preferred_time_2",
-            "preferred_date_3",
-            "preferred_time_3",
-            "payer_kind",
-            "plan_name",
-            *_person_columns("patient__"),
-        )[offset : offset + size + 1]
+    found = _QUEUE_PAGE.fetchall(
+        {
+            "status": status or "",
+            "location": location_id,
+            "service": service_id,
+            "limit": size + 1,
+            "offset": offset,
+        }
     )
     statuses = dict(AppointmentRequest.Status.choices)
     services = choices.service_names
     tz = timezone.get_current_timezone()
     rows = []
-    for item in found[:size]:
+    for (
+        pk,
+        created_at,
+        status_,
+        service_id_,
+        location_id_,
+        reschedule_of_id,
+        date_1,
+        time_1,
+        date_2,
+        time_2,
+        date_3,
+        time_3,
+        payer_kind,
+        plan_name,
+        role,
+        email,
+        full_name,
+        profile_id,
+        preferred_name,
+        legal_name,
+    ) in found[:size]:
         windows = [
-            (item[f"preferred_date_{n}"], item[f"preferred_time_{n}"])
-            for n in (1, 2, 3)
-            if item[f"preferred_date_{n}"] is not None
+            (day, time)
+            for day, time in ((date_1, time_1), (date_2, time_2), (date_3, time_3))
+            if day is not None
         ]
-        location_id_ = item["preferred_location_id"]
+        patient = display_name_from(
+            role=role,
+            email=email,
+            full_name=full_name,
+            profile_names=(preferred_name, legal_name) if profile_id is not None else None,
+        )
         rows.append(
             {
-                "pk": item["id"],
-                "sent": item["created_at"].astimezone(tz).strftime("%-d %b %H:%M"),
-                "patient": person_name(item, "patient__"),
-                "is_move": item["reschedule_of_id"] is not None,
-                "visit": services.get(item["service_id"], ""),
+                "pk": pk,
+                "sent": created_at.astimezone(tz).strftime("%-d %b %H:%M"),
+                "patient": patient,
+                "is_move": reschedule_of_id is not None,
+                "visit": services.get(service_id_, ""),
                 "location": choices.location_names.get(location_id_, "")
                 if location_id_
                 else "Telehealth",
                 "preferred": "; ".join(windows_display(windows)),
-                "payer": payer_display(item["payer_kind"], item["plan_name"]),
-                "status": statuses.get(item["status"], item["status"]),
-                "is_pending": item["status"] == AppointmentRequest.Status.PENDING,
+                "payer": payer_display(payer_kind, plan_name),
+                "status": statuses.get(status_, status_),
+                "is_pending": status_ == AppointmentRequest.Status.PENDING,
             }
         )
     return QueuePage(
@@ -282,11 +330,7 @@ def request_queue_counts(*, location_names: dict[int, str]) -> dict[str, Any]:
     by_status: dict[str, int] = {}
     pending_by_location: dict[int | None, int] = {}
     groups: list[tuple[str, int | None, int, int]] = []
-    for status, location_id, service_id, n in (
-        AppointmentRequest.objects.values_list("status", "preferred_location_id", "service_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
+    for status, location_id, service_id, n in _QUEUE_COUNTS.fetchall():
         groups.append((status, location_id, service_id, n))
         by_status[status] = by_status.get(status, 0) + n
         if status == AppointmentRequest.Status.PENDING:
@@ -366,15 +410,25 @@ ORDER BY a.starts_at, a.id
 _DAY_APPOINTMENTS = PreparedRead("scheduling_day_appointments", _DAY_APPOINTMENTS_SQL)
 
 
-def day_view(*, location_id: int, location_name: str, day: dt.date) -> DayView:
-    """Rooms and chairs of a location against the hours of one day. Two queries: the
-    rooms, and the day's appointments (_DAY_APPOINTMENTS_SQL) as display rows."""
+def _read_rooms(location_id: int) -> tuple[tuple[int, str, str], ...]:
+    """A location's active rooms as (id, name, kind label), chairs and rooms by kind."""
     room_kinds = dict(RoomKind.choices)
-    columns = [
-        RoomColumn(room_id=pk, label=name, kind=room_kinds.get(kind, kind))
+    return tuple(
+        (pk, name, room_kinds.get(kind, kind))
         for pk, name, kind in Room.objects.filter(location_id=location_id, is_active=True)
         .order_by("kind", "name")
         .values_list("id", "name", "kind")
+    )
+
+
+_rooms = ClinicDataCache(_read_rooms, models=(Room,))
+
+
+def day_view(*, location_id: int, location_name: str, day: dt.date) -> DayView:
+    """Rooms and chairs of a location against the hours of one day. Two queries: the
+    rooms, and the day's appointments (_DAY_APPOINTMENTS_SQL) as display rows."""
+    columns = [
+        RoomColumn(room_id=pk, label=name, kind=kind) for pk, name, kind in _rooms(location_id)
     ]
     first, last = _day_bounds(day, day)
     tz = timezone.get_current_timezone()

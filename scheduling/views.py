@@ -38,6 +38,7 @@ from scheduling.forms import (
 from scheduling.models import Appointment, AppointmentRequest, SchedulingSettings
 from scheduling.presenters import day_grid_header, day_grid_rows, queue_rows, status_buttons
 from scheduling.selectors import (
+    active_locations,
     appointments_for_patient,
     day_view,
     free_slots,
@@ -412,9 +413,7 @@ _STATUS_ACTIONS: dict[str, list[tuple[str, str]]] = {
 def day_view_page(request: HttpRequest) -> HttpResponse:
     # The active locations, read once: the default (first by name) and the picker's
     # options both come from this list, not from one query each.
-    locations = list(
-        Location.objects.filter(is_active=True).order_by("name").values_list("id", "name")
-    )
+    locations = active_locations()
     form = DayViewForm(request.GET or None, locations=locations)
     location_id = day = None
     if form.is_valid():

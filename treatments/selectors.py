@@ -15,7 +15,7 @@ from intake.modalities import Modality
 from intake.models import Intake
 from portal.links import url_for_ids
 from portal.models import User, display_name_from
-from portal.sql import PreparedRead
+from portal.sql import PreparedRead, fits_bigint
 from scheduling.models import Appointment
 from treatments import protocols, rules
 from treatments.models import (
@@ -293,6 +293,8 @@ _STAFF_HEADER_WIDTH = 17
 
 def course_page_for_staff(*, course_id: int) -> StaffCourse:
     """The clinician's course page: one query. Raises Course.DoesNotExist."""
+    if not fits_bigint(course_id):
+        raise Course.DoesNotExist(f"No course {course_id}.")
     rows = _STAFF_COURSE.fetchall({"course": course_id})
     if not rows:
         raise Course.DoesNotExist(f"No course {course_id}.")

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from portal.models import Location
-from portal.sql import PreparedRead
+from portal.sql import PreparedRead, fits_bigint
 
 _numbers = itertools.count()
 
@@ -101,3 +101,11 @@ def test_two_reads_cannot_share_a_name() -> None:
 def test_a_name_must_be_a_plain_sql_name(name: str) -> None:
     with pytest.raises(ValueError, match="plain lower-case"):
         PreparedRead(name, "SELECT 1")
+
+
+@pytest.mark.parametrize(
+    ("value", "fits"),
+    [(0, True), (2**63 - 1, True), (2**63, False), (-(2**63), True), (-(2**63) - 1, False)],
+)
+def test_fits_bigint_is_the_range_of_a_primary_key(value: int, fits: bool) -> None:
+    assert fits_bigint(value) is fits

@@ -155,13 +155,13 @@ def test_the_check_would_see_a_view_that_logs_a_name(
 ) -> None:
     import portal.views
 
-    original = portal.views.patient_profile_ensure
+    original = portal.views.home_profile
 
     def chatty(*, user: Any) -> Any:
         logging.getLogger("portal").warning("loading profile of %s", user.email)
         return original(user=user)
 
-    monkeypatch.setattr(portal.views, "patient_profile_ensure", chatty)
+    monkeypatch.setattr(portal.views, "home_profile", chatty)
     caplog.set_level(logging.DEBUG)
     client_as(world, "patient_a").get(reverse("portal:patient-home"))
     assert leaks(rendered(caplog.records), secrets)

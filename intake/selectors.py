@@ -27,7 +27,7 @@ from intake.models import Intake, RemsEnrollment, ScreeningSettings
 from portal.clinic_data import ClinicDataCache
 from portal.links import url_for_ids
 from portal.models import Location, User, display_name_from
-from portal.sql import PreparedRead
+from portal.sql import PreparedQuery
 
 # --- for the layers above (scheduling's booking gate, front desk) ---
 
@@ -45,7 +45,7 @@ class IntakeSummary:
 
 # Every patient page with an intake panel reads this (the home above all): plain SQL,
 # prepared, for the reason in portal/sql.py. One intake a patient (a unique constraint).
-_SUMMARY = PreparedRead(
+_SUMMARY = PreparedQuery(
     "intake_summary",
     "SELECT status, approved_modalities, patient_message FROM intake_intake"
     " WHERE patient_id = %(patient)s",
@@ -242,7 +242,7 @@ class QueueLocation(NamedTuple):
 
 # The queue's location picker, in plain SQL: three rows, whose ORM read cost 0.3 ms of
 # Python to compile against 0.05 ms to run this.
-_ACTIVE_LOCATIONS = PreparedRead(
+_ACTIVE_LOCATIONS = PreparedQuery(
     "intake_active_locations",
     "SELECT id, slug, name FROM portal_location WHERE is_active ORDER BY name",
 )
@@ -278,7 +278,7 @@ WHERE (i.status = ANY(%(statuses)s) OR (i.urgent AND i.status = ANY(%(urgent_sta
 ORDER BY i.urgent DESC, waiting_since, i.id
 LIMIT %(limit)s OFFSET %(offset)s
 """
-_QUEUE = PreparedRead("intake_review_queue", _QUEUE_SQL)
+_QUEUE = PreparedQuery("intake_review_queue", _QUEUE_SQL)
 
 
 def _queue_rows(

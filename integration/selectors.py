@@ -34,7 +34,7 @@ from integration.window import (
 from portal.models import ClinicianKind, User
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Notification
-from portal.sql import PreparedRead
+from portal.sql import PreparedQuery
 from scheduling.models import LIVE_STATUSES, Appointment, Room, Service, ServiceKind
 from scheduling.selectors import free_slots
 from treatments.models import DosingSession
@@ -407,7 +407,7 @@ LEFT JOIN (
 ) AS waiting ON true
 ORDER BY waiting.discharged_at, waiting.id
 """
-_PATIENT_PANEL = PreparedRead("integration_patient_panel", _PATIENT_PANEL_SQL)
+_PATIENT_PANEL = PreparedQuery("integration_patient_panel", _PATIENT_PANEL_SQL)
 
 
 def patient_panel(*, patient: User) -> PatientPanel:

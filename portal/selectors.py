@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from portal.models import Role, User, display_name_from, profile_is_complete
-from portal.sql import PreparedRead
+from portal.sql import PreparedQuery
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class HomeProfile:
 
 # The home is the page patients open most: its profile card is one prepared read (see
 # portal/sql.py) instead of an ORM get_or_create, whose SQL took longer to build than to run.
-_HOME_PROFILE = PreparedRead(
+_HOME_PROFILE = PreparedQuery(
     "portal_home_profile",
     """
 SELECT p.legal_name, p.preferred_name, p.date_of_birth, p.phone,

@@ -1,4 +1,4 @@
-"""Plain SQL reads that PostgreSQL plans once per connection, not once per request.
+"""Plain SQL that PostgreSQL plans once per connection, not once per request.
 
 The busiest pages read through a few plain SQL queries (docs/architecture.md, "Reads on
 the busiest pages"). Measured on the bench data, PostgreSQL spent longer *planning* each
@@ -9,7 +9,8 @@ times per connection, then reuses its plan.
 Django turns psycopg's own statement preparation off, and psycopg 3's server-side binding
 (which would prepare every ORM query too) cost more Python per query than it saved: the
 bare ceiling view lost a fifth of its throughput. So only these named reads are prepared,
-by hand: `PREPARE` once on each new database connection, `EXECUTE` after that.
+by hand: `PREPARE` once on each new database connection, `EXECUTE` after that. (One
+write is prepared too: the audit row that every staff read of clinical data adds.)
 
 Parameters are typed once prepared: an id no bigint can hold is an error from
 PostgreSQL, where the ORM (and a plain query's literal) finds no row. A read that takes
@@ -41,10 +42,10 @@ def fits_bigint(value: int) -> bool:
     return value in _BIGINT
 
 
-class PreparedRead:
-    """One named read: `%(name)s` placeholders, as `cursor.execute` takes them.
+class PreparedQuery:
+    """One named statement: `%(name)s` placeholders, as `cursor.execute` takes them.
 
-    >>> OPEN = PreparedRead("demo_open", "SELECT id FROM t WHERE owner = %(owner)s")
+    >>> OPEN = PreparedQuery("demo_open", "SELECT id FROM t WHERE owner = %(owner)s")
     >>> OPEN.fetchall({"owner": 7})
     """
 
@@ -52,7 +53,7 @@ class PreparedRead:
         if not _NAME.match(name):
             raise ValueError(f"{name!r} is not a plain lower-case SQL name")
         if name in _names:
-            raise ValueError(f"two prepared reads are named {name!r}")
+            raise ValueError(f"two prepared queries are named {name!r}")
         _names.add(name)
         self.name = name
         self.sql = sql
@@ -80,7 +81,7 @@ class PreparedRead:
             return cursor.fetchall()
 
     def __repr__(self) -> str:
-        return f"PreparedRead({self.name!r})"
+        return f"PreparedQuery({self.name!r})"
 
 
 def _value(params: Mapping[str, Any], key: str, name: str) -> Any:
@@ -90,7 +91,7 @@ def _value(params: Mapping[str, Any], key: str, name: str) -> Any:
         raise KeyError(f"{name} needs the parameter {key!r}") from None
 
 
-def _prepare_once(query: PreparedRead) -> None:
+def _prepare_once(query: PreparedQuery) -> None:
     raw = connection.connection
     state = getattr(connection, "portal_prepared", None)
     if state is None or state[0] is not raw:

@@ -13,7 +13,7 @@ from psycopg2.extras import DateTimeTZRange
 
 from portal.clinic_data import ClinicDataCache
 from portal.models import Location, Role, User, display_name_from, person_name
-from portal.sql import PreparedRead
+from portal.sql import PreparedQuery
 from scheduling.models import (
     LIVE_STATUSES,
     Appointment,
@@ -201,7 +201,7 @@ class QueuePage:
 # them. A filter left empty ('' status, NULL location or service) matches every row. The
 # queue shows whether a request moves a visit (reschedule_of_id), never the visit: no join
 # to appointments. Oldest first: the one waiting longest comes first.
-_QUEUE_PAGE = PreparedRead(
+_QUEUE_PAGE = PreparedQuery(
     "scheduling_request_queue",
     """
 SELECT r.id, r.created_at, r.status, r.service_id, r.preferred_location_id,
@@ -218,7 +218,7 @@ ORDER BY r.created_at, r.id
 LIMIT %(limit)s OFFSET %(offset)s
 """,
 )
-_QUEUE_COUNTS = PreparedRead(
+_QUEUE_COUNTS = PreparedQuery(
     "scheduling_request_counts",
     """
 SELECT status, preferred_location_id, service_id, count(*)
@@ -407,7 +407,7 @@ LEFT JOIN portal_patientprofile pp ON pp.user_id = pu.id
 WHERE a.location_id = %(location)s AND a.starts_at >= %(from)s AND a.starts_at < %(to)s
 ORDER BY a.starts_at, a.id
 """
-_DAY_APPOINTMENTS = PreparedRead("scheduling_day_appointments", _DAY_APPOINTMENTS_SQL)
+_DAY_APPOINTMENTS = PreparedQuery("scheduling_day_appointments", _DAY_APPOINTMENTS_SQL)
 
 
 def _read_rooms(location_id: int) -> tuple[tuple[int, str, str], ...]:
@@ -564,7 +564,7 @@ LEFT JOIN LATERAL (
 LEFT JOIN portal_location l ON l.id = a.location_id
 ORDER BY a.starts_at
 """
-_PATIENT_PANEL = PreparedRead("scheduling_patient_panel", _PATIENT_PANEL_SQL)
+_PATIENT_PANEL = PreparedQuery("scheduling_patient_panel", _PATIENT_PANEL_SQL)
 
 
 def patient_panel(*, patient: User, limit: int = 3) -> dict[str, Any]:

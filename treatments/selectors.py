@@ -15,7 +15,7 @@ from intake.modalities import Modality
 from intake.models import Intake
 from portal.links import url_for_ids
 from portal.models import User, display_name_from
-from portal.sql import PreparedRead, fits_bigint
+from portal.sql import PreparedQuery, fits_bigint
 from scheduling.models import Appointment
 from treatments import protocols, rules
 from treatments.models import (
@@ -205,7 +205,7 @@ LEFT JOIN treatments_dosingsession s ON s.planned_id = p.id
 WHERE c.patient_id = %(patient)s AND c.phase = ANY(%(phases)s)
 ORDER BY c.start_date DESC, c.id DESC, p.sequence
 """
-_PATIENT_PLANS = PreparedRead("treatments_patient_plans", _PATIENT_PLANS_SQL)
+_PATIENT_PLANS = PreparedQuery("treatments_patient_plans", _PATIENT_PLANS_SQL)
 _ALL_PHASES = [phase.value for phase in Course.Phase]
 
 
@@ -287,7 +287,7 @@ LEFT JOIN treatments_dosingsession s ON s.planned_id = p.id
 WHERE c.id = %(course)s
 ORDER BY p.sequence
 """
-_STAFF_COURSE = PreparedRead("treatments_staff_course", _STAFF_COURSE_SQL)
+_STAFF_COURSE = PreparedQuery("treatments_staff_course", _STAFF_COURSE_SQL)
 _STAFF_HEADER_WIDTH = 17
 
 
@@ -649,7 +649,7 @@ WHERE s.patient_id = %(patient)s AND s.status = %(discharged)s
 ORDER BY s.discharged_at DESC, s.id DESC
 LIMIT %(limit)s
 """
-_AFTERCARE_DUE = PreparedRead("treatments_aftercare_due", _AFTERCARE_DUE_SQL)
+_AFTERCARE_DUE = PreparedQuery("treatments_aftercare_due", _AFTERCARE_DUE_SQL)
 
 
 def aftercare_due(*, patient: User, limit: int = 10) -> list[AftercareDue]:

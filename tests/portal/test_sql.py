@@ -9,15 +9,15 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from portal.models import Location
-from portal.sql import PreparedRead, fits_bigint
+from portal.sql import PreparedQuery, fits_bigint
 
 _numbers = itertools.count()
 
 
-def fresh(sql: str) -> PreparedRead:
+def fresh(sql: str) -> PreparedQuery:
     # Names are unique per process (two reads with one name would overwrite each other's
     # statement on the connection), so each test makes its own.
-    return PreparedRead(f"test_read_{next(_numbers)}", sql)
+    return PreparedQuery(f"test_read_{next(_numbers)}", sql)
 
 
 def prepared_names() -> set[str]:
@@ -93,14 +93,14 @@ def test_a_missing_parameter_is_named() -> None:
 
 def test_two_reads_cannot_share_a_name() -> None:
     read = fresh("SELECT 1")
-    with pytest.raises(ValueError, match="two prepared reads"):
-        PreparedRead(read.name, "SELECT 2")
+    with pytest.raises(ValueError, match="two prepared queries"):
+        PreparedQuery(read.name, "SELECT 2")
 
 
 @pytest.mark.parametrize("name", ["", "Upper", "drop table", "a;b", "x" * 64, "1st"])
 def test_a_name_must_be_a_plain_sql_name(name: str) -> None:
     with pytest.raises(ValueError, match="plain lower-case"):
-        PreparedRead(name, "SELECT 1")
+        PreparedQuery(name, "SELECT 1")
 
 
 @pytest.mark.parametrize(

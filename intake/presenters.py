@@ -8,10 +8,10 @@ in unescaped. The markup is the template's, cell for cell.
 
 from __future__ import annotations
 
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from intake.selectors import QueueRow
+from portal.markup import format_html
 
 _ROW = (
     '<tr{} data-testid="queue-row"><td>{}<a href="{}">{}</a></td><td>{}</td><td>{}</td>'

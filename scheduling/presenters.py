@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from portal.markup import format_html
 from scheduling.selectors import DayView
 
 __all__ = ["day_grid_header", "day_grid_rows", "queue_rows", "status_buttons"]

@@ -395,15 +395,28 @@ _STRUCK_CARD = f"{_CARD} text-muted text-decoration-line-through"
 # and the patient's names (display_name_from's columns). Written as SQL because the ORM
 # spends about 1 ms of Python compiling this five-table join, three times what running it
 # costs; the desk keeps this page open all day.
+# The names are looked up per visit (by primary key) in subqueries that OFFSET 0 keeps
+# PostgreSQL from flattening into a five-table join: planning that join took 0.7 ms on
+# every request, twice its execution, and its generic plan (hash joins over whole tables)
+# ran ten times slower. This shape has one good plan, an index scan of the day's visits,
+# and plans in 0.2 ms.
 _DAY_APPOINTMENTS_SQL = """
-SELECT a.id, a.starts_at, a.ends_at, a.status, a.room_id, sv.name,
+SELECT a.id, a.starts_at, a.ends_at, a.status, a.room_id,
+       (SELECT name FROM scheduling_service WHERE id = a.service_id),
        cu.full_name, cu.email,
-       pu.role, pu.full_name, pu.email, pp.id, pp.preferred_name, pp.legal_name
+       pu.role, pu.full_name, pu.email, pu.profile_id, pu.preferred_name, pu.legal_name
 FROM scheduling_appointment a
-JOIN scheduling_service sv ON sv.id = a.service_id
-JOIN portal_user cu ON cu.id = a.clinician_id
-JOIN portal_user pu ON pu.id = a.patient_id
-LEFT JOIN portal_patientprofile pp ON pp.user_id = pu.id
+CROSS JOIN LATERAL (
+    SELECT full_name, email FROM portal_user WHERE id = a.clinician_id OFFSET 0
+) cu
+CROSS JOIN LATERAL (
+    SELECT u.role, u.full_name, u.email,
+           pp.id AS profile_id, pp.preferred_name, pp.legal_name
+    FROM portal_user u
+    LEFT JOIN portal_patientprofile pp ON pp.user_id = u.id
+    WHERE u.id = a.patient_id
+    OFFSET 0
+) pu
 WHERE a.location_id = %(location)s AND a.starts_at >= %(from)s AND a.starts_at < %(to)s
 ORDER BY a.starts_at, a.id
 """

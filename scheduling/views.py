@@ -427,8 +427,12 @@ def day_view_page(request: HttpRequest) -> HttpResponse:
     # The desk's buttons are the same for every visit in one status: each set is drawn
     # once (with this request's CSRF token), and each visit's form posts to its own URL.
     buttons: dict[str, SafeString] = {}
+    extra: dict[str, str] = {}
     if has_capability(request.user, Capability.SCHEDULE_MANAGE):
         token = get_token(request)
+        # The layout's sign-out form takes the same token: each get_token() masks it
+        # afresh with 32 random characters, which showed in the page's profile.
+        extra["csrf_token"] = token
         buttons = {
             status: status_buttons(actions, csrf_token=token)
             for status, actions in _STATUS_ACTIONS.items()
@@ -451,6 +455,7 @@ def day_view_page(request: HttpRequest) -> HttpResponse:
             "day_iso": day.isoformat(),
             "previous_day": (day - dt.timedelta(days=1)).isoformat(),
             "next_day": (day + dt.timedelta(days=1)).isoformat(),
+            **extra,
         },
     )
 

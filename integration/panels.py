@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from django.http import HttpRequest
-from django.urls import reverse
 
 from integration import selectors
+from portal.links import url_for, url_for_ids
 
 
 class _WindowCard(NamedTuple):
@@ -22,19 +22,20 @@ class _WindowCard(NamedTuple):
 
 def patient_panel(request: HttpRequest) -> dict[str, Any]:
     panel = selectors.patient_panel(patient=request.user)
+    slots_url = url_for_ids("integration:slot-list")
     return {
         "checkins": panel.checkins,
-        # Reversed here rather than by {% url %} in the template: half the price each.
-        "mood_url": reverse("integration:mood-edit"),
-        "trends_url": reverse("integration:trends"),
-        "journal_url": reverse("integration:journal-list"),
+        # Resolved once a process (portal.links), not by {% url %} on every visit.
+        "mood_url": url_for("integration:mood-edit"),
+        "trends_url": url_for("integration:trends"),
+        "journal_url": url_for("integration:journal-list"),
         "open_windows": [
             _WindowCard(
                 row.ended_day_label,
                 row.window.describe(),
                 row.is_open,
                 row.hours_left,
-                reverse("integration:slot-list", args=[row.session_id]),
+                slots_url(row.session_id),
             )
             for row in panel.open_windows
         ],

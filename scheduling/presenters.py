@@ -37,6 +37,7 @@ _BUTTON = (
 _ROOM_HEADER = '<th scope="col">{}<div class="small text-muted fw-normal">{}</div></th>'
 _ROOM_HEADER_NO_KIND = '<th scope="col">{}</th>'
 _BLANK = "<td></td>"
+_HOUR_OPEN = '<tr><th scope="row" class="text-nowrap">{}</th>'
 _FILLED_OPEN = '<td class="table-light">'
 
 
@@ -77,8 +78,8 @@ def day_grid_rows(
     *,
     buttons: dict[str, SafeString],
     action_url: Callable[[int], str],
-) -> list[tuple[str, SafeString]]:
-    """Each hour's label and its row of cells as markup. `buttons` are the desk's
+) -> SafeString:
+    """The grid's body: a row an hour, its label and its cells. `buttons` are the desk's
     status buttons by status (safe markup, empty for who may not act); `action_url`
     gives the URL a visit's buttons post to."""
     drawn: dict[int, tuple[SafeString, SafeString]] = {}
@@ -92,9 +93,9 @@ def day_grid_rows(
             ),
             format_html(_BUSY, appointment["busy"]),
         )
-    rows = []
+    parts = []
     for hour, cells in view.rows:
-        parts = []
+        parts.append(format_html(_HOUR_OPEN, hour))
         for empty_rooms, entries in cells:
             if empty_rooms:
                 parts.append(_BLANK * empty_rooms)
@@ -104,9 +105,9 @@ def day_grid_rows(
                 card, busy = drawn[appointment["pk"]]
                 parts.append(card if starts_here else busy)
             parts.append("</td>")
-        # Every part is constant markup or came out of format_html above.
-        rows.append((hour, mark_safe("".join(parts))))  # noqa: S308
-    return rows
+        parts.append("</tr>")
+    # Every part is constant markup or came out of format_html above.
+    return mark_safe("".join(parts))  # noqa: S308
 
 
 _QUEUE_ROW = (

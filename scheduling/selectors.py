@@ -437,6 +437,11 @@ def _read_rooms(location_id: int) -> tuple[tuple[int, str, str], ...]:
 _rooms = ClinicDataCache(_read_rooms, models=(Room,))
 
 
+# Read once, not per visit: the day view's loop runs for every visit on the grid.
+_STATUS_LABELS = dict(Appointment.Status.choices)
+_STRUCK_STATUSES = frozenset({Appointment.Status.CANCELLED.value, Appointment.Status.NO_SHOW.value})
+
+
 def day_view(*, location_id: int, location_name: str, day: dt.date) -> DayView:
     """Rooms and chairs of a location against the hours of one day. Two queries: the
     rooms, and the day's appointments (_DAY_APPOINTMENTS_SQL) as display rows."""
@@ -445,7 +450,7 @@ def day_view(*, location_id: int, location_name: str, day: dt.date) -> DayView:
     ]
     first, last = _day_bounds(day, day)
     tz = timezone.get_current_timezone()
-    statuses = dict(Appointment.Status.choices)
+    statuses = _STATUS_LABELS
     appointments = []
     found = _DAY_APPOINTMENTS.fetchall({"location": location_id, "from": first, "to": last})
     for (
@@ -473,7 +478,7 @@ def day_view(*, location_id: int, location_name: str, day: dt.date) -> DayView:
         )
         # Only clinicians are booked as clinicians: their name is full name or email.
         clinician = clinician_name or clinician_email
-        struck = status in (Appointment.Status.CANCELLED, Appointment.Status.NO_SHOW)
+        struck = status in _STRUCK_STATUSES
         appointments.append(
             {
                 "pk": pk,
@@ -483,7 +488,10 @@ def day_view(*, location_id: int, location_name: str, day: dt.date) -> DayView:
                 "status": status,
                 "is_live": status in LIVE_STATUSES,
                 # What the card shows, as strings (escaped where they are drawn).
-                "headline": f"{starts:%H:%M}-{ends:%H:%M} {patient}",
+                "headline": (
+                    f"{starts.hour:02d}:{starts.minute:02d}-{ends.hour:02d}:{ends.minute:02d}"
+                    f" {patient}"
+                ),
                 "detail": f"{service_name} · {clinician}",
                 "status_label": statuses.get(status, status),
                 "card_class": _STRUCK_CARD if struck else _CARD,

@@ -5,9 +5,11 @@ reversing than on its query, and the patient's home reversed a dozen fixed links
 visit. Two helpers give exactly what reverse() gives (tested):
 - `url_for_ids(name, kwarg)`: a function pk -> URL, for one link per row; the pattern is
   resolved once and the id spliced in;
-- `url_for(name)`: a link without arguments (`{% link 'app:name' %}` in a template).
-Both remember their answer per URLconf and script prefix, forgotten when a test swaps the
-URLconf; a deployment never changes either while it runs.
+- `url_for(name)`: a link without arguments (`{% link 'app:name' %}` in a template);
+- `static_url(path)`: a static file's URL (`{% asset 'path' %}`), which for the hashed
+  files of a deployment means a look-up in the manifest on every page otherwise.
+They remember their answer per URLconf and script prefix, forgotten when a test swaps the
+URLconf or the static files' settings; a deployment never changes them while it runs.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 # An id no row will have, so splitting on it finds the one place the id goes.
@@ -27,7 +30,7 @@ _resolved: dict[tuple[Any, ...], Any] = {}
 
 @receiver(setting_changed)
 def _forget_resolved(*, setting: str, **kwargs: Any) -> None:
-    if setting in {"ROOT_URLCONF", "FORCE_SCRIPT_NAME"}:
+    if setting in {"ROOT_URLCONF", "FORCE_SCRIPT_NAME", "STATIC_URL", "STORAGES"}:
         _resolved.clear()
 
 
@@ -41,6 +44,15 @@ def url_for(name: str) -> str:
     url = _resolved.get(key)
     if url is None:
         url = _resolved[key] = reverse(name)
+    return url
+
+
+def static_url(path: str) -> str:
+    """What {% static path %} prints."""
+    key = _key("static", path)
+    url = _resolved.get(key)
+    if url is None:
+        url = _resolved[key] = static(path)
     return url
 
 

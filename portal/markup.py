@@ -14,6 +14,7 @@ test_markup.py checks the two give the same string for hostile and ordinary valu
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 
 from django.utils.safestring import SafeString
 
@@ -28,3 +29,17 @@ def format_html(template: str, *values: object) -> SafeString:
             ]
         )
     )
+
+
+_OPTION = '<option value="{}"{}>{}</option>'
+_SELECTED = SafeString(" selected")
+
+
+def options(choices: Iterable[tuple[object, object]], selected: object) -> SafeString:
+    """A select's options, (value, label) each, the one equal to `selected` marked: what a
+    template loop with an `{% if %}` per option draws, for filter bars on busy pages."""
+    drawn = [
+        format_html(_OPTION, value, _SELECTED if value == selected else "", label)
+        for value, label in choices
+    ]
+    return SafeString("".join(drawn))

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from intake.modalities import Modality
 from intake.selectors import dosing_gate_gaps
 from portal.links import url_for_ids
+from portal.markup import options
 from portal.models import Location
 from portal.permissions import Capability, access_patient_object, has_capability, require
 from scheduling import calendar
@@ -272,9 +273,9 @@ def request_queue_view(request: HttpRequest) -> HttpResponse:
         "scheduling/request_queue.html",
         {
             "filters": query,
-            "status_choices": form.fields["status"].choices,
-            "location_choices": choices.active_locations,
-            "service_choices": choices.services,
+            "status_options": options(form.fields["status"].choices, query["status"]),
+            "location_options": options(choices.active_locations, query["location"]),
+            "service_options": options(choices.services, query["service"]),
             "page": page,
             "rows": page.rows,
             "table_rows": queue_rows(page.rows),

@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 from django.template import Context, Template
+from django.templatetags.static import static
 from django.urls import reverse
 
-from portal.links import url_for, url_for_ids
+from portal.links import static_url, url_for, url_for_ids
 
 
 @pytest.mark.parametrize("pk", [1, 7, 42, 2_147_483_646, 10**12])
@@ -41,3 +42,16 @@ def test_a_swapped_urlconf_is_not_answered_from_memory(settings: Any) -> None:
     settings.ROOT_URLCONF = "tests.portal.prefixed_urls"
     assert url_for("portal:profile-edit") == "/p" + profile
     assert url_for_ids("treatments:aftercare")(5) == "/p" + aftercare
+
+
+def test_an_asset_is_what_the_static_tag_prints() -> None:
+    path = "css/portal.css"
+    assert static_url(path) == static(path)
+    rendered = Template("{% load portal_links %}{% asset 'css/portal.css' %}").render(Context())
+    assert rendered == static(path)
+
+
+def test_a_changed_static_url_is_not_answered_from_memory(settings: Any) -> None:
+    static_url("css/portal.css")
+    settings.STATIC_URL = "/assets/"
+    assert static_url("css/portal.css") == "/assets/css/portal.css"

@@ -7,7 +7,7 @@ from django.utils.safestring import SafeString, mark_safe
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal.markup import format_html
+from portal.markup import format_html, options
 
 HOSTILE = ["<script>alert(1)</script>", "\"'><img src=x onerror=y>", "a & b", "Ünïcødé 名前", ""]
 
@@ -43,3 +43,14 @@ def test_text_is_escaped_and_markup_goes_in_as_it_is() -> None:
 
 def test_quotes_are_escaped_for_attributes() -> None:
     assert format_html('<a title="{}">', "\"'") == '<a title="&quot;&#x27;">'
+
+
+def test_options_mark_the_selected_value_and_escape_labels() -> None:
+    drawn = options([(1, "Folsom"), (2, "<Roseville>")], 2)
+    assert drawn == (
+        '<option value="1">Folsom</option><option value="2" selected>&lt;Roseville&gt;</option>'
+    )
+
+
+def test_options_mark_nothing_when_nothing_matches() -> None:
+    assert "selected" not in options([("a", "A"), ("b", "B")], "")

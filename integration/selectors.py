@@ -432,8 +432,9 @@ def patient_panel(*, patient: User) -> PatientPanel:
         "live": list(LIVE_STATUSES),
     }
     rows = _PATIENT_PANEL.fetchall(params)
-    if not rows:  # no settings row yet (a migration seeds it): make it with the defaults
-        IntegrationSettings.load()
+    if not rows:  # no settings row (a migration seeds it): make it with the defaults.
+        # Not load(): that may answer from the cache without the row existing.
+        IntegrationSettings.objects.get_or_create(singleton_id=1)
         rows = _PATIENT_PANEL.fetchall(params)
     mood_score, last_phq9, last_gad7, opens, closes = rows[0][:5]
     # The two numbers as this query read them, carried by an unsaved settings object.

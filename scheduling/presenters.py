@@ -25,9 +25,12 @@ _CARD = (
     '<div class="{}" data-testid="day-appointment-{}">'
     '<div class="fw-semibold small">{}</div>'
     '<div class="small">{}</div>'
-    '<span class="badge text-bg-secondary">{}</span>{}</div>'
+    '<span class="badge text-bg-secondary">{}</span></div>'
 )
-_ACTIONS = '<form method="post" action="{}" class="d-flex flex-wrap gap-1 mt-1">{}</form>'
+# The same card with the desk's buttons for it: one format_html a card, not two.
+_CARD_WITH_ACTIONS = _CARD.removesuffix("</div>") + (
+    '<form method="post" action="{}" class="d-flex flex-wrap gap-1 mt-1">{}</form></div>'
+)
 _BUSY = '<div class="small text-muted">{}</div>'
 _CSRF = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
 _BUTTON = (
@@ -61,16 +64,16 @@ def day_grid_header(view: DayView) -> SafeString:
 
 
 def _card(appointment: dict[str, Any], buttons: str, action_url: str) -> SafeString:
-    actions = format_html(_ACTIONS, action_url, buttons) if buttons else ""
-    return format_html(
-        _CARD,
+    shown = (
         appointment["card_class"],
         appointment["pk"],
         appointment["headline"],
         appointment["detail"],
         appointment["status_label"],
-        actions,
     )
+    if buttons:
+        return format_html(_CARD_WITH_ACTIONS, *shown, action_url, buttons)
+    return format_html(_CARD, *shown)
 
 
 def day_grid_rows(

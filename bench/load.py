@@ -581,12 +581,23 @@ def measure(ids: dict[str, Any]) -> dict[str, Any]:
             "role": role,
             "queries": len(queries.captured_queries),
         }
-    # Fresh sessions for the load run (the ones above carry this process's state).
+    # Fresh sessions for the load run (the ones above carry this process's state), as the
+    # Cookie header a signed-in browser sends: its session and the CSRF cookie that its
+    # first page set. Without the CSRF cookie every page would make a new CSRF secret and
+    # set it again, which no browser that kept its cookies asks of the portal.
     sessions = {}
     for role in clients:
         client = Client()
         client.force_login(User.objects.get(pk=ids[role]))
-        sessions[role] = client.cookies["sessionid"].value
+        first_page = next(
+            p["url"]
+            for label, p in pages.items()
+            if p.get("role") == role and not label.startswith("ceiling")
+        )
+        client.get(first_page)
+        sessions[role] = "; ".join(
+            f"{name}={client.cookies[name].value}" for name in ("sessionid", "csrftoken")
+        )
     return {"pages": pages, "sessions": sessions}
 
 
@@ -607,7 +618,7 @@ def _worker(args: tuple[int, str, str, float, int]) -> tuple[int, int, list[floa
         while time.monotonic() < deadline:
             started = time.perf_counter()
             try:
-                conn.request("GET", path, headers={"Cookie": f"sessionid={cookie}"})
+                conn.request("GET", path, headers={"Cookie": cookie})
                 response = conn.getresponse()
                 response.read()
                 if response.status == 200:

@@ -26,7 +26,7 @@ from intake.modalities import Modality
 from intake.models import Intake, RemsEnrollment, ScreeningSettings
 from portal.clinic_data import ClinicDataCache
 from portal.links import url_for_ids
-from portal.models import Location, User, display_name_from, person_name_sql
+from portal.models import Location, User, name_from_columns, person_name_sql
 from portal.sql import PreparedQuery
 
 # --- for the layers above (scheduling's booking gate, front desk) ---
@@ -351,12 +351,7 @@ def review_queue(
         QueueRow(
             pk=pk,
             url=detail_url(pk),
-            name=display_name_from(
-                role=role,
-                email=email,
-                full_name=full_name,
-                profile_names=None if profile_id is None else (preferred, legal),
-            ),
+            name=name_from_columns(role, email, full_name, profile_id, preferred, legal),
             urgent=is_urgent,
             status=_STATUS_LABELS[status_value],
             waiting_since=_waiting_since(waiting_since),

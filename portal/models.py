@@ -176,6 +176,23 @@ def person_name_sql(user_id: str) -> str:
 )"""  # noqa: S608 (a column name the calling module wrote, composed at import)
 
 
+def name_from_columns(
+    role: str,
+    email: str,
+    full_name: str,
+    profile_id: int | None,
+    preferred_name: str | None,
+    legal_name: str | None,
+) -> str:
+    """display_name_from for the columns person_name_sql gives, in its order."""
+    return display_name_from(
+        role=role,
+        email=email,
+        full_name=full_name,
+        profile_names=None if profile_id is None else (preferred_name or "", legal_name or ""),
+    )
+
+
 def person_name(values: dict[str, Any], prefix: str) -> str:
     """display_name_from for a `.values()` row that read `prefix` + PERSON_FIELDS."""
     has_profile = values[f"{prefix}patient_profile__id"] is not None

@@ -16,7 +16,7 @@ from portal.models import (
     Location,
     Role,
     User,
-    display_name_from,
+    name_from_columns,
     person_name,
     person_name_sql,
 )
@@ -292,12 +292,7 @@ def request_queue_page(
             for day, time in ((date_1, time_1), (date_2, time_2), (date_3, time_3))
             if day is not None
         ]
-        patient = display_name_from(
-            role=role,
-            email=email,
-            full_name=full_name,
-            profile_names=(preferred_name, legal_name) if profile_id is not None else None,
-        )
+        patient = name_from_columns(role, email, full_name, profile_id, preferred_name, legal_name)
         rows.append(
             {
                 "pk": pk,
@@ -470,12 +465,7 @@ def day_view(*, location_id: int, location_name: str, day: dt.date) -> DayView:
         legal_name,
     ) in found:
         starts, ends = starts_at.astimezone(tz), ends_at.astimezone(tz)
-        patient = display_name_from(
-            role=role,
-            email=email,
-            full_name=full_name,
-            profile_names=None if profile_id is None else (preferred_name, legal_name),
-        )
+        patient = name_from_columns(role, email, full_name, profile_id, preferred_name, legal_name)
         # Only clinicians are booked as clinicians: their name is full name or email.
         clinician = clinician_name or clinician_email
         struck = status in _STRUCK_STATUSES

@@ -14,7 +14,7 @@ from django.utils import timezone
 from intake.modalities import Modality
 from intake.models import Intake
 from portal.links import url_for_ids
-from portal.models import User, display_name_from
+from portal.models import User, name_from_columns
 from portal.sql import PreparedQuery, fits_bigint
 from scheduling.models import Appointment
 from treatments import protocols, rules
@@ -356,24 +356,19 @@ def course_page_for_staff(*, course_id: int) -> StaffCourse:
     return StaffCourse(
         course_id=course_id,
         patient_id=patient_id,
-        patient_name=display_name_from(
-            role=patient_role,
-            email=patient_email,
-            full_name=patient_full_name,
-            profile_names=(preferred_name, legal_name) if profile_id is not None else None,
+        patient_name=name_from_columns(
+            patient_role, patient_email, patient_full_name, profile_id, preferred_name, legal_name
         ),
         modality_label=_MODALITY_LABELS.get(course.modality, course.modality),
         protocol_name=protocol_name,
         started_on=f"{start_date:%-d %b %Y}",
-        started_by_name=display_name_from(
-            role=started_by_role,
-            email=started_by_email,
-            full_name=started_by_full_name,
-            profile_names=(
-                (started_by_preferred_name, started_by_legal_name)
-                if started_by_profile_id is not None
-                else None
-            ),
+        started_by_name=name_from_columns(
+            started_by_role,
+            started_by_email,
+            started_by_full_name,
+            started_by_profile_id,
+            started_by_preferred_name,
+            started_by_legal_name,
         ),
         stopped_reason=stopped_reason,
         is_open=is_open,

@@ -10,16 +10,20 @@ joined from its cells. The request queue's 25 rows are drawn the same way, one
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from portal.links import url_for_ids
 from portal.markup import format_html
 from scheduling.selectors import DayView
 
-__all__ = ["day_grid_header", "day_grid_rows", "queue_rows", "status_buttons"]
+__all__ = ["DayGrid", "day_grid", "queue_rows", "status_buttons"]
 
 _CARD = (
     '<div class="{}" data-testid="day-appointment-{}">'
@@ -27,10 +31,12 @@ _CARD = (
     '<div class="small">{}</div>'
     '<span class="badge text-bg-secondary">{}</span></div>'
 )
-# The same card with the desk's buttons for it: one format_html a card, not two.
-_CARD_WITH_ACTIONS = _CARD.removesuffix("</div>") + (
-    '<form method="post" action="{}" class="d-flex flex-wrap gap-1 mt-1">{}</form></div>'
+# The same card with a form for the desk's buttons, which go between this and _FORM_CLOSE
+# (see DayGrid): one format_html a card, not two.
+_CARD_WITH_FORM = _CARD.removesuffix("</div>") + (
+    '<form method="post" action="{}" class="d-flex flex-wrap gap-1 mt-1">'
 )
+_FORM_CLOSE = "</form></div>"
 _BUSY = '<div class="small text-muted">{}</div>'
 _CSRF = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
 _BUTTON = (
@@ -51,52 +57,63 @@ def status_buttons(actions: list[tuple[str, str]], *, csrf_token: str) -> SafeSt
     return format_html(_CSRF, csrf_token) + format_html_join("", _BUTTON, actions)
 
 
-def day_grid_header(view: DayView) -> SafeString:
-    """The grid's column headers: each room's name and kind."""
-    cells = [
+@dataclass(frozen=True)
+class DayGrid:
+    """The day view's markup: the column headers, and the body in pieces around the
+    places where a visit's status buttons go. The buttons carry the request's CSRF token,
+    so they are put in per request (`body`); everything else is the same for every
+    request that reads the same day, and is drawn once (day_grid)."""
+
+    header: SafeString
+    pieces: tuple[str, ...]  # markup before the first slot, between slots, after the last
+    slots: tuple[str, ...]  # the visit status whose buttons go in each slot
+
+    def body(self, buttons: dict[str, SafeString]) -> SafeString:
+        """The grid's rows with `buttons` (by visit status) in their slots."""
+        parts = [self.pieces[0]]
+        for status, piece in zip(self.slots, self.pieces[1:], strict=True):
+            parts += (buttons[status], piece)
+        # The pieces came out of format_html or are constant markup; buttons are safe.
+        return mark_safe("".join(parts))  # noqa: S308
+
+
+def day_grid(view: DayView, *, actionable: frozenset[str]) -> DayGrid:
+    """The day view's markup. Visits whose status is in `actionable` (empty for who may
+    not act) get a form posting to their status URL, with a slot for the buttons."""
+    urls = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    return _draw_day_grid(view, actionable, urls)
+
+
+# Keyed on the DayView object, which scheduling.selectors.day_view shares between requests
+# that read the same rows: the desk's reloads redraw nothing until something changes.
+# `_urls` (URLconf, script prefix) is in the key for the action URLs drawn into the cards.
+@lru_cache(maxsize=32)
+def _draw_day_grid(view: DayView, actionable: frozenset[str], _urls: tuple[str, str]) -> DayGrid:
+    action_url = url_for_ids("scheduling:appointment-status", "appointment_id")
+    header = [
         format_html(_ROOM_HEADER, column.label, column.kind)
         if column.kind
         else format_html(_ROOM_HEADER_NO_KIND, column.label)
         for column in view.columns
     ]
-    # Every cell came out of format_html.
-    return mark_safe("".join(cells))  # noqa: S308
-
-
-def _card(appointment: dict[str, Any], buttons: str, action_url: str) -> SafeString:
-    shown = (
-        appointment["card_class"],
-        appointment["pk"],
-        appointment["headline"],
-        appointment["detail"],
-        appointment["status_label"],
-    )
-    if buttons:
-        return format_html(_CARD_WITH_ACTIONS, *shown, action_url, buttons)
-    return format_html(_CARD, *shown)
-
-
-def day_grid_rows(
-    view: DayView,
-    *,
-    buttons: dict[str, SafeString],
-    action_url: Callable[[int], str],
-) -> SafeString:
-    """The grid's body: a row an hour, its label and its cells. `buttons` are the desk's
-    status buttons by status (safe markup, empty for who may not act); `action_url`
-    gives the URL a visit's buttons post to."""
     drawn: dict[int, tuple[SafeString, SafeString]] = {}
     for appointment in view.appointments:
-        status_buttons = buttons.get(appointment["status"], "")
-        drawn[appointment["pk"]] = (
-            _card(
-                appointment,
-                status_buttons,
-                action_url(appointment["pk"]) if status_buttons else "",
-            ),
-            format_html(_BUSY, appointment["busy"]),
+        shown = (
+            appointment["card_class"],
+            appointment["pk"],
+            appointment["headline"],
+            appointment["detail"],
+            appointment["status_label"],
         )
-    parts = []
+        card = (
+            format_html(_CARD_WITH_FORM, *shown, action_url(appointment["pk"]))
+            if appointment["status"] in actionable
+            else format_html(_CARD, *shown)
+        )
+        drawn[appointment["pk"]] = (card, format_html(_BUSY, appointment["busy"]))
+    pieces: list[str] = []
+    slots: list[str] = []
+    parts: list[str] = []
     for hour, cells in view.rows:
         parts.append(format_html(_HOUR_OPEN, hour))
         for empty_rooms, entries in cells:
@@ -106,11 +123,23 @@ def day_grid_rows(
             parts.append(_FILLED_OPEN)
             for starts_here, appointment in entries:
                 card, busy = drawn[appointment["pk"]]
-                parts.append(card if starts_here else busy)
+                if not starts_here:
+                    parts.append(busy)
+                    continue
+                parts.append(card)
+                if appointment["status"] in actionable:
+                    pieces.append("".join(parts))
+                    slots.append(appointment["status"])
+                    parts = [_FORM_CLOSE]
             parts.append("</td>")
         parts.append("</tr>")
-    # Every part is constant markup or came out of format_html above.
-    return mark_safe("".join(parts))  # noqa: S308
+    pieces.append("".join(parts))
+    # Every cell came out of format_html.
+    return DayGrid(
+        header=mark_safe("".join(header)),  # noqa: S308
+        pieces=tuple(pieces),
+        slots=tuple(slots),
+    )
 
 
 _QUEUE_ROW = (

@@ -37,7 +37,7 @@ from scheduling.forms import (
     slot_value,
 )
 from scheduling.models import Appointment, AppointmentRequest, SchedulingSettings
-from scheduling.presenters import day_grid_header, day_grid_rows, queue_rows, status_buttons
+from scheduling.presenters import day_grid, queue_rows, status_buttons
 from scheduling.selectors import (
     active_locations,
     appointments_for_patient,
@@ -407,6 +407,8 @@ _STATUS_ACTIONS: dict[str, list[tuple[str, str]]] = {
     status: [(move, label) for move, label in _STATUS_BUTTONS.items() if move in moves]
     for status, moves in STATUS_MOVES.items()
 }
+# The statuses whose cards carry the desk's buttons.
+_ACTIONABLE = frozenset(_STATUS_ACTIONS)
 
 
 @require_GET
@@ -427,30 +429,26 @@ def day_view_page(request: HttpRequest) -> HttpResponse:
     view = day_view(location_id=location_id, location_name=dict(locations)[location_id], day=day)
     # The desk's buttons are the same for every visit in one status: each set is drawn
     # once (with this request's CSRF token), and each visit's form posts to its own URL.
+    can_manage = has_capability(request.user, Capability.SCHEDULE_MANAGE)
+    grid = day_grid(view, actionable=_ACTIONABLE if can_manage else frozenset())
     buttons: dict[str, SafeString] = {}
     extra: dict[str, str] = {}
-    if has_capability(request.user, Capability.SCHEDULE_MANAGE):
+    if can_manage:
         token = get_token(request)
         # The layout's sign-out form takes the same token: each get_token() masks it
         # afresh with 32 random characters, which showed in the page's profile.
         extra["csrf_token"] = token
         buttons = {
-            status: status_buttons(actions, csrf_token=token)
-            for status, actions in _STATUS_ACTIONS.items()
-            if any(a["status"] == status for a in view.appointments)
+            status: status_buttons(_STATUS_ACTIONS[status], csrf_token=token)
+            for status in set(grid.slots)
         }
-    rows = day_grid_rows(
-        view,
-        buttons=buttons,
-        action_url=url_for_ids("scheduling:appointment-status", "appointment_id"),
-    )
     return render(
         request,
         "scheduling/day_view.html",
         {
             "view": view,
-            "header": day_grid_header(view),
-            "rows": rows,
+            "header": grid.header,
+            "rows": grid.body(buttons),
             "locations": locations,
             "title_day": f"{day:%A %-d %B %Y}",
             "day_iso": day.isoformat(),

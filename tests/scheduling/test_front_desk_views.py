@@ -16,7 +16,8 @@ from portal.notifications.models import Notification
 from scheduling.forms import slot_value
 from scheduling.models import Appointment, AppointmentRequest, RoomKind, ServiceKind
 from scheduling.selectors import free_slots
-from tests.factories import ClinicianFactory, PatientFactory
+from tests.conftest import enrol_totp
+from tests.factories import ClinicianFactory, FrontDeskFactory, PatientFactory
 from tests.intake.factories import approve_patient, enrol_rems
 from tests.scheduling.factories import (
     AppointmentFactory,
@@ -494,6 +495,74 @@ def test_a_day_view_button_posts_with_the_pages_csrf_token(front_desk, patient, 
     assert response.status_code == 302
     appointment.refresh_from_db()
     assert appointment.status == "cancelled"
+
+
+def test_each_person_gets_day_view_buttons_with_their_own_csrf_token(
+    front_desk, patient, clinician
+):
+    # The grid is drawn once and reused while its visits are unchanged; the buttons carry
+    # the reader's CSRF token and must never be the previous reader's.
+    first = AppointmentFactory(patient=patient, clinician=clinician, starts_at=next_local(1, 10))
+    second = AppointmentFactory(patient=patient, clinician=clinician, starts_at=next_local(1, 13))
+    params = {"location": folsom().pk, "day": next_local(1).date().isoformat()}
+    desks = []
+    colleague = FrontDeskFactory()
+    enrol_totp(colleague)  # staff sign in with a second factor
+    for person in (front_desk, colleague):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(person)
+        html = client.get(reverse("scheduling:day-view"), params).content.decode()
+        tokens = {v.split('"')[0] for v in html.split('name="csrfmiddlewaretoken" value="')[1:]}
+        assert len(tokens) == 1  # one token a page, in every form
+        desks.append((client, tokens.pop()))
+    (client_a, token_a), (client_b, token_b) = desks
+    url = reverse("scheduling:appointment-status", args=[first.pk])
+    assert (
+        client_b.post(url, {"status": "cancelled", "csrfmiddlewaretoken": token_a}).status_code
+        == 403
+    )
+    assert (
+        client_b.post(url, {"status": "cancelled", "csrfmiddlewaretoken": token_b}).status_code
+        == 302
+    )
+    url = reverse("scheduling:appointment-status", args=[second.pk])
+    assert (
+        client_a.post(url, {"status": "cancelled", "csrfmiddlewaretoken": token_a}).status_code
+        == 302
+    )
+    assert Appointment.objects.filter(pk__in=[first.pk, second.pk], status="cancelled").count() == 2
+
+
+def test_the_day_view_is_redrawn_when_a_visit_changes_and_reused_when_nothing_did(
+    client_for, front_desk, patient, clinician
+):
+    appointment = AppointmentFactory(
+        patient=patient, clinician=clinician, starts_at=next_local(1, 10)
+    )
+    params = {"location": folsom().pk, "day": next_local(1).date().isoformat()}
+    client = client_for(front_desk)
+
+    def open_day():
+        response = client.get(reverse("scheduling:day-view"), params)
+        card = response.content.decode().split(f'data-testid="day-appointment-{appointment.pk}"')
+        return response.context["view"], card[1].split("</form>")[0]
+
+    view, card = open_day()
+    assert "Scheduled" in card
+    assert 'value="cancelled"' in card
+    assert open_day()[0] is view  # nothing changed: the arrangement is reused
+    url = reverse("scheduling:appointment-status", args=[appointment.pk])
+    assert client.post(url, {"status": "cancelled"}).status_code == 302
+    changed, card = open_day()
+    assert changed is not view
+    assert "Cancelled" in card
+    assert 'value="cancelled"' not in card
+    # A patient's new name is a change too, though the visit's row is untouched.
+    patient.patient_profile.preferred_name = "Renamed Person"
+    patient.patient_profile.save()
+    renamed, card = open_day()
+    assert renamed is not changed
+    assert "Renamed Person" in card
 
 
 def test_the_day_view_escapes_what_people_typed_on_its_cards(

@@ -536,6 +536,7 @@ def test_each_person_gets_day_view_buttons_with_their_own_csrf_token(
 def test_the_day_view_is_redrawn_when_a_visit_changes_and_reused_when_nothing_did(
     client_for, front_desk, patient, clinician
 ):
+    chair = RoomFactory(kind=RoomKind.INFUSION_CHAIR, name="Chair 1")
     appointment = AppointmentFactory(
         patient=patient, clinician=clinician, starts_at=next_local(1, 10)
     )
@@ -563,6 +564,14 @@ def test_the_day_view_is_redrawn_when_a_visit_changes_and_reused_when_nothing_di
     renamed, card = open_day()
     assert renamed is not changed
     assert "Renamed Person" in card
+    # So is a room's new name, in the grid's header.
+    chair.name = "Chair by the window"
+    chair.save()
+    response = client.get(reverse("scheduling:day-view"), params)
+    assert response.context["view"] is not renamed
+    header = response.content.decode().split("<thead>")[1].split("</thead>")[0]
+    assert "Chair by the window" in header
+    assert "Chair 1<" not in header
 
 
 def test_the_day_view_escapes_what_people_typed_on_its_cards(

@@ -4,8 +4,9 @@ The busy day view is a grid of ~36 rooms by ~14 hours holding ~60 visit cards; d
 nested template loops it cost more than everything else on the page together. Each card
 is drawn here once, with `format_html` (every value escaped; only markup we wrote, and
 the desk's buttons, which are already safe, go in unescaped), and each hour's row is
-joined from its cells. The request queue's 25 rows are drawn the same way, one
-`format_html` a row instead of nine template lookups.
+joined from its cells; while the day's rows are unchanged the drawing is reused (DayGrid).
+The request queue's 25 rows are drawn the same way, one `format_html` a row instead of
+nine template lookups.
 """
 
 from __future__ import annotations

@@ -379,7 +379,7 @@ class RoomColumn:
 @dataclass(frozen=True, eq=False)
 class DayView:
     """A location's rooms against the hours of one day, ready to draw
-    (scheduling.presenters.day_grid_rows): each row is an hour label and its cells; a
+    (scheduling.presenters.day_grid): each row is an hour label and its cells; a
     cell is (empty_rooms, entries): a run of that many empty rooms, or (0, one room's
     entries), each (starts_here, appointment): the visit in full in the hour it starts,
     "busy" in the hours it runs on."""
@@ -458,10 +458,11 @@ def day_view(*, location_id: int, location_name: str, day: dt.date) -> DayView:
 
 
 # The desk keeps the day view open all day and reloads it, several people at a time; between
-# changes every reload reads the same rows and would arrange them the same way again (a
-# third of the page's time). Keyed on everything the arrangement is made from, including
-# every column of every row just read, it cannot go stale: a changed visit, name, room or
-# service is a different key. 32 days-and-locations per process, a few MB at most.
+# changes every reload reads the same rows and would arrange them the same way again
+# (arranging and drawing them was about a fifth of the page's cost under load). Keyed on
+# everything the arrangement is made from, including every column of every row just read,
+# it cannot go stale: a changed visit, name, room or service is a different key. 32
+# days-and-locations per process, a few MB at most.
 @lru_cache(maxsize=32)
 def _arrange_day(
     location_id: int,

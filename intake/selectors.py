@@ -351,7 +351,7 @@ def review_queue(
         QueueRow(
             pk=pk,
             url=detail_url(pk),
-            name=name_from_columns(role, email, full_name, profile_id, preferred, legal),
+            name=name_from_columns(*patient_columns),
             urgent=is_urgent,
             status=_STATUS_LABELS[status_value],
             waiting_since=_waiting_since(waiting_since),
@@ -377,12 +377,7 @@ def review_queue(
             exclude_flags,
             review_flags,
             location_name,
-            role,
-            email,
-            full_name,
-            profile_id,
-            preferred,
-            legal,
+            *patient_columns,  # person_name_sql's, in its order
         ) in (*urgent, *rest)
     ]
     return QueuePage(

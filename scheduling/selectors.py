@@ -281,19 +281,14 @@ def request_queue_page(
         time_3,
         payer_kind,
         plan_name,
-        role,
-        email,
-        full_name,
-        profile_id,
-        preferred_name,
-        legal_name,
+        *patient_columns,  # person_name_sql's, in its order
     ) in found[:size]:
         windows = [
             (day, time)
             for day, time in ((date_1, time_1), (date_2, time_2), (date_3, time_3))
             if day is not None
         ]
-        patient = name_from_columns(role, email, full_name, profile_id, preferred_name, legal_name)
+        patient = name_from_columns(*patient_columns)
         rows.append(
             {
                 "pk": pk,
@@ -484,15 +479,10 @@ def _arrange_day(
         service_name,
         clinician_name,
         clinician_email,
-        role,
-        email,
-        full_name,
-        profile_id,
-        preferred_name,
-        legal_name,
+        *patient_columns,  # person_name_sql's, in its order
     ) in found:
         starts, ends = starts_at.astimezone(tz), ends_at.astimezone(tz)
-        patient = name_from_columns(role, email, full_name, profile_id, preferred_name, legal_name)
+        patient = name_from_columns(*patient_columns)
         # Only clinicians are booked as clinicians: their name is full name or email.
         clinician = clinician_name or clinician_email
         struck = status in _STRUCK_STATUSES

@@ -11,11 +11,11 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from portal.formats import format_when
 from portal.notifications.kinds import Kind
 
 # The only keys a caller may put in a notification's context (see services).
@@ -30,8 +30,10 @@ class RenderedMessage:
     sms: str
 
 
-def format_when(value: str | dt.datetime | None, zone: ZoneInfo | None = None) -> str:
-    """ "Tue 3 Mar, 10:00" in the clinic's zone; "" for nothing or a value we cannot read."""
+def stored_when(value: str | dt.datetime | None) -> str:
+    """A stored moment (ISO text in the row's context) as portal.formats prints it,
+    "Tue 3 Mar, 10:00 AM"; "" for nothing or a value we cannot read, because a message
+    that leaves the time out beats one that is never sent."""
     if not value:
         return ""
     if isinstance(value, str):
@@ -41,13 +43,12 @@ def format_when(value: str | dt.datetime | None, zone: ZoneInfo | None = None) -
             return ""
     if value.tzinfo is None:
         return ""
-    local = value.astimezone(zone or ZoneInfo(settings.TIME_ZONE))
-    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
+    return format_when(value)
 
 
 def template_context(context: Mapping[str, Any]) -> dict[str, Any]:
     return {
-        "when": format_when(context.get("starts_at")),
+        "when": stored_when(context.get("starts_at")),
         "location": str(context.get("location") or ""),
         "url": str(context.get("url") or settings.PORTAL_BASE_URL + "/"),
         "urgent": bool(context.get("urgent")),

@@ -122,3 +122,8 @@ class AppointmentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# Billing's admin pages live in their own module; registering them here keeps one
+# autodiscovered admin module per app.
+import scheduling.billing_admin  # noqa: E402, F401

@@ -434,3 +434,36 @@ class Appointment(TimeStamped):
     @property
     def where(self) -> str:
         return self.location.name if self.location_id else "Telehealth (video)"
+
+
+# Billing's models live beside these (prices, estimates, charges, payments); imported
+# here so Django finds them as scheduling's.
+from scheduling.billing_models import (  # noqa: E402
+    BillingSettings,
+    Charge,
+    ClinicHoliday,
+    ClinicianBillingProfile,
+    DiagnosisCode,
+    EstimateDue,
+    EstimateLine,
+    GoodFaithEstimate,
+    Payment,
+    PaymentMethod,
+    ServicePackage,
+    ServicePrice,
+)
+
+__all__ = [
+    "BillingSettings",
+    "Charge",
+    "ClinicHoliday",
+    "ClinicianBillingProfile",
+    "DiagnosisCode",
+    "EstimateDue",
+    "EstimateLine",
+    "GoodFaithEstimate",
+    "Payment",
+    "PaymentMethod",
+    "ServicePackage",
+    "ServicePrice",
+]

@@ -25,6 +25,7 @@ from portal.markup import options
 from portal.models import Location
 from portal.permissions import Capability, access_patient_object, has_capability, require
 from scheduling import calendar
+from scheduling.billing_selectors import price_list
 from scheduling.forms import (
     AppointmentCancelForm,
     AppointmentRequestForm,
@@ -106,7 +107,11 @@ def request_create(request: HttpRequest) -> HttpResponse:
                 "Your request is sent. The office will confirm a day and time with you.",
             )
             return redirect("scheduling:appointment-list")
-    return render(request, "scheduling/request_create.html", {"form": form})
+    return render(
+        request,
+        "scheduling/request_create.html",
+        {"form": form, "self_pay_prices": price_list()},
+    )
 
 
 @require_GET

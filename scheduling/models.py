@@ -422,6 +422,26 @@ class Appointment(TimeStamped):
                 ],
                 condition=Q(status__in=LIVE_STATUSES),
             ),
+            # One patient, one place: a patient is never booked into two visits whose
+            # blocked times (buffers included) overlap, whatever the clinician or room.
+            ExclusionConstraint(
+                name="appointment_patient_no_overlap",
+                index_type="gist",
+                expressions=[
+                    (
+                        Func(
+                            F("patient_id"),
+                            F("patient_id"),
+                            Value("[]"),
+                            function="int8range",
+                            output_field=BigIntegerRangeField(),
+                        ),
+                        RangeOperators.OVERLAPS,
+                    ),
+                    ("blocked", RangeOperators.OVERLAPS),
+                ],
+                condition=Q(status__in=LIVE_STATUSES),
+            ),
         ]
 
     def __str__(self) -> str:

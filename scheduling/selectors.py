@@ -69,10 +69,12 @@ def free_slots(
     start: dt.date,
     end: dt.date,
     clinician: User | None = None,
+    patient: User | None = None,
 ) -> list[Slot]:
     """Free (time, clinician, room) for `service` at `location`, days `start`..`end`
     inclusive, buffers included. Telehealth services use telehealth hours and no room;
-    their `location` may be None. Three queries whatever the number of days."""
+    their `location` may be None. With `patient`, only times that keep the patient in
+    one place. A handful of queries whatever the number of days."""
     from scheduling.models import SchedulingSettings
 
     if end < start or not service.is_active:
@@ -122,6 +124,15 @@ def free_slots(
         if room_id is not None:
             busy_by_room[room_id].append(interval)
 
+    busy_for_patient: list[Interval] = []
+    if patient is not None:
+        busy_for_patient = [
+            (blocked.lower, blocked.upper)
+            for blocked in Appointment.objects.filter(
+                patient=patient, status__in=LIVE_STATUSES, blocked__overlap=window
+            ).values_list("blocked", flat=True)
+        ]
+
     step = dt.timedelta(minutes=SchedulingSettings.load().slot_step_minutes or 15)
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
     core = find_slots(
@@ -138,6 +149,7 @@ def free_slots(
         buffer_after=service.buffer_after,
         step=step,
         not_before=timezone.now(),
+        busy_for_patient=busy_for_patient,
     )
     return [
         Slot(

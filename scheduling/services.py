@@ -21,6 +21,7 @@ from psycopg2.extras import DateTimeTZRange
 
 from intake.modalities import Modality
 from intake.selectors import dosing_gate_gaps
+from portal.formats import format_day, format_time_range
 from portal.models import Location, Role, User
 from portal.notifications.kinds import Kind
 from portal.notifications.services import (
@@ -369,20 +370,36 @@ def _blocked(service: Service, starts_at: dt.datetime, ends_at: dt.datetime) -> 
     )
 
 
+def patient_clash_message(other: Appointment) -> str:
+    """Names the patient's other visit by its time only (the desk sees the service elsewhere)."""
+    return (
+        f"The patient already has a visit {format_day(other.starts_at)}, "
+        f"{format_time_range(other.starts_at, other.ends_at)}"
+        f" ({other.where}); a patient can be in only one place at a time."
+    )
+
+
 def _lock_and_check_free(
     *,
+    patient: User,
     clinician: User,
     room: Room | None,
     blocked: DateTimeTZRange,
     exclude_pk: int | None = None,
 ) -> None:
-    # Always clinician first, then room: one order for everyone, so no lock cycle.
+    # Always patient, then clinician, then room: one order for everyone, so no lock
+    # cycle. The patient's row lock makes two desks booking one patient queue up, so
+    # the second sees the first's visit (and the spacing rules see every dose).
+    User.objects.select_for_update().only("pk").get(pk=patient.pk)
     User.objects.select_for_update().only("pk").get(pk=clinician.pk)
     if room is not None:
         Room.objects.select_for_update().only("pk").get(pk=room.pk)
     clash = Appointment.objects.filter(status__in=LIVE_STATUSES, blocked__overlap=blocked)
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
+    other = clash.filter(patient=patient).select_related("location").first()
+    if other is not None:
+        raise ValidationError(patient_clash_message(other))
     if clash.filter(clinician=clinician).exists():
         raise ValidationError(NO_LONGER_FREE.format(what=str(clinician)))
     if room is not None and clash.filter(room=room).exists():
@@ -395,7 +412,10 @@ def _save_or_refuse(appointment: Appointment, **save_kwargs: Any) -> None:
             appointment.save(**save_kwargs)
     except IntegrityError as exc:
         if getattr(exc.__cause__, "pgcode", None) == EXCLUSION_VIOLATION:
-            raise ValidationError(NO_LONGER_FREE.format(what="the clinician or room")) from exc
+            raise ValidationError(
+                "That time is no longer free for the patient, the clinician or the room. "
+                "Please pick another slot."
+            ) from exc
         raise
 
 
@@ -447,7 +467,7 @@ def appointment_book(
         starts_at=starts_at,
     )
     blocked = _blocked(service, starts_at, ends_at)
-    _lock_and_check_free(clinician=clinician, room=room, blocked=blocked)
+    _lock_and_check_free(patient=patient, clinician=clinician, room=room, blocked=blocked)
     appointment = Appointment(
         patient=patient,
         service=service,
@@ -494,7 +514,13 @@ def appointment_reschedule(
         starts_at=starts_at,
     )
     blocked = _blocked(appointment.service, starts_at, ends_at)
-    _lock_and_check_free(clinician=clinician, room=room, blocked=blocked, exclude_pk=appointment.pk)
+    _lock_and_check_free(
+        patient=appointment.patient,
+        clinician=clinician,
+        room=room,
+        blocked=blocked,
+        exclude_pk=appointment.pk,
+    )
     appointment.starts_at = starts_at
     appointment.ends_at = ends_at
     appointment.blocked = blocked

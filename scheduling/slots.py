@@ -66,11 +66,13 @@ def find_slots(
     buffer_after: dt.timedelta = dt.timedelta(0),
     step: dt.timedelta = dt.timedelta(minutes=15),
     not_before: dt.datetime | None = None,
+    busy_for_patient: Sequence[Interval] = (),
 ) -> list[Slot]:
     """Every free (start, clinician, room) on `days`, in time order.
 
     `rooms=None` means the service needs no room (telehealth): slots carry room None.
     An empty `rooms` list means no suitable room exists: no slots.
+    `busy_for_patient` is the patient's own visits: a time overlapping one is never free.
     """
     if duration <= dt.timedelta(0) or step <= dt.timedelta(0):
         return []
@@ -86,7 +88,9 @@ def find_slots(
             while t + duration <= end:
                 if not_before is None or t >= not_before:
                     blocked = blocked_interval(t, duration, buffer_before, buffer_after)
-                    if _free(blocked, busy_by_clinician.get(block.clinician, ())):
+                    if _free(blocked, busy_by_clinician.get(block.clinician, ())) and _free(
+                        blocked, busy_for_patient
+                    ):
                         for room in room_choices:
                             if room is None or _free(blocked, busy_by_room.get(room, ())):
                                 slots.append(Slot(t, t + duration, block.clinician, room))

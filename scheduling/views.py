@@ -333,7 +333,15 @@ def request_confirm(request: HttpRequest, request_id: int) -> HttpResponse:
     slots: list[Any] = []
     if pending.status == AppointmentRequest.Status.PENDING:
         for day in days:
-            slots.extend(free_slots(service=pending.service, location=location, start=day, end=day))
+            slots.extend(
+                free_slots(
+                    service=pending.service,
+                    location=location,
+                    start=day,
+                    end=day,
+                    patient=pending.patient,
+                )
+            )
     form = ConfirmForm(
         request.POST if request.method == "POST" else None, slot_choices=_slot_choices(slots)
     )

@@ -358,7 +358,12 @@ def _book_first_free(
 ) -> tuple[Appointment | None, str]:
     try:
         slots = free_slots(
-            service=service, location=location, start=start, end=end, clinician=clinician
+            service=service,
+            location=location,
+            start=start,
+            end=end,
+            clinician=clinician,
+            patient=course.patient,
         )
     except ValidationError as exc:
         return None, " ".join(exc.messages)

@@ -136,3 +136,89 @@ def test_concurrent_confirm_posts_never_500(chair_race) -> None:
     assert all(isinstance(s, int) for s in statuses), statuses
     assert Counter(statuses) == {302: 1, 200: 63}
     assert Appointment.objects.count() == 1
+
+
+@pytest.fixture
+def patient_race() -> dict[str, Any]:
+    """One patient's many overlapping requests, each to be confirmed with its own
+    clinician and room: only the patient can make them clash."""
+    service = service_of(ServiceKind.CONSULTATION)
+    rooms = [RoomFactory(kind=RoomKind.THERAPY_ROOM, name=f"Room {n}") for n in range(8)]
+    clinicians = [ClinicianFactory() for _ in range(8)]
+    for clinician in clinicians:
+        hours_every_day(clinician, folsom())
+    desk = FrontDeskFactory()
+    enrol_totp(desk)
+    patient = PatientFactory()
+    requests = [
+        AppointmentRequestFactory(patient=patient, service=service) for _ in range(ATTEMPTS)
+    ]
+    return {"rooms": rooms, "clinicians": clinicians, "desk": desk, "requests": requests}
+
+
+def test_200_concurrent_confirmations_of_one_patient_book_exactly_one(patient_race) -> None:
+    rooms, clinicians, desk = (
+        patient_race["rooms"],
+        patient_race["clinicians"],
+        patient_race["desk"],
+    )
+    base = next_local(2, 10)
+    jobs = [
+        {
+            "request": request,
+            "starts_at": base.replace(minute=(i % 11) * 5),
+            # Pairs (clinician n, room n): eight visits would fit without the patient rule.
+            "clinician": clinicians[i % 8],
+            "room": rooms[i % 8],
+        }
+        for i, request in enumerate(patient_race["requests"])
+    ]
+
+    def confirm(job: dict[str, Any]) -> str:
+        appointment_request_confirm(
+            request=job["request"],
+            by=desk,
+            starts_at=job["starts_at"],
+            clinician=job["clinician"],
+            room=job["room"],
+        )
+        return "booked"
+
+    results = race(jobs, confirm)
+
+    booked = [r for r in results if r == "booked"]
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    other = [r for r in results if r != "booked" and not isinstance(r, ValidationError)]
+    assert other == [], f"unexpected errors (deadlock or crash): {Counter(map(repr, other))}"
+    assert len(booked) == 1
+    assert len(refused) == ATTEMPTS - 1
+    assert all(
+        "already has a visit" in " ".join(e.messages) or "no longer free" in " ".join(e.messages)
+        for e in refused
+    )
+    assert Appointment.objects.count() == 1
+    assert AppointmentRequest.objects.filter(status="confirmed").count() == 1
+
+
+def test_concurrent_confirm_posts_for_one_patient_never_500(patient_race) -> None:
+    rooms, clinicians, desk = (
+        patient_race["rooms"],
+        patient_race["clinicians"],
+        patient_race["desk"],
+    )
+    starts_at = next_local(2, 10)
+    jobs = [
+        (request, slot_value(starts_at, clinicians[i % 8].pk, rooms[i % 8].pk))
+        for i, request in enumerate(patient_race["requests"][:64])
+    ]
+
+    def post(job: tuple[AppointmentRequest, str]) -> int:
+        client = Client()
+        client.force_login(desk)
+        response = client.post(f"/scheduling/desk/requests/{job[0].pk}/", {"slot": job[1]})
+        return response.status_code
+
+    statuses = race(jobs, post)
+    assert all(isinstance(s, int) for s in statuses), statuses
+    assert Counter(statuses) == {302: 1, 200: 63}
+    assert Appointment.objects.count() == 1

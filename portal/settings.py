@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -108,12 +109,19 @@ REDIS_URL = env.str("REDIS_URL")
 
 # Redis is Django's cache: allauth's login rate limits need a cache shared by every
 # web process, which the default per-process memory cache is not.
+# When Redis is unreachable the cache degrades to per-process memory (one warning in the
+# log) instead of failing every request: see portal/cache_fallback.py.
 CACHES = {
     "default": {
-        "BACKEND": "portal.cache.PortalRedisCache",
+        "BACKEND": "portal.cache_fallback.DegradingCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "portal",
         "TIMEOUT": 300,
+        "OPTIONS": {
+            "PRIMARY_BACKEND": "portal.cache.PortalRedisCache",
+            "socket_connect_timeout": 1,
+            "socket_timeout": 1,
+        },
     }
 }
 

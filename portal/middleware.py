@@ -51,6 +51,22 @@ class ContentSecurityPolicyMiddleware:
 LAST_SEEN_KEY = "_portal_last_seen"
 
 
+class NoStoreForSignedInMiddleware:
+    """Pages shown to a signed-in user carry health information: a shared front-desk
+    workstation's browser must not keep them in its disk cache or show them on Back
+    after sign-out."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
 def idle_limit_seconds(user: object) -> int:
     minutes = (
         settings.PORTAL_STAFF_IDLE_MINUTES

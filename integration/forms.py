@@ -8,6 +8,7 @@ from django import forms
 
 from intake.forms import Gad7Form, Phq9Form
 from integration.models import Instrument, JournalEntry
+from portal.forms import CalendarDateField
 
 CHECKIN_FORMS: dict[str, type[forms.Form]] = {
     Instrument.PHQ9: Phq9Form,
@@ -55,7 +56,7 @@ class JournalEntryForm(forms.ModelForm):
 class SlotDayForm(forms.Form):
     """Which day's integration slots to show (GET)."""
 
-    day = forms.DateField(label="Day", widget=forms.DateInput(attrs={"type": "date"}))
+    day = CalendarDateField(label="Day", widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class SlotBookForm(forms.Form):

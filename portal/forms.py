@@ -7,6 +7,27 @@ from django.utils import timezone
 
 from portal.models import Location, PatientProfile
 
+# The days a calendar page will show. Far-off dates (year 1, year 9999) are valid dates
+# to Python, but the day before or two weeks after them is not: they overflowed into
+# 500s. The range is wide enough for any appointment, booking or history a clinic has.
+CALENDAR_FIRST_DAY = dt.date(2000, 1, 1)
+CALENDAR_LAST_DAY = dt.date(2100, 12, 31)
+
+
+class CalendarDateField(forms.DateField):
+    """A date a calendar page can show: one between CALENDAR_FIRST_DAY and
+    CALENDAR_LAST_DAY, refused with a message that says so otherwise."""
+
+    def validate(self, value: dt.date | None) -> None:
+        super().validate(value)
+        if value is not None and not CALENDAR_FIRST_DAY <= value <= CALENDAR_LAST_DAY:
+            raise forms.ValidationError(
+                f"Pick a day between {CALENDAR_FIRST_DAY:%-d %b %Y} and "
+                f"{CALENDAR_LAST_DAY:%-d %b %Y}.",
+                code="out_of_range",
+            )
+
+
 PHONE_HELP = "A number we can call or text, e.g. (916) 555-0123."
 
 

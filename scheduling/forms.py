@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from portal.forms import CalendarDateField
 from portal.models import Location, Role, User
 from scheduling.models import (
     AppointmentRequest,
@@ -192,7 +193,7 @@ class ConfirmForm(forms.Form):
 class SlotSearchForm(forms.Form):
     """Which days (and location) the confirm page looks at for free slots."""
 
-    start = forms.DateField(required=False, widget=DATE_WIDGET, label="From")
+    start = CalendarDateField(required=False, widget=DATE_WIDGET, label="From")
     days = forms.IntegerField(required=False, min_value=1, max_value=14, initial=1, label="Days")
     location = forms.ModelChoiceField(
         queryset=Location.objects.filter(is_active=True),
@@ -228,7 +229,7 @@ class DayViewForm(forms.Form):
     the view has already read (no query to validate)."""
 
     location = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
-    day = forms.DateField(required=False)
+    day = CalendarDateField(required=False)
 
     def __init__(self, *args: Any, locations: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -434,6 +434,9 @@ def day_view_page(request: HttpRequest) -> HttpResponse:
     location_id = day = None
     if form.is_valid():
         location_id, day = form.cleaned_data["location"], form.cleaned_data["day"]
+    elif "day" in form.errors:
+        # Say why the page shows today instead of the day asked for.
+        messages.warning(request, " ".join(form.errors["day"]))
     if location_id is None:
         if not locations:
             raise Http404

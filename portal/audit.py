@@ -44,7 +44,11 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["patient", "-created_at"], name="audit_patient_recent")]
+        indexes = [
+            models.Index(fields=["patient", "-created_at"], name="audit_patient_recent"),
+            # The admin's list: newest first, in Meta.ordering's exact order.
+            models.Index(fields=["-created_at", "-id"], name="audit_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_id} {self.action}"

@@ -55,6 +55,17 @@ class Notification(TimeStamped):
                 name="notification_due_order",
                 condition=models.Q(status="pending"),
             ),
+            # The outbox page: failed rows newest first, and the last day's sent count.
+            models.Index(
+                fields=["-updated_at", "-id"],
+                name="notification_failed_recent",
+                condition=models.Q(status="failed"),
+            ),
+            models.Index(
+                fields=["sent_at"],
+                name="notification_sent_at",
+                condition=models.Q(status="sent"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

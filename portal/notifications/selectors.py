@@ -35,15 +35,18 @@ def notifications_failed(*, limit: int = 200) -> QuerySet[Notification]:
 
 
 def outbox_health(*, late_after: dt.timedelta = dt.timedelta(minutes=5)) -> dict[str, int]:
-    """Counts for the staff page: what waits, what is late (workers down?), what failed."""
+    """Counts for the staff page: what waits, what is late (workers down?), what failed.
+
+    Three counts, each over one partial index (pending, failed, sent by time), so the
+    cost follows the backlog and the day's mail, never the size of the whole outbox.
+    """
     now = timezone.now()
-    pending = Q(status=Notification.Status.PENDING)
-    return Notification.objects.aggregate(
-        pending=Count("id", filter=pending),
-        late=Count("id", filter=pending & Q(send_at__lt=now - late_after)),
-        failed=Count("id", filter=Q(status=Notification.Status.FAILED)),
-        sent_today=Count(
-            "id",
-            filter=Q(status=Notification.Status.SENT, sent_at__gte=now - dt.timedelta(days=1)),
-        ),
+    status = Notification.Status
+    health = Notification.objects.filter(status=status.PENDING).aggregate(
+        pending=Count("id"), late=Count("id", filter=Q(send_at__lt=now - late_after))
     )
+    health["failed"] = Notification.objects.filter(status=status.FAILED).count()
+    health["sent_today"] = Notification.objects.filter(
+        status=status.SENT, sent_at__gte=now - dt.timedelta(days=1)
+    ).count()
+    return health

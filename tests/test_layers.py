@@ -206,3 +206,71 @@ def test_the_scanner_catches_an_upward_dependency(path: Path, source: str, targe
 )
 def test_the_scanner_allows_downward_and_own_imports(path: Path, source: str) -> None:
     assert upward(path, source) == []
+
+
+# Inside portal.notifications the modules form no import cycle, lazy (in-function)
+# imports included: a cycle there once hid behind a late import (dispatch -> services ->
+# tasks -> dispatch) and made import order decide whether the worker started.
+
+NOTIFICATIONS = ROOT / "portal" / "notifications"
+
+
+def internal_imports(sources: dict[str, str]) -> dict[str, set[str]]:
+    """Module -> the modules of the same set it imports anywhere in its file."""
+    graph: dict[str, set[str]] = {name: set() for name in sources}
+    for name, source in sources.items():
+        for node in ast.walk(ast.parse(source)):
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                targets = [f"{node.module}.{alias.name}" for alias in node.names]
+                targets.append(node.module)
+            graph[name].update(t for t in targets if t in sources and t != name)
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    done: set[str] = set()
+
+    def visit(node: str, path: list[str]) -> list[str] | None:
+        if node in path:
+            return [*path[path.index(node) :], node]
+        if node in done:
+            return None
+        for nxt in sorted(graph[node]):
+            cycle = visit(nxt, [*path, node])
+            if cycle:
+                return cycle
+        done.add(node)
+        return None
+
+    for start in sorted(graph):
+        cycle = visit(start, [])
+        if cycle:
+            return cycle
+    return None
+
+
+def test_the_notification_modules_import_each_other_without_a_cycle() -> None:
+    sources = {
+        module_name(p): p.read_text()
+        for p in sorted(NOTIFICATIONS.glob("*.py"))
+        if p.name != "__init__.py"
+    }
+    assert "portal.notifications.dispatch" in sources
+    assert find_cycle(internal_imports(sources)) is None
+
+
+def test_the_cycle_finder_sees_a_cycle_through_a_lazy_import() -> None:
+    sources = {
+        "portal.notifications.dispatch": "from portal.notifications.services import x\n",
+        "portal.notifications.services": "def f():\n    from portal.notifications import tasks\n",
+        "portal.notifications.tasks": "from portal.notifications.dispatch import y\n",
+    }
+    assert find_cycle(internal_imports(sources)) == [
+        "portal.notifications.dispatch",
+        "portal.notifications.services",
+        "portal.notifications.tasks",
+        "portal.notifications.dispatch",
+    ]

@@ -28,7 +28,7 @@ from portal.notifications.channels import (
 from portal.notifications.kinds import URGENT_KINDS
 from portal.notifications.models import Channel, Notification, NotificationPreference
 from portal.notifications.rendering import render_message
-from portal.notifications.services import preference_zone
+from portal.notifications.selectors import preference_zone
 
 logger = logging.getLogger(__name__)
 

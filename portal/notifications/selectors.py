@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from portal.formats import clinic_zone
 from portal.models import User
 from portal.notifications.models import Notification, NotificationPreference, StaffAlert
+
+logger = logging.getLogger(__name__)
+
+
+def preference_for(user: User) -> NotificationPreference | None:
+    return NotificationPreference.objects.filter(user=user).first()
+
+
+def preference_zone(preference: NotificationPreference | None) -> ZoneInfo:
+    """The zone a patient's quiet hours are kept in: theirs if they chose one."""
+    if preference is not None and preference.time_zone:
+        try:
+            return ZoneInfo(preference.time_zone)
+        except (KeyError, ValueError):
+            logger.warning("unknown time zone %r; using the clinic's", preference.time_zone)
+    return clinic_zone()
 
 
 def staff_alerts_open(*, limit: int = 50) -> QuerySet[StaffAlert]:

@@ -9,7 +9,6 @@ import datetime as dt
 import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,6 +25,7 @@ from portal.notifications.models import (
     StaffAlert,
 )
 from portal.notifications.rendering import CONTEXT_KEYS
+from portal.notifications.selectors import preference_for, preference_zone
 
 logger = logging.getLogger(__name__)
 
@@ -33,23 +33,6 @@ logger = logging.getLogger(__name__)
 def portal_link(path: str) -> str:
     """An absolute link for a message ("details in your portal")."""
     return f"{settings.PORTAL_BASE_URL}{path}"
-
-
-def clinic_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
-def preference_zone(preference: NotificationPreference | None) -> ZoneInfo:
-    if preference is not None and preference.time_zone:
-        try:
-            return ZoneInfo(preference.time_zone)
-        except (KeyError, ValueError):
-            logger.warning("unknown time zone %r; using the clinic's", preference.time_zone)
-    return clinic_zone()
-
-
-def preference_for(user: User) -> NotificationPreference | None:
-    return NotificationPreference.objects.filter(user=user).first()
 
 
 def effective_send_at(
@@ -183,57 +166,6 @@ def _move_unsent(
         update_fields=["send_at", "context", "status", "attempts", "last_error", "updated_at"]
     )
     return locked
-
-
-def appointment_reminders_schedule(
-    *,
-    recipient: User,
-    topic: str,
-    starts_at: dt.datetime,
-    location: str,
-    url: str,
-    now: dt.datetime | None = None,
-) -> list[Notification]:
-    """The reminders before a visit (NOTIFY_APPOINTMENT_REMINDER_HOURS, 24 h and 2 h by
-    default) under `topic` ("appointment:42"). A reminder whose time has already passed
-    (a visit booked for this afternoon) is not written. The key carries the visit's start,
-    so a visit moved after its 24-hour reminder went out gets a fresh one.
-    """
-    now = now or timezone.now()
-    written = []
-    stamp = starts_at.astimezone(dt.UTC).strftime("%Y%m%dT%H%MZ")
-    for hours in settings.NOTIFY_APPOINTMENT_REMINDER_HOURS:
-        send_at = timing.appointment_reminder_send_at(starts_at, hours, clinic_zone())
-        if send_at <= now:
-            continue
-        written.append(
-            notification_schedule(
-                recipient=recipient,
-                kind=Kind.APPOINTMENT_REMINDER,
-                send_at=send_at,
-                idempotency_key=f"{topic}:reminder:{hours}h:{stamp}",
-                context={"starts_at": starts_at.isoformat(), "location": location, "url": url},
-                topic=topic,
-            )
-        )
-    return written
-
-
-@transaction.atomic
-def notifications_reschedule(
-    *,
-    recipient: User,
-    topic: str,
-    starts_at: dt.datetime,
-    location: str,
-    url: str,
-    now: dt.datetime | None = None,
-) -> list[Notification]:
-    """A visit moved: cancel its pending reminders and write those of the new time."""
-    notifications_cancel(topic=topic, kinds=[Kind.APPOINTMENT_REMINDER])
-    return appointment_reminders_schedule(
-        recipient=recipient, topic=topic, starts_at=starts_at, location=location, url=url, now=now
-    )
 
 
 @transaction.atomic

@@ -252,15 +252,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
 }
 
-# Notifications (portal/notifications): when reminders go, how failures retry, and texts.
-# Appointment reminders, in hours before the visit; whole days keep the clock time.
-NOTIFY_APPOINTMENT_REMINDER_HOURS = env.list(
-    "NOTIFY_APPOINTMENT_REMINDER_HOURS", cast=int, default=[24, 2]
-)
-NOTIFY_INTEGRATION_CLOSING_HOURS = env.int("NOTIFY_INTEGRATION_CLOSING_HOURS", default=6)
-NOTIFY_BOOSTER_DAYS_BEFORE = env.int("NOTIFY_BOOSTER_DAYS_BEFORE", default=3)
-# Day-based messages (booster, check-ins) go at this local clock time.
-NOTIFY_DAYTIME_SEND = env.str("NOTIFY_DAYTIME_SEND", default="10:00")
+# Notifications (portal/notifications): how failures retry, and texts. When reminders
+# go is clinic data, edited in the admin (the apps' settings models), not environment.
 NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=5)
 NOTIFY_RETRY_BASE_SECONDS = env.int("NOTIFY_RETRY_BASE_SECONDS", default=60)
 NOTIFY_BATCH_SIZE = env.int("NOTIFY_BATCH_SIZE", default=50)

@@ -210,8 +210,21 @@ class SchedulingSettings(ClinicSettingsBase):
         "A legal question for the clinic: off until the clinic decides.",
     )
     late_cancellation_hours = models.PositiveSmallIntegerField(default=24)
-    first_reminder_hours = models.PositiveSmallIntegerField(default=24)
-    second_reminder_hours = models.PositiveSmallIntegerField(default=2)
+    # Two kinds of appointment reminder (portal.notifications.timing computes both):
+    # "N hours before" is N real hours, whatever the clock does; "the day before at"
+    # is a local clock time in settings.TIME_ZONE, the same on daylight-saving days.
+    first_reminder_hours = models.PositiveSmallIntegerField(
+        default=24, help_text="Hours before the visit (elapsed time); 0 for none."
+    )
+    second_reminder_hours = models.PositiveSmallIntegerField(
+        default=2, help_text="Hours before the visit (elapsed time); 0 for none."
+    )
+    day_before_reminder_at = models.TimeField(
+        null=True,
+        blank=True,
+        help_text="A reminder the day before the visit at this local clock time "
+        "(e.g. 09:00); empty for none.",
+    )
     slot_step_minutes = models.PositiveSmallIntegerField(default=15)
 
     class Meta:

@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -23,6 +25,7 @@ from intake.modalities import Modality
 from intake.selectors import dosing_gate_gaps
 from portal.formats import format_day, format_time_range
 from portal.models import Location, Role, User
+from portal.notifications import timing
 from portal.notifications.kinds import Kind
 from portal.notifications.services import (
     notification_schedule,
@@ -431,15 +434,21 @@ def _appointment_context(appointment: Appointment) -> dict[str, Any]:
 def _reminders_write(appointment: Appointment) -> None:
     now = timezone.now()
     suffix = f":r{appointment.reschedule_count}" if appointment.reschedule_count else ""
-    for hours in SchedulingSettings.load().reminder_hours:
-        send_at = appointment.starts_at - dt.timedelta(hours=hours)
+    config = SchedulingSettings.load()
+    reminders = timing.appointment_reminders(
+        appointment.starts_at,
+        hours=config.reminder_hours,
+        day_before=config.day_before_reminder_at,
+        zone=ZoneInfo(django_settings.TIME_ZONE),
+    )
+    for name, send_at in reminders:
         if send_at <= now:
             continue
         notification_schedule(
             recipient=appointment.patient,
             kind=Kind.APPOINTMENT_REMINDER,
             send_at=send_at,
-            idempotency_key=f"appointment:{appointment.pk}:reminder:{hours}h{suffix}",
+            idempotency_key=f"appointment:{appointment.pk}:reminder:{name}{suffix}",
             context=_appointment_context(appointment),
             topic=f"appointment:{appointment.pk}",
         )

@@ -10,6 +10,7 @@ saving makes local days 23 or 25 hours long.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 UTC = dt.UTC
@@ -26,21 +27,35 @@ def local_moment(day: dt.date, at: dt.time, zone: ZoneInfo) -> dt.datetime:
     return naive.replace(tzinfo=zone, fold=0).astimezone(UTC)
 
 
-def appointment_reminder_send_at(
-    starts_at: dt.datetime, hours_before: int, zone: ZoneInfo
-) -> dt.datetime:
-    """The reminder `hours_before` a visit.
+def hours_before(moment: dt.datetime, hours: int) -> dt.datetime:
+    """`hours` real hours before `moment`, also across a daylight-saving change.
 
-    Whole days are counted on the local clock (the 24-hour reminder of a 10:00 visit goes
-    at 10:00 the day before, even across a daylight-saving change); anything else is
-    plain elapsed hours.
+    In UTC: arithmetic on a zoned datetime would count clock hours, not elapsed ones.
     """
-    if hours_before % 24 == 0:
-        local = starts_at.astimezone(zone)
-        day = local.date() - dt.timedelta(days=hours_before // 24)
-        return local_moment(day, local.time().replace(tzinfo=None), zone)
-    # In UTC: arithmetic on a zoned datetime would count clock hours, not elapsed ones.
-    return starts_at.astimezone(UTC) - dt.timedelta(hours=hours_before)
+    return moment.astimezone(UTC) - dt.timedelta(hours=hours)
+
+
+def day_before_at(moment: dt.datetime, at: dt.time, zone: ZoneInfo) -> dt.datetime:
+    """Local clock time `at` on the local day before `moment` (9 am stays 9 am)."""
+    return local_moment(moment.astimezone(zone).date() - dt.timedelta(days=1), at, zone)
+
+
+def appointment_reminders(
+    starts_at: dt.datetime,
+    *,
+    hours: Iterable[int],
+    day_before: dt.time | None,
+    zone: ZoneInfo,
+) -> list[tuple[str, dt.datetime]]:
+    """Every reminder of a visit as (name, send time): "24h" for each positive entry of
+    `hours`, "day-before-0900" for a local time on the day before. The name is stable
+    for one setting, so callers key rows on it and a changed setting writes new rows."""
+    reminders = [(f"{h}h", hours_before(starts_at, h)) for h in hours if h > 0]
+    if day_before is not None:
+        reminders.append(
+            (f"day-before-{day_before:%H%M}", day_before_at(starts_at, day_before, zone))
+        )
+    return reminders
 
 
 def integration_window_open_send_at(opens_at: dt.datetime) -> dt.datetime:

@@ -20,12 +20,10 @@ from portal.notifications import tasks
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Channel, Notification, NotificationPreference
 from portal.notifications.services import (
-    appointment_reminders_schedule,
     notification_preference_update,
     notification_retry,
     notification_schedule,
     notifications_cancel,
-    notifications_reschedule,
     staff_alert_raise,
 )
 from tests.notifications.factories import VISIT_CONTEXT, outbox_row
@@ -151,71 +149,6 @@ def test_cancel_can_be_limited_to_some_kinds(patient: User) -> None:
     reminder.refresh_from_db()
     confirmed.refresh_from_db()
     assert (reminder.status, confirmed.status) == ("cancelled", "pending")
-
-
-@time_machine.travel(la(2026, 3, 1, 9, 0), tick=False)
-def test_a_booking_gets_reminders_24_and_2_hours_before(patient: User) -> None:
-    rows = appointment_reminders_schedule(
-        recipient=patient,
-        topic="appointment:7",
-        starts_at=la(2026, 3, 9, 10, 0),
-        location="Folsom",
-        url="http://127.0.0.1:8000/patient/",
-    )
-    assert sorted(r.send_at for r in rows) == [la(2026, 3, 8, 10, 0), la(2026, 3, 9, 8, 0)]
-    assert all(r.topic == "appointment:7" for r in rows)
-
-
-@time_machine.travel(la(2026, 3, 9, 9, 0), tick=False)
-def test_a_visit_booked_for_this_morning_gets_no_reminder_in_the_past(patient: User) -> None:
-    rows = appointment_reminders_schedule(
-        recipient=patient,
-        topic="appointment:7",
-        starts_at=la(2026, 3, 9, 10, 0),
-        location="Folsom",
-        url="http://127.0.0.1:8000/patient/",
-    )
-    assert rows == []
-
-
-def test_rescheduling_moves_reminders_and_resends_one_already_sent(patient: User) -> None:
-    url = "http://127.0.0.1:8000/patient/"
-    with time_machine.travel(la(2026, 3, 1, 9, 0), tick=False):
-        first = appointment_reminders_schedule(
-            recipient=patient,
-            topic="appointment:7",
-            starts_at=la(2026, 3, 3, 10, 0),
-            location="Folsom",
-            url=url,
-        )
-    day_before = next(r for r in first if r.send_at == la(2026, 3, 2, 10, 0))
-    Notification.objects.filter(pk=day_before.pk).update(status="sent", sent_at=timezone.now())
-    with time_machine.travel(la(2026, 3, 2, 12, 0), tick=False):
-        moved = notifications_reschedule(
-            recipient=patient,
-            topic="appointment:7",
-            starts_at=la(2026, 3, 5, 15, 0),
-            location="Roseville",
-            url=url,
-        )
-    statuses = sorted(Notification.objects.values_list("status", flat=True))
-    assert statuses == ["cancelled", "pending", "pending", "sent"]
-    assert sorted(r.send_at for r in moved) == [la(2026, 3, 4, 15, 0), la(2026, 3, 5, 13, 0)]
-    assert all(r.context["location"] == "Roseville" for r in moved)
-
-
-def test_moving_a_visit_back_to_its_first_time_revives_its_reminders(patient: User) -> None:
-    url = "http://127.0.0.1:8000/patient/"
-    with time_machine.travel(la(2026, 3, 1, 9, 0), tick=False):
-        kw = {"recipient": patient, "topic": "appointment:7", "location": "Folsom", "url": url}
-        notifications_reschedule(starts_at=la(2026, 3, 3, 10, 0), **kw)
-        notifications_reschedule(starts_at=la(2026, 3, 4, 10, 0), **kw)
-        notifications_reschedule(starts_at=la(2026, 3, 3, 10, 0), **kw)
-    pending = Notification.objects.filter(status="pending")
-    assert sorted(pending.values_list("send_at", flat=True)) == [
-        la(2026, 3, 2, 10, 0),
-        la(2026, 3, 3, 8, 0),
-    ]
 
 
 @time_machine.travel(la(2026, 3, 3, 23, 0), tick=False)

@@ -28,25 +28,62 @@ def utc(*args: int) -> dt.datetime:
 @pytest.mark.parametrize(
     ("starts_at", "hours", "expected"),
     [
-        # An ordinary day: 24 h before is the same clock time the day before.
+        # "N hours before" is N real hours, whatever the clock does.
         (la(2026, 3, 3, 10, 0), 24, utc(2026, 3, 2, 18, 0)),
         (la(2026, 3, 3, 10, 0), 2, utc(2026, 3, 3, 16, 0)),
-        # Visit the Monday after spring-forward: the reminder is Sunday 10:00 PDT (23 h).
-        (la(2026, 3, 9, 10, 0), 24, utc(2026, 3, 8, 17, 0)),
-        # Visit on spring-forward Sunday: reminder Saturday 10:00 PST.
-        (la(2026, 3, 8, 10, 0), 24, utc(2026, 3, 7, 18, 0)),
-        # Visit on fall-back Sunday: reminder Saturday 10:00 PDT (25 h before).
-        (la(2026, 11, 1, 10, 0), 24, utc(2026, 10, 31, 17, 0)),
-        # Two hours before 03:30 PDT on spring-forward night is 00:30 PST: elapsed hours.
-        (la(2026, 3, 8, 3, 30), 2, utc(2026, 3, 8, 8, 30)),
-        # 48 h is two clock days.
-        (la(2026, 11, 2, 9, 0), 48, utc(2026, 10, 31, 16, 0)),
+        # Visit the Monday after spring-forward 2027: 24 h before is Sunday 9:00 PDT.
+        (la(2027, 3, 15, 10, 0), 24, utc(2027, 3, 14, 17, 0)),
+        # Visit on spring-forward Sunday 2027 at 10:00 PDT: Saturday 9:00 PST.
+        (la(2027, 3, 14, 10, 0), 24, utc(2027, 3, 13, 17, 0)),
+        # Visit the Monday after fall-back 2027: Sunday 11:00 PST.
+        (la(2027, 11, 8, 10, 0), 24, utc(2027, 11, 7, 18, 0)),
+        # Two hours before 03:30 PDT on spring-forward night is 00:30 PST.
+        (la(2027, 3, 14, 3, 30), 2, utc(2027, 3, 14, 8, 30)),
+        (la(2027, 11, 8, 9, 0), 48, utc(2027, 11, 6, 17, 0)),
     ],
 )
-def test_appointment_reminder_send_times(
+def test_hours_before_counts_real_hours(
     starts_at: dt.datetime, hours: int, expected: dt.datetime
 ) -> None:
-    assert timing.appointment_reminder_send_at(starts_at, hours, LA) == expected
+    assert timing.hours_before(starts_at, hours) == expected
+    assert (starts_at - timing.hours_before(starts_at, hours)) == dt.timedelta(hours=hours)
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "at", "expected"),
+    [
+        (la(2026, 3, 3, 10, 0), dt.time(9), la(2026, 3, 2, 9, 0)),
+        # The day after spring-forward 2027: 9 am PDT on the short Sunday.
+        (la(2027, 3, 15, 10, 0), dt.time(9), utc(2027, 3, 14, 16, 0)),
+        # On spring-forward Sunday: 9 am PST on Saturday.
+        (la(2027, 3, 14, 10, 0), dt.time(9), utc(2027, 3, 13, 17, 0)),
+        # The day after fall-back 2027: 9 am PST on the long Sunday.
+        (la(2027, 11, 8, 10, 0), dt.time(9), utc(2027, 11, 7, 17, 0)),
+        # On fall-back Sunday: 9 am PDT on Saturday.
+        (la(2027, 11, 7, 10, 0), dt.time(9), utc(2027, 11, 6, 16, 0)),
+        # A visit late in the evening UTC-wise still counts from its local day.
+        (utc(2027, 3, 16, 6, 0), dt.time(9), la(2027, 3, 14, 9, 0)),
+    ],
+)
+def test_day_before_at_keeps_the_local_clock_time(
+    starts_at: dt.datetime, at: dt.time, expected: dt.datetime
+) -> None:
+    assert timing.day_before_at(starts_at, at, LA) == expected
+    assert timing.day_before_at(starts_at, at, LA).astimezone(LA).time() == at
+
+
+def test_appointment_reminders_name_each_kind_and_skip_zero_hours() -> None:
+    reminders = timing.appointment_reminders(
+        la(2027, 3, 15, 10, 0), hours=(24, 0, 2), day_before=dt.time(9), zone=LA
+    )
+    assert reminders == [
+        ("24h", utc(2027, 3, 14, 17, 0)),
+        ("2h", utc(2027, 3, 15, 15, 0)),
+        ("day-before-0900", utc(2027, 3, 14, 16, 0)),
+    ]
+    assert (
+        timing.appointment_reminders(la(2027, 3, 15, 10), hours=(), day_before=None, zone=LA) == []
+    )
 
 
 @pytest.mark.parametrize(

@@ -43,6 +43,7 @@ class Capability(StrEnum):
     SESSION_CHART = "session_chart"  # chart a dosing session, discharge
     OUTBOX_MONITOR = "outbox_monitor"  # failed notifications
     AUDIT_VIEW = "audit_view"  # read the audit trail
+    BILLING_MANAGE = "billing_manage"  # estimates due, payments, refunds (no diagnoses)
 
 
 GRANTS: dict[Capability, frozenset[Role]] = {
@@ -55,6 +56,7 @@ GRANTS: dict[Capability, frozenset[Role]] = {
     Capability.SESSION_CHART: frozenset({Role.CLINICIAN}),
     Capability.OUTBOX_MONITOR: frozenset({Role.FRONT_DESK, Role.CLINIC_ADMIN}),
     Capability.AUDIT_VIEW: frozenset({Role.CLINIC_ADMIN}),
+    Capability.BILLING_MANAGE: frozenset({Role.FRONT_DESK, Role.CLINIC_ADMIN}),
 }
 
 

@@ -43,6 +43,10 @@ class SchedulingConfig(AppConfig):
             NavItem("Requests", "scheduling:request-queue", Capability.SCHEDULE_MANAGE, 10)
         )
         register_nav(NavItem("Day view", "scheduling:day-view", Capability.SCHEDULE_VIEW, 11))
+        register_nav(NavItem("Billing", "scheduling:billing", Capability.PATIENT_SELF, 25))
+        register_nav(
+            NavItem("Estimates due", "scheduling:estimates-due", Capability.BILLING_MANAGE, 12)
+        )
         register_home_panel(
             HomePanel("patient", "scheduling/_panel_patient.html", _patient_panel, order=20)
         )

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from scheduling.billing import money
-from scheduling.billing_models import ServicePackage, ServicePrice
+from scheduling.billing_models import EstimateDue, GoodFaithEstimate, ServicePackage, ServicePrice
 
 
 @dataclass(frozen=True)
@@ -94,3 +94,44 @@ def price_list(*, on: dt.date | None = None) -> list[PriceRow]:
         )
     rows.sort(key=lambda r: r.service_name)
     return rows
+
+
+def estimates_for_patient(*, patient: object) -> list[GoodFaithEstimate]:
+    return list(
+        GoodFaithEstimate.objects.filter(patient=patient)
+        .prefetch_related("lines")
+        .order_by("-issued_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class DueRow:
+    patient_id: int
+    patient_name: str
+    due_on: dt.date | None
+    reason: str
+    last_error: str
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_on is not None and self.due_on < timezone.localdate()
+
+
+def estimates_due() -> list[DueRow]:
+    """Open estimate obligations, one row a patient, the earliest deadline first."""
+    rows: dict[int, DueRow] = {}
+    dues = (
+        EstimateDue.objects.filter(estimate__isnull=True)
+        .select_related("patient", "patient__patient_profile")
+        .order_by(F("due_on").asc(nulls_last=True), "id")
+    )
+    for due in dues:
+        if due.patient_id not in rows:
+            rows[due.patient_id] = DueRow(
+                patient_id=due.patient_id,
+                patient_name=due.patient.display_name,
+                due_on=due.due_on,
+                reason=due.get_reason_display(),
+                last_error=due.last_error,
+            )
+    return list(rows.values())

@@ -32,6 +32,7 @@ from portal.notifications.services import (
     notifications_cancel,
     portal_link,
 )
+from scheduling.billing_services import estimate_due_for_booking
 from scheduling.models import (
     LIVE_STATUSES,
     Appointment,
@@ -491,6 +492,7 @@ def appointment_book(
     )
     _save_or_refuse(appointment)
     _reminders_write(appointment)
+    estimate_due_for_booking(appointment=appointment)  # self-pay: a good-faith estimate
     return appointment
 
 
@@ -542,6 +544,7 @@ def appointment_reschedule(
     _save_or_refuse(appointment)
     notifications_cancel(topic=f"appointment:{appointment.pk}", kinds=[Kind.APPOINTMENT_REMINDER])
     _reminders_write(appointment)
+    estimate_due_for_booking(appointment=appointment)  # a changed plan: a new estimate
     return appointment
 
 

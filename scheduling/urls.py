@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from scheduling import views
 
@@ -36,4 +36,6 @@ urlpatterns = [
         views.appointment_status,
         name="appointment-status",
     ),
+    # Billing: prices, estimates, payments (scheduling/billing_urls.py)
+    path("", include("scheduling.billing_urls")),
 ]

@@ -24,6 +24,7 @@ class Kind(models.TextChoices):
     SYMPTOM_CHECKIN = "symptom_checkin", "Weekly check-in"
     AFTERCARE_CHECKIN = "aftercare_checkin", "Next-day check-in"
     CLINICIAN_ALERT = "clinician_alert", "Clinician alert"
+    DOCUMENT_READY = "document_ready", "Document ready"
 
 
 # Kinds that reach staff about patient safety: they ignore quiet hours.

@@ -91,3 +91,13 @@ def test_scheduling_a_message_with_clinical_context_is_refused(patient: User) ->
             idempotency_key="privacy:1",
             context={"starts_at": FULL_CONTEXT["starts_at"], "modality": "spravato"},
         )
+
+
+def test_a_document_ready_message_says_only_that_a_document_waits() -> None:
+    # Sent when a good-faith estimate (or another billing document) is issued: the
+    # message names no service, price or visit, only that something is in the portal.
+    message = render_message(Kind.DOCUMENT_READY, FULL_CONTEXT)
+    assert "document" in message.subject.lower()
+    for part in (message.subject, message.text, message.sms):
+        assert "$" not in part
+        assert "estimate" not in part.lower()

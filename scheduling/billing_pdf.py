@@ -1,0 +1,75 @@
+"""Billing documents as PDF (fpdf2, pure Python): each printed only from stored rows."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from fpdf import FPDF
+
+from scheduling.billing import money
+from scheduling.billing_models import GoodFaithEstimate
+
+# The PDF core fonts speak Latin-1: map the few typographic characters we print.
+_PLAIN = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def _t(text: str) -> str:
+    return text.translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
+
+
+class _Doc(FPDF):
+    def __init__(self, title: str) -> None:
+        super().__init__(format="Letter")
+        self.set_title(title)
+        self.set_auto_page_break(auto=True, margin=15)
+        self.add_page()
+        self.set_font("Helvetica", "B", 15)
+        self.cell(0, 9, _t(title), new_x="LMARGIN", new_y="NEXT")
+        self.set_font("Helvetica", size=10)
+
+    def line_text(self, text: str, *, bold: bool = False) -> None:
+        self.set_font("Helvetica", "B" if bold else "", 10)
+        self.multi_cell(0, 5, _t(text), new_x="LMARGIN", new_y="NEXT")
+
+    def gap(self) -> None:
+        self.ln(3)
+
+
+def estimate_pdf(estimate: GoodFaithEstimate) -> bytes:
+    doc = _Doc("Good Faith Estimate")
+    issued = timezone.localtime(estimate.issued_at)
+    doc.line_text(f"Estimate number: GFE-{estimate.pk}")
+    doc.line_text(f"Issued: {issued:%B %-d, %Y}")
+    doc.gap()
+    doc.line_text("Patient", bold=True)
+    doc.line_text(estimate.patient_name)
+    doc.gap()
+    doc.line_text("Provider", bold=True)
+    doc.line_text(estimate.provider_name)
+    doc.line_text(estimate.provider_address)
+    doc.line_text(f"NPI: {estimate.provider_npi}    Tax id: {estimate.provider_tax_id}")
+    doc.line_text(f"Where: {estimate.location_text}")
+    doc.gap()
+    doc.line_text("Expected items and services", bold=True)
+    for line in estimate.lines.all():
+        dates = (
+            f"{line.first_date:%b %-d, %Y}"
+            if line.first_date == line.last_date
+            else f"{line.first_date:%b %-d, %Y} to {line.last_date:%b %-d, %Y}"
+        )
+        who = f", {line.clinician_name}" if line.clinician_name else ""
+        doc.line_text(
+            f"{line.description}{who} | {dates} | codes {line.service_codes} | "
+            f"{line.quantity} x {money(line.unit_cents)} = {money(line.amount_cents)}"
+        )
+    doc.gap()
+    doc.line_text(f"Total estimated cost: {money(estimate.total_cents)}", bold=True)
+    doc.gap()
+    doc.line_text(
+        "This Good Faith Estimate is not a contract and does not require you to obtain the "
+        "items or services listed. It shows the costs expected at the time it was created; "
+        "your actual charges may differ."
+    )
+    doc.gap()
+    doc.line_text("Your right to dispute the bill", bold=True)
+    doc.line_text(estimate.notice)
+    return bytes(doc.output())

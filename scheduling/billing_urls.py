@@ -1,0 +1,23 @@
+"""Billing's URLs, included from scheduling/urls.py (names in the scheduling namespace)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from scheduling import billing_views as views
+
+urlpatterns = [
+    path("billing/", views.billing_page, name="billing"),
+    path("billing/estimates/ask/", views.estimate_ask, name="estimate-ask"),
+    path(
+        "billing/estimates/<int:estimate_id>.pdf",
+        views.estimate_download,
+        name="estimate-download",
+    ),
+    path("desk/billing/estimates-due/", views.estimates_due_page, name="estimates-due"),
+    path(
+        "desk/billing/estimates-due/<int:patient_id>/issue/",
+        views.estimate_issue_now,
+        name="estimate-issue",
+    ),
+]

@@ -1,0 +1,80 @@
+"""Billing pages: the patient's billing page and estimate PDFs, the desk's estimates due.
+Thin: check access, call one selector or service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from portal.models import User
+from portal.permissions import Capability, access_patient_object, require
+from scheduling import billing_selectors as selectors
+from scheduling import billing_services as services
+from scheduling.billing_models import GoodFaithEstimate
+from scheduling.billing_pdf import estimate_pdf
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@require(Capability.PATIENT_SELF)
+def billing_page(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "scheduling/billing/billing_page.html",
+        {"estimates": selectors.estimates_for_patient(patient=request.user)},
+    )
+
+
+@require_POST
+@require(Capability.PATIENT_SELF)
+def estimate_ask(request: HttpRequest) -> HttpResponse:
+    try:
+        services.estimate_request(patient=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Your good-faith estimate is ready below.")
+    return redirect("scheduling:billing")
+
+
+@require_GET
+@require(Capability.PATIENT_SELF, Capability.BILLING_MANAGE)
+def estimate_download(request: HttpRequest, estimate_id: int) -> HttpResponse:
+    estimate = access_patient_object(
+        request.user,
+        GoodFaithEstimate.objects.prefetch_related("lines"),
+        staff_capability=Capability.BILLING_MANAGE,
+        pk=estimate_id,
+    )
+    return _pdf(estimate_pdf(estimate), f"good-faith-estimate-{estimate.pk}.pdf")
+
+
+@require_GET
+@require(Capability.BILLING_MANAGE)
+def estimates_due_page(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "scheduling/billing/estimates_due.html",
+        {"rows": selectors.estimates_due(), "today": timezone.localdate()},
+    )
+
+
+@require_POST
+@require(Capability.BILLING_MANAGE)
+def estimate_issue_now(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = get_object_or_404(User, pk=patient_id, role="patient")
+    if services.estimate_issue_due(patient_id=patient.pk) is None:
+        messages.error(request, "No estimate was issued: see the reason on the list.")
+    else:
+        messages.success(request, "Estimate issued; the patient has been told it is ready.")
+    return redirect("scheduling:estimates-due")

@@ -1,0 +1,40 @@
+"""Who may open billing's pages (scheduling/billing_urls.py). Objects belong to patient A."""
+
+from __future__ import annotations
+
+from scheduling.billing_services import estimate_request
+from tests.access.spec import FRONT_DESK_PAGE, PATIENT_PAGE, Route, World, expect
+from tests.scheduling.factories import AppointmentRequestFactory
+
+
+def build(world: World) -> None:
+    AppointmentRequestFactory(patient=world.patient_a)
+    world.objects["estimate"] = estimate_request(patient=world.patient_a)
+
+
+def _estimate(w: World) -> dict[str, int]:
+    return {"estimate_id": w.objects["estimate"].pk}
+
+
+def _patient(w: World) -> dict[str, int]:
+    return {"patient_id": w.patient_a.pk}
+
+
+ROUTES = [
+    Route("scheduling:billing", PATIENT_PAGE),
+    # Patient B may ask too (B has nothing to estimate: back to the page with why).
+    Route("scheduling:estimate-ask", expect(patient_a=302, patient_b=302), method="post"),
+    # Patient B's guess at A's estimate is a 404; the desk may print it for the patient.
+    Route(
+        "scheduling:estimate-download",
+        expect(patient_a=200, patient_b=404, front_desk=200, clinic_admin=200),
+        kwargs=_estimate,
+    ),
+    Route("scheduling:estimates-due", FRONT_DESK_PAGE),
+    Route(
+        "scheduling:estimate-issue",
+        expect(front_desk=302, clinic_admin=302),
+        kwargs=_patient,
+        method="post",
+    ),
+]

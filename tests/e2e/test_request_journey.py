@@ -15,6 +15,7 @@ import pytest
 from django.utils import timezone
 
 from intake.modalities import Modality
+from portal.formats import format_when
 from scheduling.models import Appointment, PayerRule, RoomKind, ServiceKind
 from tests.e2e.conftest import log_in
 from tests.factories import TEST_PASSWORD, ClinicianFactory, FrontDeskFactory, PatientFactory
@@ -115,7 +116,7 @@ def test_medi_cal_is_refused_kindly_then_self_pay_is_confirmed_on_a_free_chair(
     # Back on my phone, I see the confirmed time and save it to my calendar.
     page.goto(f"{base}/scheduling/appointments/")
     card = page.get_by_test_id(f"appointment-{appointment.pk}")
-    card.get_by_text(local.strftime("%H:%M"), exact=False).wait_for()
+    card.get_by_text(format_when(local), exact=False).wait_for()
     assert "Scheduled" in card.inner_text()
     with page.expect_download() as download_info:
         card.get_by_role("link", name="Add to calendar (.ics)").click()

@@ -2,16 +2,18 @@
 
     make bench            (scripts/devenv.py exports DATABASE_URL and REDIS_URL)
 
-1. Seeds two databases beside DATABASE_URL's: `clinic_portal_bench` (10,000 patients,
+1. Seeds two databases beside DATABASE_URL's: `bench_clinic_10x` (10,000 patients,
    100,000 appointments, 3 locations, intakes, courses, check-ins) and
-   `clinic_portal_bench_1x` (a tenth of it). Both are kept: a second run reuses them
+   `bench_clinic_1x` (a tenth of it). Both are kept: a second run reuses them
    (BENCH_RESEED=1 starts again). Bulk inserts for the volume, the apps' own services
    for the records a clinician opens (a course with its charted sessions).
 2. Counts each page's SQL queries in both (test client + CaptureQueriesContext): the
    count must not grow with the data.
-3. Starts gunicorn (bench.settings_bench: production middleware, DEBUG off) with
-   2 x cores + 1 sync workers on a free 127.0.0.1 port, signs each role in through a
-   session cookie, and drives every page for BENCH_SECONDS (default 8) with
+3. Starts Debian's PgBouncer in transaction pooling in front of the 10x database
+   (bench/pgbouncer.py installs the package when root, else says what to run) and
+   gunicorn (bench.settings_bench: production middleware, DEBUG off,
+   DATABASE_POOLER=pgbouncer) with 2 x cores + 1 sync workers through it, signs each
+   role in through a session cookie, and drives every page for BENCH_SECONDS (default 8) with
    BENCH_CONCURRENCY (default 8) keep-alive clients split over two processes.
    Each page is measured in BENCH_ROUNDS (default 4) slices, each one right after a
    slice of the ceiling, so that every page is compared with a ceiling measured in the
@@ -41,12 +43,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.pgbouncer import pgbouncer
+
 ROOT = Path(__file__).resolve().parent.parent
-SEED_VERSION = "3"  # bump when the seed's shape changes: old bench databases are rebuilt
+SEED_VERSION = "4"  # bump when the seed's shape changes: old bench databases are rebuilt
 MARKER = f"seed-complete-v{SEED_VERSION}@bench.test"
 SCALES = {
-    "1x": ("clinic_portal_bench_1x", 1_000, 10_000),
-    "10x": ("clinic_portal_bench", 10_000, 100_000),
+    "1x": ("bench_clinic_1x", 1_000, 10_000),
+    "10x": ("bench_clinic_10x", 10_000, 100_000),
 }
 # (label, who opens it, URL name, kwargs key in the seed's ids)
 PAGES: list[tuple[str, str, str, str | None]] = [
@@ -57,6 +62,8 @@ PAGES: list[tuple[str, str, str, str | None]] = [
     ("clinician review queue", "clinician", "intake:review-queue", None),
     ("course page (clinician)", "clinician", "treatments:course-detail", "course_id"),
     ("course page (patient)", "patient", "treatments:my-courses", None),
+    ("outbox", "clinic_admin", "notifications:outbox-list", None),
+    ("admin audit list", "clinic_admin", "admin:portal_auditevent_changelist", None),
 ]
 
 
@@ -287,6 +294,16 @@ def seed_people(patients: int) -> dict[str, Any]:
                 password=password,
             )
         )
+    staff.append(
+        User(
+            email="admin@bench.test",
+            full_name="Clinic Admin",
+            role=Role.CLINIC_ADMIN,
+            is_staff=True,
+            is_superuser=True,
+            password=password,
+        )
+    )
     for n in range(6):
         staff.append(
             User(
@@ -338,6 +355,7 @@ def seed_people(patients: int) -> dict[str, Any]:
             "patient": patient_rows[0].pk,
             "clinician": clinicians[0].pk,
             "front_desk": next(u.pk for u in everyone if u.role == Role.FRONT_DESK),
+            "clinic_admin": next(u.pk for u in everyone if u.role == Role.CLINIC_ADMIN),
         },
     }
 
@@ -556,7 +574,7 @@ def measure(ids: dict[str, Any]) -> dict[str, Any]:
     from portal.models import User
 
     clients: dict[str, Client] = {}
-    for role in ("patient", "front_desk", "clinician"):
+    for role in ("patient", "front_desk", "clinician", "clinic_admin"):
         client = Client()
         client.force_login(User.objects.get(pk=ids[role]))
         clients[role] = client
@@ -788,14 +806,34 @@ def main() -> int:
         )
         results[scale] = json.loads(out.stdout.decode().strip().splitlines()[-1])
 
-    env = bench_env(url_for(base, SCALES["10x"][0]))
     workers = 2 * (os.cpu_count() or 1) + 1
     port = free_port()
+    # Production's path: gunicorn -> PgBouncer (transaction pooling) -> PostgreSQL.
+    direct = urlsplit(url_for(base, SCALES["10x"][0]))
+    bouncer = pgbouncer(
+        dbname=SCALES["10x"][0],
+        host=direct.hostname or "127.0.0.1",
+        port=direct.port or 5432,
+        user=direct.username or "postgres",
+        pool_size=workers,
+    )
+    bouncer_port = bouncer.__enter__()
+    env = bench_env(
+        urlunsplit(
+            direct._replace(netloc=f"{direct.username or 'postgres'}@127.0.0.1:{bouncer_port}")
+        )
+    )
+    env["DATABASE_POOLER"] = "pgbouncer"
     log(
-        f"gunicorn: {workers} sync workers on 127.0.0.1:{port}; {seconds:.0f}s per page, "
+        f"gunicorn: {workers} sync workers on 127.0.0.1:{port} through PgBouncer "
+        f"(transaction pooling) on 127.0.0.1:{bouncer_port}; {seconds:.0f}s per page, "
         f"{concurrency} clients"
     )
-    server = start_gunicorn(env, port, workers)
+    try:
+        server = start_gunicorn(env, port, workers)
+    except BaseException:
+        bouncer.__exit__(None, None, None)
+        raise
     sessions = results["10x"]["sessions"]
     rows = []
     ceiling_label, ceiling_role = PAGES[0][0], PAGES[0][1]
@@ -822,6 +860,7 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=15)
+        bouncer.__exit__(None, None, None)
 
     print()
     print(f"Machine: {machine()}")

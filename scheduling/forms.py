@@ -152,6 +152,38 @@ class AppointmentCancelForm(forms.Form):
     reason = forms.CharField(label="Reason (optional)", max_length=300, required=False)
 
 
+class StaffCancelForm(forms.Form):
+    """The desk's cancel: a reason from the clinic's usual ones, and words if needed."""
+
+    REASONS = [
+        ("", "Choose a reason"),
+        ("Patient asked by phone", "Patient asked by phone"),
+        ("Clinician unavailable", "Clinician unavailable"),
+        ("Room or equipment unavailable", "Room or equipment unavailable"),
+        ("Not cleared for treatment", "Not cleared for treatment"),
+        ("Booked in error", "Booked in error"),
+        ("other", "Other (say below)"),
+    ]
+
+    reason = forms.ChoiceField(choices=REASONS)
+    details = forms.CharField(
+        required=False,
+        max_length=250,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept on the visit's record; the patient is told only that it is cancelled.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        reason, details = data.get("reason"), (data.get("details") or "").strip()
+        if reason == "other" and not details:
+            self.add_error("details", "Please say why the visit is cancelled.")
+        elif reason:
+            label = details if reason == "other" else reason
+            data["full_reason"] = f"{reason}: {details}" if details and reason != "other" else label
+        return data
+
+
 class DeclineForm(forms.Form):
     reason = forms.CharField(
         label="Reason the patient will read",

@@ -566,6 +566,9 @@ def appointment_cancel(*, appointment: Appointment, by: User, reason: str = "") 
             "only a scheduled one can be cancelled."
         )
     by_patient = by.pk == appointment.patient_id
+    # Staff cancel on the patient's behalf: the record says who and why, always.
+    if not by_patient and not reason.strip():
+        raise ValidationError({"reason": "Please give the reason for cancelling this visit."})
     appointment.status = Appointment.Status.CANCELLED
     appointment.cancel_reason = reason.strip()[:300]
     appointment.cancelled_by_patient = by_patient
@@ -606,7 +609,8 @@ STATUS_MOVES: dict[str, frozenset[str]] = {
 @transaction.atomic
 def appointment_set_status(*, appointment: Appointment, status: str, by: User) -> Appointment:
     if status == Appointment.Status.CANCELLED:
-        return appointment_cancel(appointment=appointment, by=by)
+        # A cancel needs a reason: the desk's cancel page calls appointment_cancel.
+        raise ValidationError("Cancel a visit from its cancel page, with a reason.")
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
     allowed = STATUS_MOVES.get(appointment.status, frozenset())
     if status not in allowed:

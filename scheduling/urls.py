@@ -36,6 +36,11 @@ urlpatterns = [
         views.appointment_status,
         name="appointment-status",
     ),
+    path(
+        "desk/appointments/<int:appointment_id>/cancel/",
+        views.desk_appointment_cancel,
+        name="desk-appointment-cancel",
+    ),
     # Billing: prices, estimates, payments (scheduling/billing_urls.py)
     path("", include("scheduling.billing_urls")),
 ]

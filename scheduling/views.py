@@ -35,6 +35,7 @@ from scheduling.forms import (
     QueueFilterForm,
     RescheduleRequestForm,
     SlotSearchForm,
+    StaffCancelForm,
     slot_value,
 )
 from scheduling.models import Appointment, AppointmentRequest, SchedulingSettings
@@ -414,7 +415,8 @@ _STATUS_BUTTONS: dict[str, str] = {
     Appointment.Status.CHECKED_IN: "Check in",
     Appointment.Status.COMPLETED: "Completed",
     Appointment.Status.NO_SHOW: "No-show",
-    Appointment.Status.CANCELLED: "Cancel",
+    # Not a move in one click: the button opens the cancel page, which asks why.
+    Appointment.Status.CANCELLED: "Cancel…",
 }
 _STATUS_ACTIONS: dict[str, list[tuple[str, str]]] = {
     status: [(move, label) for move, label in _STATUS_BUTTONS.items() if move in moves]
@@ -489,6 +491,9 @@ def appointment_status(request: HttpRequest, appointment_id: int) -> HttpRespons
     if status not in Appointment.Status.values:
         messages.error(request, "Please choose a status.")
         return redirect(back)
+    if status == Appointment.Status.CANCELLED:
+        # Nothing changes yet: the cancel page asks for a reason and a confirmation.
+        return redirect("scheduling:desk-appointment-cancel", appointment_id=appointment.pk)
     try:
         appointment_set_status(appointment=appointment, status=status, by=request.user)
     except ValidationError as exc:
@@ -498,3 +503,33 @@ def appointment_status(request: HttpRequest, appointment_id: int) -> HttpRespons
             request, f"Marked {Appointment.Status(status).label.lower()}: {appointment.patient}."
         )
     return redirect(back)
+
+
+@require_http_methods(["GET", "POST"])
+@require(Capability.SCHEDULE_MANAGE)
+def desk_appointment_cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    """The desk cancels a visit only after saying why; the patient is told only then."""
+    appointment = get_object_or_404(
+        Appointment.objects.select_related("location", "patient", "clinician", "room"),
+        pk=appointment_id,
+    )
+    back = reverse("scheduling:day-view") + (
+        f"?location={appointment.location_id or ''}"
+        f"&day={timezone.localtime(appointment.starts_at):%Y-%m-%d}"
+    )
+    form = StaffCancelForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appointment_cancel(
+                appointment=appointment, by=request.user, reason=form.cleaned_data["full_reason"]
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"Cancelled: {appointment.patient}. The patient is notified.")
+            return redirect(back)
+    return render(
+        request,
+        "scheduling/desk_appointment_cancel.html",
+        {"appointment": appointment, "form": form, "back": back},
+    )

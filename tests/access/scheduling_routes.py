@@ -65,4 +65,10 @@ ROUTES = [
         method="post",
         data=lambda w: {"status": "checked_in"},
     ),
+    # The desk's cancel page: only who manages the schedule may open it.
+    Route(
+        "scheduling:desk-appointment-cancel",
+        expect(front_desk=200, clinic_admin=200),
+        kwargs=_appointment,
+    ),
 ]

@@ -235,3 +235,21 @@ def test_status_moves_follow_the_visit(patient, consult_setup, front_desk):
             appointment_set_status(appointment=appt, status="no_show", by=front_desk)
     appt.refresh_from_db()
     assert appt.status == Appointment.Status.COMPLETED
+
+
+def test_a_staff_cancel_without_a_reason_is_refused(patient, consult_setup, front_desk):
+    appt = book(consult_setup, patient=patient, starts_at=next_local(3, 10))
+    with pytest.raises(ValidationError, match="reason"):
+        appointment_cancel(appointment=appt, by=front_desk, reason="   ")
+    with pytest.raises(ValidationError, match="cancel page"):
+        appointment_set_status(appointment=appt, status="cancelled", by=front_desk)
+    appt.refresh_from_db()
+    assert appt.status == "scheduled"
+    assert not Notification.objects.filter(kind=Kind.APPOINTMENT_CANCELLED).exists()
+    done = appointment_cancel(appointment=appt, by=front_desk, reason="Booked in error")
+    assert (done.status, done.cancel_reason, done.status_changed_by) == (
+        "cancelled",
+        "Booked in error",
+        front_desk,
+    )
+    assert Notification.objects.filter(kind=Kind.APPOINTMENT_CANCELLED, recipient=patient).exists()

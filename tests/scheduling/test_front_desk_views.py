@@ -406,9 +406,20 @@ def test_day_view_actions_check_in_no_show_and_cancel(client_for, front_desk, pa
     other = AppointmentFactory(patient=patient, clinician=clinician, starts_at=next_local(3, 10))
     url = reverse("scheduling:appointment-status", args=[other.pk])
     client = client_for(front_desk)
-    assert client.post(url, {"status": "cancelled"}).status_code == 302
+    # Cancel is not one click: it opens the cancel page and changes nothing yet.
+    cancel_url = reverse("scheduling:desk-appointment-cancel", args=[other.pk])
+    response = client.post(url, {"status": "cancelled"})
+    assert response.status_code == 302
+    assert response["Location"] == cancel_url
+    other.refresh_from_db()
+    assert other.status == "scheduled"
+    assert not Notification.objects.filter(kind=Kind.APPOINTMENT_CANCELLED).exists()
+    response = client.post(cancel_url, {"reason": "Clinician unavailable", "details": "Sick"})
+    assert response.status_code == 302
     other.refresh_from_db()
     assert other.status == "cancelled"
+    assert other.cancel_reason == "Clinician unavailable: Sick"
+    assert other.status_changed_by == front_desk
     assert other.late_cancellation is False
     assert Notification.objects.filter(kind=Kind.APPOINTMENT_CANCELLED, recipient=patient).exists()
 
@@ -489,9 +500,10 @@ def test_a_day_view_button_posts_with_the_pages_csrf_token(front_desk, patient, 
         reverse("scheduling:day-view"), {"location": folsom().pk, "day": day}
     ).content.decode()
     token = html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
-    url = reverse("scheduling:appointment-status", args=[appointment.pk])
-    assert client.post(url, {"status": "cancelled"}).status_code == 403
-    response = client.post(url, {"status": "cancelled", "csrfmiddlewaretoken": token})
+    url = reverse("scheduling:desk-appointment-cancel", args=[appointment.pk])
+    reason = {"reason": "Booked in error"}
+    assert client.post(url, reason).status_code == 403
+    response = client.post(url, {**reason, "csrfmiddlewaretoken": token})
     assert response.status_code == 302
     appointment.refresh_from_db()
     assert appointment.status == "cancelled"
@@ -516,20 +528,12 @@ def test_each_person_gets_day_view_buttons_with_their_own_csrf_token(
         assert len(tokens) == 1  # one token a page, in every form
         desks.append((client, tokens.pop()))
     (client_a, token_a), (client_b, token_b) = desks
-    url = reverse("scheduling:appointment-status", args=[first.pk])
-    assert (
-        client_b.post(url, {"status": "cancelled", "csrfmiddlewaretoken": token_a}).status_code
-        == 403
-    )
-    assert (
-        client_b.post(url, {"status": "cancelled", "csrfmiddlewaretoken": token_b}).status_code
-        == 302
-    )
-    url = reverse("scheduling:appointment-status", args=[second.pk])
-    assert (
-        client_a.post(url, {"status": "cancelled", "csrfmiddlewaretoken": token_a}).status_code
-        == 302
-    )
+    reason = {"reason": "Booked in error"}
+    url = reverse("scheduling:desk-appointment-cancel", args=[first.pk])
+    assert client_b.post(url, {**reason, "csrfmiddlewaretoken": token_a}).status_code == 403
+    assert client_b.post(url, {**reason, "csrfmiddlewaretoken": token_b}).status_code == 302
+    url = reverse("scheduling:desk-appointment-cancel", args=[second.pk])
+    assert client_a.post(url, {**reason, "csrfmiddlewaretoken": token_a}).status_code == 302
     assert Appointment.objects.filter(pk__in=[first.pk, second.pk], status="cancelled").count() == 2
 
 
@@ -552,8 +556,8 @@ def test_the_day_view_is_redrawn_when_a_visit_changes_and_reused_when_nothing_di
     assert "Scheduled" in card
     assert 'value="cancelled"' in card
     assert open_day()[0] is view  # nothing changed: the arrangement is reused
-    url = reverse("scheduling:appointment-status", args=[appointment.pk])
-    assert client.post(url, {"status": "cancelled"}).status_code == 302
+    url = reverse("scheduling:desk-appointment-cancel", args=[appointment.pk])
+    assert client.post(url, {"reason": "Booked in error"}).status_code == 302
     changed, card = open_day()
     assert changed is not view
     assert "Cancelled" in card
@@ -653,3 +657,40 @@ def test_the_front_desk_home_shows_queue_counts_and_the_day_view(client_for, fro
     assert 'data-testid="panel-requests"' in page
     assert reverse("scheduling:day-view") in page
     assert reverse("scheduling:request-queue") in page
+
+
+def test_the_desk_cannot_cancel_a_visit_without_a_reason(
+    client_for, front_desk, patient, clinician
+):
+    appointment = AppointmentFactory(
+        patient=patient, clinician=clinician, starts_at=next_local(3, 10)
+    )
+    url = reverse("scheduling:desk-appointment-cancel", args=[appointment.pk])
+    client = client_for(front_desk)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Cancel this visit" in page.content.decode()
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 200
+    assert "reason" in response.context["form"].errors
+    # "Other" needs words; what was typed stays in the form.
+    response = client.post(url, {"reason": "other", "details": "  "})
+    assert response.status_code == 200
+    assert "details" in response.context["form"].errors
+    assert response.context["form"]["reason"].value() == "other"
+    appointment.refresh_from_db()
+    assert appointment.status == "scheduled"
+    assert not Notification.objects.filter(kind=Kind.APPOINTMENT_CANCELLED).exists()
+
+
+def test_the_cancel_page_query_count_is_bounded(
+    client_for, front_desk, patient, clinician, django_assert_max_num_queries
+):
+    appointment = AppointmentFactory(
+        patient=patient, clinician=clinician, starts_at=next_local(3, 10)
+    )
+    url = reverse("scheduling:desk-appointment-cancel", args=[appointment.pk])
+    client = client_for(front_desk)
+    client.get(url)
+    with django_assert_max_num_queries(12):
+        assert client.get(url).status_code == 200

@@ -6,7 +6,8 @@ from django.utils import timezone
 from fpdf import FPDF
 
 from scheduling.billing import money
-from scheduling.billing_models import GoodFaithEstimate
+from scheduling.billing_models import BillingSettings, GoodFaithEstimate, Payment
+from scheduling.billing_services import legal_name
 
 # The PDF core fonts speak Latin-1: map the few typographic characters we print.
 _PLAIN = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
@@ -72,4 +73,23 @@ def estimate_pdf(estimate: GoodFaithEstimate) -> bytes:
     doc.gap()
     doc.line_text("Your right to dispute the bill", bold=True)
     doc.line_text(estimate.notice)
+    return bytes(doc.output())
+
+
+def receipt_pdf(payment: Payment) -> bytes:
+    clinic = BillingSettings.load()
+    kind = "Refund" if payment.is_refund else "Payment"
+    doc = _Doc(f"Receipt R-{payment.pk}")
+    doc.line_text(clinic.clinic_name)
+    doc.line_text(clinic.clinic_address)
+    doc.line_text(f"Tax id: {clinic.tax_id}    NPI: {clinic.clinic_npi}")
+    doc.gap()
+    doc.line_text(f"Received from: {legal_name(payment.patient)}")
+    doc.line_text(f"Date: {timezone.localtime(payment.received_at):%B %-d, %Y}")
+    doc.line_text(f"{kind}: {money(abs(payment.amount_cents))}", bold=True)
+    doc.line_text(f"Method: {payment.get_method_display()}")
+    if payment.reference:
+        doc.line_text(f"Reference: {payment.reference}")
+    if payment.refund_of_id:
+        doc.line_text(f"Refund of receipt R-{payment.refund_of_id}")
     return bytes(doc.output())

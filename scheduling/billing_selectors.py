@@ -8,8 +8,17 @@ from dataclasses import dataclass
 from django.db.models import F, Q
 from django.utils import timezone
 
-from scheduling.billing import money
-from scheduling.billing_models import EstimateDue, GoodFaithEstimate, ServicePackage, ServicePrice
+from scheduling.billing import exceeds_estimate, money
+from scheduling.billing_models import (
+    BillingSettings,
+    Charge,
+    EstimateDue,
+    EstimateLine,
+    GoodFaithEstimate,
+    Payment,
+    ServicePackage,
+    ServicePrice,
+)
 
 
 @dataclass(frozen=True)
@@ -135,3 +144,47 @@ def estimates_due() -> list[DueRow]:
                 last_error=due.last_error,
             )
     return list(rows.values())
+
+
+@dataclass(frozen=True)
+class Account:
+    """A patient's billing: charges, payments and refunds, the balance, and the warning
+    the law's dispute threshold calls for (latest estimate vs the charges it covers)."""
+
+    charges: list[Charge]
+    payments: list[Payment]
+    charged_cents: int
+    paid_cents: int
+    over_estimate_cents: int | None
+
+    @property
+    def balance_cents(self) -> int:
+        return self.charged_cents - self.paid_cents
+
+
+def account_for_patient(*, patient: object) -> Account:
+    charges = list(Charge.objects.filter(patient=patient).order_by("service_date", "id"))
+    payments = list(Payment.objects.filter(patient=patient).order_by("received_at", "id"))
+    over: int | None = None
+    latest = GoodFaithEstimate.objects.filter(patient=patient).order_by("-issued_at", "-id").first()
+    if latest is not None:
+        covered = set(
+            EstimateLine.objects.filter(estimate=latest, appointment__isnull=False).values_list(
+                "appointment_id", flat=True
+            )
+        )
+        actual = sum(c.amount_cents for c in charges if c.appointment_id in covered)
+        settings_row = BillingSettings.load()
+        if exceeds_estimate(
+            actual_cents=actual,
+            estimate_cents=latest.total_cents,
+            threshold_cents=settings_row.dispute_threshold_cents,
+        ):
+            over = actual - latest.total_cents
+    return Account(
+        charges=charges,
+        payments=payments,
+        charged_cents=sum(c.amount_cents for c in charges),
+        paid_cents=sum(p.amount_cents for p in payments),
+        over_estimate_cents=over,
+    )

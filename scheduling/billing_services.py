@@ -23,12 +23,15 @@ from portal.notifications.services import notification_schedule, portal_link
 from scheduling.billing import EstimateReason, estimate_due_on
 from scheduling.billing_models import (
     BillingSettings,
+    Charge,
     ClinicHoliday,
     EstimateDue,
     EstimateLine,
     GoodFaithEstimate,
+    Payment,
+    PaymentMethod,
 )
-from scheduling.billing_selectors import prices_in_force
+from scheduling.billing_selectors import price_in_force, prices_in_force
 from scheduling.models import Appointment, AppointmentRequest, PayerKind
 
 
@@ -232,3 +235,64 @@ def _estimate_issue(*, patient_id: int) -> GoodFaithEstimate | None:
         topic=f"estimate:{estimate.pk}",
     )
     return estimate
+
+
+# --- charges and payments --------------------------------------------------------------
+
+
+def charge_for_completed(*, appointment: Appointment) -> Charge | None:
+    """Called by scheduling's status service inside its transaction when a visit is
+    completed: the charge at the price and codes in force on the visit's day (once)."""
+    day = timezone.localdate(appointment.starts_at)
+    price = price_in_force(service_id=appointment.service_id, on=day)
+    if price is None or Charge.objects.filter(appointment=appointment).exists():
+        return None
+    return Charge.objects.create(
+        patient_id=appointment.patient_id,
+        appointment=appointment,
+        service_id=appointment.service_id,
+        description=appointment.service.name,
+        service_codes=price.service_codes,
+        service_date=day,
+        clinician_id=appointment.clinician_id,
+        location_id=appointment.location_id,
+        amount_cents=price.amount_cents,
+    )
+
+
+@transaction.atomic
+def payment_record(
+    *, patient: User, method: str, amount_cents: int, by: User, reference: str = ""
+) -> Payment:
+    if patient.role != "patient":
+        raise ValidationError("Payments are recorded for patients.")
+    if method not in PaymentMethod.values:
+        raise ValidationError({"method": "Choose how the patient paid."})
+    if amount_cents <= 0:
+        raise ValidationError({"amount": "Enter an amount above zero."})
+    return Payment.objects.create(
+        patient=patient,
+        method=method,
+        amount_cents=amount_cents,
+        received_at=timezone.now(),
+        recorded_by=by,
+        reference=reference.strip()[:60],
+    )
+
+
+@transaction.atomic
+def payment_refund(*, payment: Payment, amount_cents: int, by: User) -> Payment:
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.is_refund:
+        raise ValidationError("A refund cannot itself be refunded.")
+    refunded = -sum(r.amount_cents for r in payment.refunds.all())
+    if amount_cents <= 0 or amount_cents > payment.amount_cents - refunded:
+        raise ValidationError({"amount": "Refund between $0.01 and what is left of the payment."})
+    return Payment.objects.create(
+        patient_id=payment.patient_id,
+        method=payment.method,
+        amount_cents=-amount_cents,
+        received_at=timezone.now(),
+        recorded_by=by,
+        refund_of=payment,
+    )

@@ -20,4 +20,6 @@ urlpatterns = [
         views.estimate_issue_now,
         name="estimate-issue",
     ),
+    path("billing/receipts/<int:payment_id>.pdf", views.receipt_download, name="receipt-download"),
+    path("desk/billing/patients/<int:patient_id>/", views.account_page, name="billing-account"),
 ]

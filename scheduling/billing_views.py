@@ -8,14 +8,15 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.models import User
 from portal.permissions import Capability, access_patient_object, require
 from scheduling import billing_selectors as selectors
 from scheduling import billing_services as services
-from scheduling.billing_models import GoodFaithEstimate
-from scheduling.billing_pdf import estimate_pdf
+from scheduling.billing_forms import PaymentForm
+from scheduling.billing_models import GoodFaithEstimate, Payment
+from scheduling.billing_pdf import estimate_pdf, receipt_pdf
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:
@@ -31,7 +32,10 @@ def billing_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "scheduling/billing/billing_page.html",
-        {"estimates": selectors.estimates_for_patient(patient=request.user)},
+        {
+            "estimates": selectors.estimates_for_patient(patient=request.user),
+            "account": selectors.account_for_patient(patient=request.user),
+        },
     )
 
 
@@ -78,3 +82,47 @@ def estimate_issue_now(request: HttpRequest, patient_id: int) -> HttpResponse:
     else:
         messages.success(request, "Estimate issued; the patient has been told it is ready.")
     return redirect("scheduling:estimates-due")
+
+
+@require_GET
+@require(Capability.PATIENT_SELF, Capability.BILLING_MANAGE)
+def receipt_download(request: HttpRequest, payment_id: int) -> HttpResponse:
+    payment = access_patient_object(
+        request.user,
+        Payment.objects.select_related("patient", "patient__patient_profile", "refund_of"),
+        staff_capability=Capability.BILLING_MANAGE,
+        pk=payment_id,
+    )
+    return _pdf(receipt_pdf(payment), f"receipt-{payment.pk}.pdf")
+
+
+@require_http_methods(["GET", "POST"])
+@require(Capability.BILLING_MANAGE)
+def account_page(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """The desk's view of one patient's billing: no diagnoses, no clinical data."""
+    patient = get_object_or_404(User, pk=patient_id, role="patient")
+    form = PaymentForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.payment_record(
+                patient=patient,
+                method=form.cleaned_data["method"],
+                amount_cents=form.amount_cents(),
+                by=request.user,
+                reference=form.cleaned_data["reference"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Payment recorded; the receipt is on the patient's page.")
+            return redirect("scheduling:billing-account", patient_id=patient.pk)
+    return render(
+        request,
+        "scheduling/billing/account.html",
+        {
+            "patient": patient,
+            "form": form,
+            "account": selectors.account_for_patient(patient=patient),
+            "estimates": selectors.estimates_for_patient(patient=patient),
+        },
+    )

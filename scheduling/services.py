@@ -32,7 +32,7 @@ from portal.notifications.services import (
     notifications_cancel,
     portal_link,
 )
-from scheduling.billing_services import estimate_due_for_booking
+from scheduling.billing_services import charge_for_completed, estimate_due_for_booking
 from scheduling.models import (
     LIVE_STATUSES,
     Appointment,
@@ -627,6 +627,8 @@ def appointment_set_status(*, appointment: Appointment, status: str, by: User) -
     appointment.save(
         update_fields=["status", "status_changed_by", "status_changed_at", "updated_at"]
     )
+    if status == Appointment.Status.COMPLETED:
+        charge_for_completed(appointment=appointment)  # the visit's charge, at today's price
     if status == Appointment.Status.NO_SHOW:
         notifications_cancel(
             topic=f"appointment:{appointment.pk}", kinds=[Kind.APPOINTMENT_REMINDER]

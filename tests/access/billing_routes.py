@@ -10,6 +10,7 @@ from tests.scheduling.factories import AppointmentRequestFactory
 def build(world: World) -> None:
     AppointmentRequestFactory(patient=world.patient_a)
     world.objects["estimate"] = estimate_request(patient=world.patient_a)
+    build_payments(world)
 
 
 def _estimate(w: World) -> dict[str, int]:
@@ -37,4 +38,29 @@ ROUTES = [
         kwargs=_patient,
         method="post",
     ),
+]
+
+
+def _payment(w: World) -> dict[str, int]:
+    return {"payment_id": w.objects["payment"].pk}
+
+
+def build_payments(world: World) -> None:
+    from scheduling.billing_services import payment_record
+
+    world.objects["payment"] = payment_record(
+        patient=world.patient_a,
+        method="card",
+        amount_cents=50000,
+        by=world.users["front_desk"],
+    )
+
+
+ROUTES += [
+    Route(
+        "scheduling:receipt-download",
+        expect(patient_a=200, patient_b=404, front_desk=200, clinic_admin=200),
+        kwargs=_payment,
+    ),
+    Route("scheduling:billing-account", FRONT_DESK_PAGE, kwargs=_patient),
 ]

@@ -5,7 +5,8 @@ The clinic's rule: integration therapy happens between `opens_after` and `closes
 discharge. The window is computed in absolute time (UTC arithmetic), so a clock change
 in between neither stretches nor shrinks it; it is only *shown* in the clinic's zone.
 
-Pure: plain datetimes in, plain results out. No database, no request.
+Pure: plain datetimes in, plain results out. No database, no request; labels are
+portal.formats'.
 """
 
 from __future__ import annotations
@@ -16,7 +17,12 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
-CLINIC_ZONE = ZoneInfo("America/Los_Angeles")
+from django.conf import settings
+
+from portal.formats import format_day, format_when
+
+# The clinic's zone is settings.TIME_ZONE, like every other clock in the portal.
+CLINIC_ZONE = ZoneInfo(settings.TIME_ZONE)
 
 
 @dataclass(frozen=True)
@@ -50,16 +56,12 @@ class Window:
 
 def local_label(moment: dt.datetime) -> str:
     """'Sun 2 Nov, 7:00 PM' in the clinic's time."""
-    moment = moment.astimezone(CLINIC_ZONE)
-    hour = moment.hour % 12 or 12
-    half = "AM" if moment.hour < 12 else "PM"
-    return f"{moment:%a} {moment.day} {moment:%b}, {hour}:{moment:%M} {half}"
+    return format_when(moment, CLINIC_ZONE)
 
 
 def local_day_label(moment: dt.datetime) -> str:
     """'Sun 2 Nov' in the clinic's time."""
-    moment = moment.astimezone(CLINIC_ZONE)
-    return f"{moment:%a} {moment.day} {moment:%b}"
+    return format_day(moment, CLINIC_ZONE)
 
 
 def _require_aware(moment: dt.datetime) -> None:

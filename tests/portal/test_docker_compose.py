@@ -31,8 +31,8 @@ def healthy_dependencies(service: dict[str, Any]) -> dict[str, str]:
     return {name: rule["condition"] for name, rule in service.get("depends_on", {}).items()}
 
 
-def test_it_has_exactly_the_six_services(services: dict[str, Any]) -> None:
-    assert set(services) == {"db", "pgbouncer", "redis", "web", "worker", "beat"}
+def test_it_has_exactly_the_seven_services(services: dict[str, Any]) -> None:
+    assert set(services) == {"db", "pgbouncer", "redis", "web", "worker", "beat", "proxy"}
 
 
 def test_the_database_is_postgres_16_on_a_named_volume(
@@ -106,7 +106,7 @@ def test_web_migrates_then_runs_gunicorn_with_a_healthz_check(services: dict[str
     command = command_text(web)
     assert command.index("manage.py migrate") < command.index("gunicorn portal.wsgi:application")
     assert "0.0.0.0:8000" in command
-    assert "8000:8000" in web["ports"]
+    assert "8000" in [str(port) for port in web["expose"]]
     assert "/healthz" in " ".join(web["healthcheck"]["test"])
 
 
@@ -172,3 +172,37 @@ def test_the_embedded_servers_are_a_dev_extra_and_both_locks_pin_them_right() ->
 def test_make_installs_the_dev_lock_with_hashes() -> None:
     makefile = (ROOT / "Makefile").read_text()
     assert "pip install --quiet --require-hashes -r requirements-dev.lock" in makefile
+
+
+# --- the proxy: the only way in --------------------------------------------------------
+
+
+def test_the_proxy_is_the_only_service_with_published_ports(services: dict[str, Any]) -> None:
+    published = {name for name, service in services.items() if service.get("ports")}
+    assert published == {"proxy"}
+    assert {"80:80", "443:443"} <= set(services["proxy"]["ports"])
+
+
+def test_web_publishes_no_port_and_is_exposed_to_the_proxy_only(
+    services: dict[str, Any],
+) -> None:
+    assert "ports" not in services["web"]
+    assert [str(port) for port in services["web"]["expose"]] == ["8000"]
+
+
+def test_the_proxy_is_caddy_from_its_official_image_with_the_repos_caddyfile(
+    services: dict[str, Any],
+) -> None:
+    proxy = services["proxy"]
+    assert proxy["image"].split(":")[0] == "caddy"
+    assert "./Caddyfile:/etc/caddy/Caddyfile:ro" in proxy["volumes"]
+    caddyfile = (ROOT / "Caddyfile").read_text()
+    assert "reverse_proxy web:8000" in caddyfile
+
+
+def test_the_trusted_proxy_count_is_the_one_proxy_and_fixed(services: dict[str, Any]) -> None:
+    proxies = [name for name, s in services.items() if s.get("image", "").startswith("caddy")]
+    for name in ("web", "worker", "beat"):
+        env = services[name]["environment"]
+        # A literal, not ${...:-1}: an override would let clients choose their address.
+        assert env["ALLAUTH_TRUSTED_PROXY_COUNT"] == str(len(proxies)) == "1"

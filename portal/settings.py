@@ -274,8 +274,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"forbidden_one_line": {"()": "portal.log_filters.ForbiddenOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # A refused page (403) is one line with the user and path, not a traceback.
+    "loggers": {"django.request": {"filters": ["forbidden_one_line"]}},
 }
 
 # The clinic's public contact details, shown beside crisis lines and in messages.

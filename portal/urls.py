@@ -28,6 +28,9 @@ portal_patterns = (
     "portal",
 )
 
+# The 500 page is drawn without the request (see portal.views.server_error).
+handler500 = "portal.views.server_error"
+
 urlpatterns = [
     path("", include(portal_patterns)),
     path("accounts/", include("allauth.urls")),

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal import health
@@ -109,3 +111,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
         {"status": "ok" if healthy else "unavailable", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page, drawn from settings alone: the session, the user or the database
+    may be what failed, so no context processor runs. Everyone sees the crisis lines
+    (the page cannot tell a patient from staff)."""
+    html = loader.get_template("500.html").render(
+        {
+            "clinic_name": settings.PORTAL_CLINIC_NAME,
+            "clinic_phone": settings.PORTAL_CLINIC_PHONE,
+            "show_crisis_footer": True,
+        }
+    )
+    return HttpResponseServerError(html)

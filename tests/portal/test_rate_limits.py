@@ -72,15 +72,18 @@ def test_another_address_is_not_blocked(db: None) -> None:
     assert post_login(patient_client, user.email, TEST_PASSWORD).status_code == 302
 
 
-def test_failed_attempts_on_one_account_lock_it_for_a_while(db: None) -> None:
+def test_failed_attempts_on_one_account_lock_it_for_that_address_only(db: None) -> None:
     user: User = PatientFactory()
-    # Each attempt from a different address: the per-account counter still adds up.
+    # The per-account counter is per (address, account): a stranger's wrong passwords
+    # lock the stranger out, not the account's owner on their own device.
+    stranger = fresh_ip()
     for _ in range(2):
-        post_login(Client(REMOTE_ADDR=fresh_ip()), user.email, "wrong-password-1")
-    client = Client(REMOTE_ADDR=fresh_ip())
+        post_login(Client(REMOTE_ADDR=stranger), user.email, "wrong-password-1")
+    client = Client(REMOTE_ADDR=stranger)
     response = post_login(client, user.email, TEST_PASSWORD)
     assert "Too many failed login attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
+    assert post_login(Client(REMOTE_ADDR=fresh_ip()), user.email, TEST_PASSWORD).status_code == 302
 
 
 def test_behind_a_trusted_proxy_the_limit_is_per_client_not_per_proxy(

@@ -278,11 +278,11 @@ def seed_people(patients: int) -> dict[str, Any]:
     locations = list(Location.objects.filter(is_active=True).order_by("name"))
     staff = []
     kinds = [
-        ClinicianKind.PSYCHIATRIST,
-        ClinicianKind.NURSE_PRACTITIONER,
+        ClinicianKind.PRESCRIBER,
+        ClinicianKind.PRESCRIBER,
         ClinicianKind.NURSE,
         ClinicianKind.NURSE,
-        ClinicianKind.INTEGRATION_THERAPIST,
+        ClinicianKind.THERAPIST,
     ]
     for n in range(36):
         staff.append(
@@ -409,7 +409,7 @@ def seed_appointments(people: dict[str, Any], total: int) -> None:
     while len(rows) < total:
         if day.weekday() < 5:
             for n, doctor in enumerate(clinicians):
-                is_therapist = doctor.clinician_kind == "integration_therapist"
+                is_therapist = doctor.clinician_kind == "therapist"
                 cursor = dt.datetime.combine(day, dt.time(8), zone)
                 closing = dt.datetime.combine(day, dt.time(18), zone)
                 while len(rows) < total:

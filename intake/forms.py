@@ -23,7 +23,7 @@ from intake.instruments import (
 )
 from intake.modalities import Modality
 from intake.models import IntakeDecision
-from portal.models import Role, User
+from portal.models import ClinicianKind, Role, User
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
 
@@ -247,7 +247,9 @@ class RemsEnrollmentForm(forms.Form):
     )
     enrollment_reference = forms.CharField(label="Enrollment reference", max_length=60)
     prescriber = forms.ModelChoiceField(
-        queryset=User.objects.filter(role=Role.CLINICIAN, is_active=True).order_by("full_name"),
+        queryset=User.objects.filter(
+            role=Role.CLINICIAN, clinician_kind=ClinicianKind.PRESCRIBER, is_active=True
+        ).order_by("full_name"),
         label="Prescriber",
     )
     signed_by_patient = forms.BooleanField(

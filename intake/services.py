@@ -20,7 +20,7 @@ from portal.models import Location, Role, User
 from portal.notifications.kinds import Kind
 from portal.notifications.models import StaffAlert
 from portal.notifications.services import notification_schedule, portal_link, staff_alert_raise
-from portal.permissions import ensure_patient
+from portal.permissions import Capability, ensure_patient, has_capability, require_capability
 from portal.services import patient_profile_update
 
 
@@ -219,8 +219,10 @@ def intake_decide(
     note: str = "",
 ) -> IntakeDecision:
     """Record a clinician's decision and tell the patient one is waiting (no detail)."""
-    if clinician.role != Role.CLINICIAN:
-        raise ValidationError("Only a clinician may decide on an intake.")
+    # The capability, not only the role: a nurse or therapist posting the form is refused.
+    require_capability(
+        clinician, Capability.CLINICAL_DECIDE, "Only a prescriber may decide on an intake."
+    )
     intake = Intake.objects.select_for_update().select_related("patient").get(pk=intake.pk)
     if intake.status == Intake.Status.IN_PROGRESS:
         raise ValidationError(
@@ -290,12 +292,13 @@ def rems_enrollment_record(
     recorded_by: User,
 ) -> RemsEnrollment:
     """Record (or correct) the patient's Spravato REMS enrollment."""
-    if recorded_by.role != Role.CLINICIAN:
-        raise ValidationError("Only a clinician may record a REMS enrollment.")
+    require_capability(
+        recorded_by, Capability.CLINICAL_DECIDE, "Only a prescriber may record a REMS enrollment."
+    )
     if patient.role != Role.PATIENT:
         raise ValidationError("REMS enrollment is recorded for a patient.")
-    if prescriber.role != Role.CLINICIAN:
-        raise ValidationError({"prescriber": "The prescriber must be one of the clinicians."})
+    if not has_capability(prescriber, Capability.CLINICAL_DECIDE):
+        raise ValidationError({"prescriber": "The prescriber must be one of the prescribers."})
     if not (signed_by_patient and signed_by_prescriber):
         raise ValidationError("The enrollment form must be signed by the patient and prescriber.")
     if enrolled_on > timezone.localdate():

@@ -472,7 +472,7 @@ def integration_slots(*, window: Window, day: dt.date) -> list[OfferedSlot]:
         places = [None] if service.is_telehealth else list(service.locations.all())
         for location in places:
             for slot in free_slots(service=service, location=location, start=day, end=day):
-                if slot.clinician.clinician_kind != ClinicianKind.INTEGRATION_THERAPIST:
+                if slot.clinician.clinician_kind != ClinicianKind.THERAPIST:
                     continue
                 offered.append(
                     OfferedSlot(service, slot.starts_at, slot.ends_at, slot.clinician, slot.room)

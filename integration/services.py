@@ -236,7 +236,7 @@ def integration_book(
         raise ValidationError(refusal)
     if service.kind != ServiceKind.INTEGRATION:
         raise ValidationError("Please choose an integration therapy visit.")
-    if clinician.clinician_kind != ClinicianKind.INTEGRATION_THERAPIST:
+    if clinician.clinician_kind != ClinicianKind.THERAPIST:
         raise ValidationError("Please choose one of our integration therapists.")
     booked = selectors.integration_booked_for(session)
     if booked is not None:

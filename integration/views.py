@@ -84,12 +84,12 @@ def checkin_create(request: HttpRequest, instrument: str) -> HttpResponse:
 
 
 @require_GET
-@require(Capability.PATIENT_SELF, Capability.CLINICAL_VIEW)
+@require(Capability.PATIENT_SELF, Capability.TRENDS_VIEW)
 def checkin_detail(request: HttpRequest, checkin_id: int) -> HttpResponse:
     checkin = access_patient_object(
         request.user,
         SymptomCheckin.objects.select_related("patient"),
-        staff_capability=Capability.CLINICAL_VIEW,
+        staff_capability=Capability.TRENDS_VIEW,
         pk=checkin_id,
     )
     if request.user.role != Role.PATIENT:
@@ -199,7 +199,7 @@ def _session_for(request: HttpRequest, session_id: int) -> DosingSession:
     return access_patient_object(
         request.user,
         DosingSession.objects.select_related("patient"),
-        staff_capability=Capability.SCHEDULE_MANAGE,
+        staff_capability=Capability.INTEGRATION_BOOK,
         pk=session_id,
         status=DosingSession.Status.DISCHARGED,
     )
@@ -247,14 +247,14 @@ def _slot_page(
 
 
 @require_GET
-@require(Capability.PATIENT_SELF, Capability.SCHEDULE_MANAGE)
+@require(Capability.PATIENT_SELF, Capability.INTEGRATION_BOOK)
 def slot_list(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _session_for(request, session_id)
     return _slot_page(request, session, request.GET.get("day"))
 
 
 @require_POST
-@require(Capability.PATIENT_SELF, Capability.SCHEDULE_MANAGE)
+@require(Capability.PATIENT_SELF, Capability.INTEGRATION_BOOK)
 def booking_create(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _session_for(request, session_id)
     form = SlotBookForm(request.POST)

@@ -49,10 +49,33 @@ STAFF_ROLES = frozenset({Role.FRONT_DESK, Role.CLINICIAN, Role.CLINIC_ADMIN})
 
 
 class ClinicianKind(models.TextChoices):
-    PSYCHIATRIST = "psychiatrist", "Psychiatrist"
-    NURSE_PRACTITIONER = "nurse_practitioner", "Nurse practitioner"
-    NURSE = "nurse", "Registered nurse"
-    INTEGRATION_THERAPIST = "integration_therapist", "Integration therapist"
+    """What a clinician may do (portal/permissions.py KIND_GRANTS), not their title."""
+
+    PRESCRIBER = "prescriber", "Prescriber"
+    NURSE = "nurse", "Nurse"
+    THERAPIST = "therapist", "Therapist"
+
+
+class Credential(models.TextChoices):
+    MD = "MD", "MD"
+    DO = "DO", "DO"
+    NP = "NP", "Nurse practitioner (NP)"
+    PA = "PA", "Physician assistant (PA)"
+    RN = "RN", "Registered nurse (RN)"
+    LVN = "LVN", "Licensed vocational nurse (LVN)"
+    LMFT = "LMFT", "LMFT"
+    LCSW = "LCSW", "LCSW"
+    PSYCHOLOGIST = "psychologist", "Psychologist"
+
+
+# Which credentials fit which kind (the user's clean() and a database constraint check it).
+CREDENTIALS_BY_KIND: dict[str, frozenset[str]] = {
+    ClinicianKind.PRESCRIBER: frozenset(
+        {Credential.MD, Credential.DO, Credential.NP, Credential.PA}
+    ),
+    ClinicianKind.NURSE: frozenset({Credential.RN, Credential.LVN}),
+    ClinicianKind.THERAPIST: frozenset({Credential.LMFT, Credential.LCSW, Credential.PSYCHOLOGIST}),
+}
 
 
 class UserManager(BaseUserManager["User"]):
@@ -86,7 +109,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         max_length=30,
         choices=ClinicianKind.choices,
         blank=True,
-        help_text="For clinicians only: psychiatrist, nurse, integration therapist ...",
+        help_text="For clinicians only: prescriber, nurse or therapist (decides their rights).",
+    )
+    credential = models.CharField(
+        max_length=20,
+        choices=Credential.choices,
+        blank=True,
+        help_text="For clinicians only: MD, DO, NP, PA (prescriber); RN, LVN (nurse); "
+        "LMFT, LCSW, psychologist (therapist).",
     )
     is_active = models.BooleanField(default=True)
     # Django admin access only; portal access is decided by `role` in portal/permissions.py.
@@ -105,6 +135,22 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.CheckConstraint(
                 name="user_clinician_kind_only_for_clinicians",
                 condition=models.Q(clinician_kind="") | models.Q(role=Role.CLINICIAN),
+            ),
+            models.CheckConstraint(
+                name="user_credential_fits_kind",
+                condition=models.Q(credential="")
+                | models.Q(
+                    clinician_kind=ClinicianKind.PRESCRIBER,
+                    credential__in=sorted(CREDENTIALS_BY_KIND[ClinicianKind.PRESCRIBER]),
+                )
+                | models.Q(
+                    clinician_kind=ClinicianKind.NURSE,
+                    credential__in=sorted(CREDENTIALS_BY_KIND[ClinicianKind.NURSE]),
+                )
+                | models.Q(
+                    clinician_kind=ClinicianKind.THERAPIST,
+                    credential__in=sorted(CREDENTIALS_BY_KIND[ClinicianKind.THERAPIST]),
+                ),
             ),
         ]
 
@@ -134,6 +180,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         if self.clinician_kind and self.role != Role.CLINICIAN:
             raise ValidationError({"clinician_kind": "Only clinicians have a clinician kind."})
+        if self.credential and self.credential not in CREDENTIALS_BY_KIND.get(
+            self.clinician_kind, frozenset()
+        ):
+            raise ValidationError({"credential": "This credential does not fit the kind."})
 
 
 def display_name_from(
@@ -281,10 +331,12 @@ class PatientProfile(TimeStamped):
 from portal.audit import AuditEvent  # noqa: E402
 
 __all__ = [
+    "CREDENTIALS_BY_KIND",
     "STAFF_ROLES",
     "AuditEvent",
     "ClinicSettingsBase",
     "ClinicianKind",
+    "Credential",
     "Location",
     "PatientProfile",
     "Role",

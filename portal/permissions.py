@@ -27,7 +27,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from portal.models import STAFF_ROLES, Role
+from portal.models import STAFF_ROLES, ClinicianKind, Role
 
 M = TypeVar("M", bound=Model)
 View = Callable[..., HttpResponse]
@@ -39,8 +39,10 @@ class Capability(StrEnum):
     SCHEDULE_VIEW = "schedule_view"  # see appointments, intake status, discharge status
     INTAKE_STATUS_VIEW = "intake_status_view"  # an intake's status, never its answers
     CLINICAL_VIEW = "clinical_view"  # answers, scores, vitals, trends (every read audited)
-    CLINICAL_DECIDE = "clinical_decide"  # eligibility decisions, courses, boosters
+    CLINICAL_DECIDE = "clinical_decide"  # eligibility decisions, REMS prescriber, courses
     SESSION_CHART = "session_chart"  # chart a dosing session, discharge
+    TRENDS_VIEW = "trends_view"  # integration check-ins, mood, shared journal, trends
+    INTEGRATION_BOOK = "integration_book"  # book a patient's integration session
     OUTBOX_MONITOR = "outbox_monitor"  # failed notifications
     AUDIT_VIEW = "audit_view"  # read the audit trail
     BILLING_MANAGE = "billing_manage"  # estimates due, payments, refunds (no diagnoses)
@@ -54,16 +56,48 @@ GRANTS: dict[Capability, frozenset[Role]] = {
     Capability.CLINICAL_VIEW: frozenset({Role.CLINICIAN}),
     Capability.CLINICAL_DECIDE: frozenset({Role.CLINICIAN}),
     Capability.SESSION_CHART: frozenset({Role.CLINICIAN}),
+    Capability.TRENDS_VIEW: frozenset({Role.CLINICIAN}),
+    Capability.INTEGRATION_BOOK: frozenset({Role.FRONT_DESK, Role.CLINICIAN, Role.CLINIC_ADMIN}),
     Capability.OUTBOX_MONITOR: frozenset({Role.FRONT_DESK, Role.CLINIC_ADMIN}),
     Capability.AUDIT_VIEW: frozenset({Role.CLINIC_ADMIN}),
     Capability.BILLING_MANAGE: frozenset({Role.FRONT_DESK, Role.CLINIC_ADMIN}),
 }
 
 
+# A clinician's rights depend on their kind as well as their role: a capability listed
+# here is held by a clinician only of one of these kinds (a clinician with no kind holds
+# none of them). Only prescribers decide (eligibility, REMS prescriber, courses); nurses
+# and prescribers chart doses and so see the intake's contraindications and vitals;
+# therapists see what integration work needs (check-ins, mood, shared journal, trends)
+# and never the intake's answers, decisions or vitals.
+KIND_GRANTS: dict[Capability, frozenset[ClinicianKind]] = {
+    Capability.CLINICAL_VIEW: frozenset({ClinicianKind.PRESCRIBER, ClinicianKind.NURSE}),
+    Capability.CLINICAL_DECIDE: frozenset({ClinicianKind.PRESCRIBER}),
+    Capability.SESSION_CHART: frozenset({ClinicianKind.PRESCRIBER, ClinicianKind.NURSE}),
+    Capability.TRENDS_VIEW: frozenset(
+        {ClinicianKind.PRESCRIBER, ClinicianKind.NURSE, ClinicianKind.THERAPIST}
+    ),
+    Capability.INTEGRATION_BOOK: frozenset({ClinicianKind.THERAPIST}),
+}
+
+
 def has_capability(user: Any, capability: Capability) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return user.role in GRANTS.get(capability, frozenset())
+    if user.role not in GRANTS.get(capability, frozenset()):
+        return False
+    if user.role == Role.CLINICIAN and capability in KIND_GRANTS:
+        return user.clinician_kind in KIND_GRANTS[capability]
+    return True
+
+
+def require_capability(user: Any, capability: Capability, message: str) -> None:
+    """For services that decide: refuse a user without `capability` (a crafted POST
+    reaches the service without passing the view's decorator's intent)."""
+    from django.core.exceptions import ValidationError
+
+    if not has_capability(user, capability):
+        raise ValidationError(message)
 
 
 def capabilities_of(user: Any) -> frozenset[Capability]:

@@ -20,7 +20,7 @@ from portal.models import Role
 from portal.notifications.models import StaffAlert
 from portal.notifications.selectors import staff_alerts_open
 from portal.notifications.services import staff_alert_resolve
-from portal.permissions import Capability, require
+from portal.permissions import Capability, has_capability, require
 from portal.selectors import home_profile
 from portal.services import patient_profile_ensure, patient_profile_update
 
@@ -40,6 +40,10 @@ def home(request: HttpRequest) -> HttpResponse:
         Role.CLINIC_ADMIN: "portal:front-desk-home",
         Role.CLINICIAN: "portal:clinician-home",
     }
+    if user.role == Role.CLINICIAN and not has_capability(user, Capability.CLINICAL_VIEW):
+        # A therapist's home is the day view: the clinician home lists safety alerts
+        # about intakes, which is clinical detail their work does not need.
+        return redirect("scheduling:day-view")
     return redirect(destinations[user.role])
 
 

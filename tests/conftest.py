@@ -20,7 +20,7 @@ from django.conf import settings
 from django.test import Client
 
 from portal.clinic_data import clear_all
-from portal.models import Location, User
+from portal.models import ClinicianKind, Credential, Location, User
 from tests.factories import (
     ClinicAdminFactory,
     ClinicianFactory,
@@ -64,6 +64,30 @@ def front_desk(db: None) -> User:
 @pytest.fixture
 def clinician(db: None) -> User:
     user = ClinicianFactory(email="clinician@example.test")
+    enrol_totp(user)
+    return user
+
+
+@pytest.fixture
+def nurse(db: None) -> User:
+    user = ClinicianFactory(
+        email="nurse@example.test",
+        full_name="Nico Alvarez, RN",
+        clinician_kind=ClinicianKind.NURSE,
+        credential=Credential.RN,
+    )
+    enrol_totp(user)
+    return user
+
+
+@pytest.fixture
+def therapist(db: None) -> User:
+    user = ClinicianFactory(
+        email="therapist@example.test",
+        full_name="Tara Singh, LMFT",
+        clinician_kind=ClinicianKind.THERAPIST,
+        credential=Credential.LMFT,
+    )
     enrol_totp(user)
     return user
 

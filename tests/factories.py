@@ -57,7 +57,7 @@ class FrontDeskFactory(UserFactory):
 
 class ClinicianFactory(UserFactory):
     role = Role.CLINICIAN
-    clinician_kind = ClinicianKind.PSYCHIATRIST
+    clinician_kind = ClinicianKind.PRESCRIBER
 
 
 class ClinicAdminFactory(UserFactory):

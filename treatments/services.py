@@ -33,6 +33,7 @@ from portal.notifications.services import (
     portal_link,
     staff_alert_raise,
 )
+from portal.permissions import Capability, require_capability
 from scheduling.models import Appointment, Service, ServiceKind
 from scheduling.selectors import free_slots
 from scheduling.services import appointment_book, appointment_set_status
@@ -52,9 +53,14 @@ from treatments.models import (
 # ---------------------------------------------------------------- courses
 
 
-def _require_clinician(user: User) -> None:
-    if getattr(user, "role", None) != Role.CLINICIAN:
-        raise ValidationError("Only a clinician may do this.")
+def _require_prescriber(user: User) -> None:
+    """Starting, changing and stopping a course is a prescriber's decision."""
+    require_capability(user, Capability.CLINICAL_DECIDE, "Only a prescriber may do this.")
+
+
+def _require_charting(user: User) -> None:
+    """Charting a dose is for nurses and prescribers."""
+    require_capability(user, Capability.SESSION_CHART, "Only a nurse or prescriber may do this.")
 
 
 @transaction.atomic
@@ -69,7 +75,7 @@ def course_start(
     location: Location | None = None,
 ) -> Course:
     """Start a course for a patient the intake approved for `modality`, and plan it."""
-    _require_clinician(by)
+    _require_prescriber(by)
     if patient.role != Role.PATIENT:
         raise ValidationError("A course is started for a patient.")
     modality = Modality(modality)
@@ -133,7 +139,7 @@ def course_start(
 @transaction.atomic
 def course_set_booster_interval(*, course: Course, interval_days: int, by: User) -> Course:
     """The clinician adjusts how long relief lasts between boosters."""
-    _require_clinician(by)
+    _require_prescriber(by)
     if interval_days < 1:
         raise ValidationError("A booster interval is at least one day.")
     course = Course.objects.select_for_update().get(pk=course.pk)
@@ -150,7 +156,7 @@ def course_set_booster_interval(*, course: Course, interval_days: int, by: User)
 
 @transaction.atomic
 def course_stop(*, course: Course, by: User, reason: str) -> Course:
-    _require_clinician(by)
+    _require_prescriber(by)
     if not reason.strip():
         raise ValidationError("Say why the course stops.")
     course = Course.objects.select_for_update().get(pk=course.pk)
@@ -455,7 +461,7 @@ MG_PER_DEVICE = 28
 def session_start(*, planned: PlannedSession, by: User) -> DosingSession:
     """Open the chart of a planned dose. The dosing gate (intake approval, and for
     Spravato the REMS enrollment) must be clear."""
-    _require_clinician(by)
+    _require_charting(by)
     planned = PlannedSession.objects.select_for_update().select_related("course").get(pk=planned.pk)
     course = planned.course
     if not course.is_open:
@@ -553,7 +559,7 @@ def session_record(
     *, session: DosingSession, by: User, section: ChartSection | str, values: Mapping[str, Any]
 ) -> DosingSession:
     """Save one section of the chart. Discharged charts are closed."""
-    _require_clinician(by)
+    _require_charting(by)
     section = ChartSection(section)
     session = DosingSession.objects.select_for_update().select_related("course").get(pk=session.pk)
     if session.status != DosingSession.Status.IN_PROGRESS:
@@ -606,7 +612,7 @@ def session_discharge(*, session: DosingSession, by: User) -> DosingSession:
     Writes the REMS form (Spravato), the next-day check-in message, moves the course on,
     and calls the registered discharge hooks (integration) in this transaction.
     """
-    _require_clinician(by)
+    _require_charting(by)
     session = (
         DosingSession.objects.select_for_update(of=("self",))
         .select_related("course", "patient", "appointment")
@@ -671,7 +677,7 @@ def session_discharge(*, session: DosingSession, by: User) -> DosingSession:
 def rems_form_submit(
     *, form: RemsMonitoringForm, by: User, confirmation_reference: str = ""
 ) -> RemsMonitoringForm:
-    _require_clinician(by)
+    _require_charting(by)
     form = RemsMonitoringForm.objects.select_for_update().get(pk=form.pk)
     if form.submitted_at is not None:
         raise ValidationError("This form was already submitted.")

@@ -6,7 +6,15 @@ lookup, the front desk gets 403. The front desk sees the status board only.
 
 from __future__ import annotations
 
-from tests.access.spec import CLINICIAN_PAGE, PATIENT_PAGE, STAFF_PAGE, Route, World, expect
+from tests.access.spec import (
+    CLINICIAN_PAGE,
+    PATIENT_PAGE,
+    PRESCRIBER_PAGE,
+    STAFF_PAGE,
+    Route,
+    World,
+    expect,
+)
 from tests.intake.factories import submitted_intake
 
 
@@ -32,11 +40,11 @@ ROUTES = [
     Route("intake:review-detail", CLINICIAN_PAGE, kwargs=_intake),
     Route(
         "intake:review-decide",
-        expect(clinician=302),
+        expect(clinician=302, nurse=403),
         kwargs=_intake,
         method="post",
         data=lambda w: {"outcome": "evaluation_needed", "note": "See in clinic first."},
     ),
-    Route("intake:rems-record", CLINICIAN_PAGE, kwargs=_intake),
+    Route("intake:rems-record", PRESCRIBER_PAGE, kwargs=_intake),
     Route("intake:status-board", STAFF_PAGE),
 ]

@@ -28,7 +28,7 @@ ROUTES = [
     # A patient's own result; a clinician may read it (audited); front desk never.
     Route(
         "integration:checkin-detail",
-        expect(patient_a=200, patient_b=404, clinician=200),
+        expect(patient_a=200, patient_b=404, clinician=200, therapist=200),
         kwargs=lambda w: {"checkin_id": w.objects["checkin"].pk},
     ),
     Route("integration:journal-list", PATIENT_PAGE),
@@ -56,13 +56,13 @@ ROUTES = [
     # for patients); clinicians chart, they do not book.
     Route(
         "integration:slot-list",
-        expect(patient_a=200, patient_b=404, front_desk=200, clinic_admin=200),
+        expect(patient_a=200, patient_b=404, front_desk=200, therapist=200, clinic_admin=200),
         kwargs=lambda w: {"session_id": w.objects["session"].pk},
     ),
     # An empty POST is refused (400) by those who may book; the rest never get that far.
     Route(
         "integration:booking-create",
-        expect(patient_a=400, patient_b=404, front_desk=400, clinic_admin=400),
+        expect(patient_a=400, patient_b=404, front_desk=400, therapist=400, clinic_admin=400),
         kwargs=lambda w: {"session_id": w.objects["session"].pk},
         method="post",
     ),

@@ -57,7 +57,10 @@ ROUTES = [
         method="post",
     ),
     # Clinicians may look at the day (without actions).
-    Route("scheduling:day-view", expect(front_desk=200, clinician=200, clinic_admin=200)),
+    Route(
+        "scheduling:day-view",
+        expect(front_desk=200, clinician=200, therapist=200, clinic_admin=200),
+    ),
     Route(
         "scheduling:appointment-status",
         expect(front_desk=302, clinic_admin=302),

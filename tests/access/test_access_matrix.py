@@ -1,4 +1,4 @@
-"""Every URL of our apps, opened by six people, with objects owned by patient A.
+"""Every URL of our apps, opened by eight people, with objects owned by patient A.
 
 The URL list comes from the resolver: a new URL without a Route in
 tests/access/<app>_routes.py fails `test_every_url_has_an_access_rule`.
@@ -65,9 +65,11 @@ def world(db: None) -> World:
         "patient_b": PatientFactory(email="matrix.b@example.test"),
         "front_desk": FrontDeskFactory(email="matrix.fd@example.test"),
         "clinician": ClinicianFactory(email="matrix.doc@example.test"),
+        "nurse": ClinicianFactory(email="matrix.rn@example.test", clinician_kind="nurse"),
+        "therapist": ClinicianFactory(email="matrix.lmft@example.test", clinician_kind="therapist"),
         "clinic_admin": ClinicAdminFactory(email="matrix.admin@example.test"),
     }
-    for key in ("front_desk", "clinician", "clinic_admin"):
+    for key in ("front_desk", "clinician", "nurse", "therapist", "clinic_admin"):
         enrol_totp(users[key])
     world = World(users=users)
     for module in MODULES:

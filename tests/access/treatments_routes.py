@@ -7,6 +7,7 @@ from intake.modalities import Modality
 from tests.access.spec import (
     CLINICIAN_PAGE,
     PATIENT_PAGE,
+    PRESCRIBER_PAGE,
     Route,
     World,
     expect,
@@ -34,27 +35,27 @@ def _session(w: World) -> dict[str, int]:
     return {"session_id": w.objects["session"].pk}
 
 
-STAFF_VIEW = expect(front_desk=200, clinician=200, clinic_admin=200)
+STAFF_VIEW = expect(front_desk=200, clinician=200, therapist=200, clinic_admin=200)
 DESK_MANAGE = expect(front_desk=200, clinic_admin=200)
 
 ROUTES = [
     Route("treatments:course-list", STAFF_VIEW),
     Route(
         "treatments:course-start",
-        CLINICIAN_PAGE,
+        PRESCRIBER_PAGE,
         kwargs=lambda w: {"patient_id": w.patient_a.pk},
     ),
     Route("treatments:course-detail", CLINICIAN_PAGE, kwargs=_course),
     Route(
         "treatments:course-booster",
-        expect(clinician=302),
+        expect(clinician=302, nurse=403),
         kwargs=_course,
         method="post",
         data=lambda w: {"interval_days": 21},
     ),
     Route(
         "treatments:course-stop",
-        expect(clinician=302),
+        expect(clinician=302, nurse=403),
         kwargs=_course,
         method="post",
         data=lambda w: {"reason": ""},  # refused by the form: nothing changes for others

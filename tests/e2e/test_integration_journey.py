@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 def an_integration_therapist() -> None:
     therapist = ClinicianFactory(
-        full_name="Tara Singh, LMFT", clinician_kind=ClinicianKind.INTEGRATION_THERAPIST
+        full_name="Tara Singh, LMFT", clinician_kind=ClinicianKind.THERAPIST
     )
     hours_every_day(therapist, None, dt.time(8), dt.time(18))
 

@@ -27,9 +27,7 @@ AFTER = DISCHARGE + dt.timedelta(hours=1)
 
 @pytest.fixture
 def therapist():
-    person = ClinicianFactory(
-        full_name="Tara Singh, LMFT", clinician_kind=ClinicianKind.INTEGRATION_THERAPIST
-    )
+    person = ClinicianFactory(full_name="Tara Singh, LMFT", clinician_kind=ClinicianKind.THERAPIST)
     hours_every_day(person, None)  # telehealth
     return person
 

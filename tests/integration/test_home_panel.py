@@ -87,9 +87,7 @@ def test_checkin_summary_is_one_query(patient, django_assert_num_queries) -> Non
 
 @pytest.fixture
 def therapist():
-    person = ClinicianFactory(
-        full_name="Tara Singh, LMFT", clinician_kind=ClinicianKind.INTEGRATION_THERAPIST
-    )
+    person = ClinicianFactory(full_name="Tara Singh, LMFT", clinician_kind=ClinicianKind.THERAPIST)
     hours_every_day(person, None)  # telehealth
     return person
 

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.test import RequestFactory
 
-from portal.models import PatientProfile, Role, User
+from portal.models import ClinicianKind, PatientProfile, Role, User
 from portal.notifications.models import StaffAlert
 from portal.permissions import (
     GRANTS,
@@ -25,36 +25,72 @@ from portal.permissions import (
 C = Capability
 
 # The whole table, written out by hand so that a change to GRANTS is a visible decision.
-EXPECTED: dict[Role, frozenset[Capability]] = {
-    Role.PATIENT: frozenset({C.PATIENT_SELF}),
-    Role.FRONT_DESK: frozenset(
-        {C.SCHEDULE_MANAGE, C.SCHEDULE_VIEW, C.INTAKE_STATUS_VIEW, C.OUTBOX_MONITOR}
-        | {C.BILLING_MANAGE}
+# A clinician's rights depend on their kind too: one row per (role, kind).
+EXPECTED: dict[tuple[Role, str], frozenset[Capability]] = {
+    (Role.PATIENT, ""): frozenset({C.PATIENT_SELF}),
+    (Role.FRONT_DESK, ""): frozenset(
+        {
+            C.SCHEDULE_MANAGE,
+            C.SCHEDULE_VIEW,
+            C.INTAKE_STATUS_VIEW,
+            C.OUTBOX_MONITOR,
+            C.INTEGRATION_BOOK,
+            C.BILLING_MANAGE,
+        }
     ),
-    Role.CLINICIAN: frozenset(
-        {C.SCHEDULE_VIEW, C.INTAKE_STATUS_VIEW, C.CLINICAL_VIEW, C.CLINICAL_DECIDE, C.SESSION_CHART}
+    (Role.CLINICIAN, ClinicianKind.PRESCRIBER): frozenset(
+        {
+            C.SCHEDULE_VIEW,
+            C.INTAKE_STATUS_VIEW,
+            C.CLINICAL_VIEW,
+            C.CLINICAL_DECIDE,
+            C.SESSION_CHART,
+            C.TRENDS_VIEW,
+        }
     ),
-    Role.CLINIC_ADMIN: frozenset(
-        {C.SCHEDULE_MANAGE, C.SCHEDULE_VIEW, C.INTAKE_STATUS_VIEW, C.OUTBOX_MONITOR, C.AUDIT_VIEW}
-        | {C.BILLING_MANAGE}
+    (Role.CLINICIAN, ClinicianKind.NURSE): frozenset(
+        {C.SCHEDULE_VIEW, C.INTAKE_STATUS_VIEW, C.CLINICAL_VIEW, C.SESSION_CHART, C.TRENDS_VIEW}
+    ),
+    (Role.CLINICIAN, ClinicianKind.THERAPIST): frozenset(
+        {C.SCHEDULE_VIEW, C.INTAKE_STATUS_VIEW, C.TRENDS_VIEW, C.INTEGRATION_BOOK}
+    ),
+    # A clinician whose kind is not set yet holds none of the kind-bound capabilities.
+    (Role.CLINICIAN, ""): frozenset({C.SCHEDULE_VIEW, C.INTAKE_STATUS_VIEW}),
+    (Role.CLINIC_ADMIN, ""): frozenset(
+        {
+            C.SCHEDULE_MANAGE,
+            C.SCHEDULE_VIEW,
+            C.INTAKE_STATUS_VIEW,
+            C.OUTBOX_MONITOR,
+            C.AUDIT_VIEW,
+            C.INTEGRATION_BOOK,
+            C.BILLING_MANAGE,
+        }
     ),
 }
+ACTORS = list(EXPECTED)
 
 
-def person(role: Role, *, active: bool = True) -> User:
-    # Unsaved: the capability check reads only role and is_active.
-    return User(email=f"{role}@example.test", role=role, is_active=active)
+def person(role: Role, *, active: bool = True, kind: str = "") -> User:
+    # Unsaved: the capability check reads only role, kind and is_active.
+    if role == Role.CLINICIAN and not kind:
+        kind = ClinicianKind.PRESCRIBER
+    return User(email=f"{role}@example.test", role=role, is_active=active, clinician_kind=kind)
 
 
-@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("actor", ACTORS, ids=lambda a: f"{a[0]}-{a[1] or 'none'}")
 @pytest.mark.parametrize("capability", list(Capability))
-def test_it_grants_exactly_the_table(role: Role, capability: Capability) -> None:
-    assert has_capability(person(role), capability) is (capability in EXPECTED[role])
+def test_it_grants_exactly_the_table(actor: tuple[Role, str], capability: Capability) -> None:
+    role, kind = actor
+    user = User(email="x@example.test", role=role, is_active=True, clinician_kind=kind)
+    assert has_capability(user, capability) is (capability in EXPECTED[actor])
 
 
-@pytest.mark.parametrize("role", list(Role))
-def test_it_lists_a_roles_capabilities(role: Role) -> None:
-    assert capabilities_of(person(role)) == EXPECTED[role]
+@pytest.mark.parametrize("actor", ACTORS, ids=lambda a: f"{a[0]}-{a[1] or 'none'}")
+def test_it_lists_a_roles_capabilities(actor: tuple[Role, str]) -> None:
+    role, kind = actor
+    user = User(email="x@example.test", role=role, is_active=True, clinician_kind=kind)
+    assert capabilities_of(user) == EXPECTED[actor]
 
 
 def test_it_never_lets_front_desk_see_clinical_data() -> None:

@@ -31,12 +31,14 @@ def row_counts() -> dict[str, int]:
 
 def test_it_creates_one_person_per_role_who_can_log_in(db: None) -> None:
     seed()
-    for email, role, _name, _kind in DEMO_PEOPLE:
+    for email, role, _name, _kind, _credential in DEMO_PEOPLE:
         user = User.objects.get(email=email)
         assert user.role == role
         assert user.check_password(DEMO_PASSWORD)
         assert user.emailaddress_set.get().verified
-    assert {role for _e, role, _n, _k in DEMO_PEOPLE} == set(Role)
+    assert {role for _e, role, _n, _k, _c in DEMO_PEOPLE} == set(Role)
+    kinds = set(User.objects.filter(role=Role.CLINICIAN).values_list("clinician_kind", flat=True))
+    assert kinds == {"prescriber", "nurse", "therapist"}
 
 
 def test_the_demo_patient_has_a_complete_profile(db: None) -> None:
@@ -57,7 +59,7 @@ def test_the_three_clinic_locations_exist(db: None) -> None:
 def test_it_prints_the_logins(db: None) -> None:
     out = seed()
     assert DEMO_PASSWORD in out
-    for email, _role, _name, _kind in DEMO_PEOPLE:
+    for email, _role, _name, _kind, _credential in DEMO_PEOPLE:
         assert email in out
     assert "PORTAL_REQUIRE_STAFF_MFA=false" in out
 

@@ -93,7 +93,7 @@ def test_a_second_open_course_of_the_same_modality_is_refused(patient, clinician
 
 def test_the_front_desk_cannot_start_a_course(patient, clinician, front_desk):
     approve_patient(patient, Modality.IV, clinician=clinician)
-    with pytest.raises(ValidationError, match="Only a clinician"):
+    with pytest.raises(ValidationError, match="Only a prescriber"):
         services.course_start(
             patient=patient, modality=Modality.IV, start_date=dt.date(2026, 3, 2), by=front_desk
         )
@@ -269,7 +269,7 @@ def test_a_spravato_session_needs_rems_enrollment_on_file(patient, clinician, mo
 
 def test_the_front_desk_cannot_chart(patient, clinician, monday):
     session = session_opened(course_started(patient, clinician=clinician), by=clinician)
-    with pytest.raises(ValidationError, match="Only a clinician"):
+    with pytest.raises(ValidationError, match="Only a nurse or prescriber"):
         services.session_record(
             session=session, by=FrontDeskFactory(), section="pre_dose", values=PRE_DOSE_OK
         )

@@ -12,28 +12,36 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from portal.extensions import demo_seeders
-from portal.models import ClinicianKind, Location, Role, User
+from portal.models import ClinicianKind, Credential, Location, Role, User
 from portal.services import patient_profile_update, user_create_verified
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - printed on purpose; demo machines only.
 
-DEMO_PEOPLE: list[tuple[str, Role, str, str]] = [
-    ("patient@demo.clinic", Role.PATIENT, "Dana Rivera", ""),
-    ("frontdesk@demo.clinic", Role.FRONT_DESK, "Frankie Desk", ""),
-    ("clinician@demo.clinic", Role.CLINICIAN, "Dr. Casey Morgan", ClinicianKind.PSYCHIATRIST),
-    ("nurse@demo.clinic", Role.CLINICIAN, "Nico Alvarez, RN", ClinicianKind.NURSE),
+# One of each role, and one clinician of each kind (email, role, name, kind, credential).
+DEMO_PEOPLE: list[tuple[str, Role, str, str, str]] = [
+    ("patient@demo.clinic", Role.PATIENT, "Dana Rivera", "", ""),
+    ("frontdesk@demo.clinic", Role.FRONT_DESK, "Frankie Desk", "", ""),
+    (
+        "clinician@demo.clinic",
+        Role.CLINICIAN,
+        "Dr. Casey Morgan",
+        ClinicianKind.PRESCRIBER,
+        Credential.MD,
+    ),
+    ("nurse@demo.clinic", Role.CLINICIAN, "Nico Alvarez, RN", ClinicianKind.NURSE, Credential.RN),
     (
         "therapist@demo.clinic",
         Role.CLINICIAN,
         "Tara Singh, LMFT",
-        ClinicianKind.INTEGRATION_THERAPIST,
+        ClinicianKind.THERAPIST,
+        Credential.LMFT,
     ),
-    ("admin@demo.clinic", Role.CLINIC_ADMIN, "Alex Admin", ""),
+    ("admin@demo.clinic", Role.CLINIC_ADMIN, "Alex Admin", "", ""),
 ]
 
 
 def seed_people() -> None:
-    for email, role, full_name, kind in DEMO_PEOPLE:
+    for email, role, full_name, kind, credential in DEMO_PEOPLE:
         if User.objects.filter(email=email).exists():
             continue
         user = user_create_verified(
@@ -42,6 +50,7 @@ def seed_people() -> None:
             role=role,
             full_name=full_name,
             clinician_kind=kind,
+            credential=credential,
             is_superuser=(role == Role.CLINIC_ADMIN),
         )
         if role == Role.PATIENT:
@@ -68,8 +77,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"  seeded: {seeder.name}")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Logins (password for all):"))
         self.stdout.write(f"  password: {DEMO_PASSWORD}")
-        for email, role, full_name, _kind in DEMO_PEOPLE:
-            self.stdout.write(f"  {role.label:<13} {email:<24} {full_name}")
+        for email, role, full_name, kind, _credential in DEMO_PEOPLE:
+            label = f"{role.label} ({kind})" if kind else role.label
+            self.stdout.write(f"  {label:<24} {email:<24} {full_name}")
         self.stdout.write(
             "  Staff MFA is OFF in the demo (PORTAL_REQUIRE_STAFF_MFA=false); "
             "production requires it."

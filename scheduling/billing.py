@@ -1,5 +1,6 @@
 """Pure rules of self-pay billing: business days, good-faith estimate deadlines, the
-dispute threshold, money as text. Plain values in and out; no database, no request.
+dispute threshold, money as text, ICD-10 codes and superbill periods. Plain values in
+and out; no database, no request.
 
 45 CFR 149.610 counts in business days: a good-faith estimate is due within 1 business
 day of scheduling when the service is 3 or more business days ahead, within 3 business
@@ -10,6 +11,7 @@ The numbers are the clinic's settings (BillingSettings); these functions take th
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
@@ -121,3 +123,30 @@ DISPUTE_NOTICE = (
     "picture of your Good Faith Estimate. For questions or more information about your "
     "right to a Good Faith Estimate, visit www.cms.gov/nosurprises or call 1-800-985-3059."
 )
+
+
+# ICD-10-CM: a letter (U is reserved), two characters, then up to four after a dot,
+# e.g. F33.2 (major depressive disorder, recurrent, severe) or F43.10 (PTSD).
+_ICD10 = re.compile(r"^[A-TV-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
+
+
+def normalise_icd10(code: str) -> str | None:
+    """The code as printed on a superbill ("f332" -> "F33.2"), or None if it cannot be one."""
+    text = code.strip().upper().replace(" ", "")
+    if "." not in text and len(text) > 3:
+        text = f"{text[:3]}.{text[3:]}"
+    return text if _ICD10.match(text) else None
+
+
+SUPERBILL_MAX_DAYS = 366
+
+
+def superbill_period_problem(start: dt.date, end: dt.date, *, today: dt.date) -> str | None:
+    """Why a superbill cannot cover start..end, or None when it can."""
+    if end < start:
+        return "The period ends before it starts."
+    if start > today:
+        return "The period has not started yet: a superbill lists visits already made."
+    if (end - start).days >= SUPERBILL_MAX_DAYS:
+        return "A superbill covers at most one year: choose a shorter period."
+    return None

@@ -1,11 +1,14 @@
-"""The desk's payment form: dollars typed, integer cents kept."""
+"""Billing's forms: the desk's payment (dollars typed, integer cents kept), a superbill's
+period, a prescriber's diagnosis code."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 
+from scheduling.billing import superbill_period_problem
 from scheduling.billing_models import PaymentMethod
 
 
@@ -20,3 +23,24 @@ class PaymentForm(forms.Form):
 
     def amount_cents(self) -> int:
         return int(self.cleaned_data["amount"] * 100)
+
+
+class SuperbillForm(forms.Form):
+    """The period a superbill covers; checked by billing.superbill_period_problem."""
+
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            problem = superbill_period_problem(start, end, today=timezone.localdate())
+            if problem:
+                raise forms.ValidationError(problem)
+        return data
+
+
+class DiagnosisForm(forms.Form):
+    code = forms.CharField(label="ICD-10-CM code", max_length=10, help_text="e.g. F33.2")
+    description = forms.CharField(label="Description", max_length=200)

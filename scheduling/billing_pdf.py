@@ -1,4 +1,5 @@
-"""Billing documents as PDF (fpdf2, pure Python): each printed only from stored rows."""
+"""Billing documents as PDF (fpdf2, pure Python): estimates, receipts and superbills, each
+printed only from stored rows."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from fpdf import FPDF
 
 from scheduling.billing import money
 from scheduling.billing_models import BillingSettings, GoodFaithEstimate, Payment
-from scheduling.billing_services import legal_name
+from scheduling.billing_selectors import Superbill, legal_name
 
 # The PDF core fonts speak Latin-1: map the few typographic characters we print.
 _PLAIN = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
@@ -92,4 +93,51 @@ def receipt_pdf(payment: Payment) -> bytes:
         doc.line_text(f"Reference: {payment.reference}")
     if payment.refund_of_id:
         doc.line_text(f"Refund of receipt R-{payment.refund_of_id}")
+    return bytes(doc.output())
+
+
+def superbill_pdf(bill: Superbill) -> bytes:
+    """A superbill as insurers expect it: provider identity (NPI, tax id), the patient,
+    place of service, each visit's date, codes and charge, the diagnoses, what was paid."""
+    clinic = bill.clinic
+    doc = _Doc("Superbill (statement for insurance reimbursement)")
+    doc.line_text(f"Period: {bill.start:%B %-d, %Y} to {bill.end:%B %-d, %Y}")
+    doc.gap()
+    doc.line_text("Provider", bold=True)
+    doc.line_text(clinic.clinic_name)
+    doc.line_text(clinic.clinic_address)
+    doc.line_text(f"Phone: {clinic.clinic_phone}")
+    doc.line_text(f"Clinic NPI: {clinic.clinic_npi}    Tax id (EIN): {clinic.tax_id}")
+    doc.gap()
+    doc.line_text("Patient", bold=True)
+    doc.line_text(bill.patient_name)
+    if bill.patient_dob:
+        doc.line_text(f"Date of birth: {bill.patient_dob:%B %-d, %Y}")
+    doc.gap()
+    doc.line_text("Diagnoses (ICD-10-CM)", bold=True)
+    if bill.diagnoses:
+        for code, description in bill.diagnoses:
+            doc.line_text(f"{code}  {description}")
+    else:
+        doc.line_text("None recorded: ask the clinic before you send this to your insurer.")
+    doc.gap()
+    doc.line_text("Services", bold=True)
+    if not bill.lines:
+        doc.line_text("No visits in this period.")
+    for line in bill.lines:
+        npi = f", NPI {line.clinician_npi}" if line.clinician_npi else ""
+        credentials = f" {line.clinician_credentials}" if line.clinician_credentials else ""
+        doc.line_text(
+            f"{line.service_date:%m/%d/%Y} | {line.description} | CPT/HCPCS {line.service_codes}"
+            f" | place of service {line.place_of_service} | "
+            f"{line.clinician_name}{credentials}{npi} | {money(line.amount_cents)}"
+        )
+    doc.gap()
+    doc.line_text(f"Total charged: {money(bill.charged_cents)}", bold=True)
+    doc.line_text(f"Total paid in this period: {money(bill.paid_cents)}", bold=True)
+    doc.gap()
+    doc.line_text(
+        "The patient paid the clinic directly. Submit this statement to your insurer to "
+        "claim out-of-network reimbursement."
+    )
     return bytes(doc.output())

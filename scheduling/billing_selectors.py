@@ -1,4 +1,5 @@
-"""Billing's reads: the price in force on a day, the price list the request form shows."""
+"""Billing's reads: the price in force on a day, the price list the request form shows,
+a patient's account, and the superbill for a period."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from scheduling.billing import exceeds_estimate, money
 from scheduling.billing_models import (
     BillingSettings,
     Charge,
+    DiagnosisCode,
     EstimateDue,
     EstimateLine,
     GoodFaithEstimate,
@@ -187,4 +189,102 @@ def account_for_patient(*, patient: object) -> Account:
         charged_cents=sum(c.amount_cents for c in charges),
         paid_cents=sum(p.amount_cents for p in payments),
         over_estimate_cents=over,
+    )
+
+
+@dataclass(frozen=True)
+class SuperbillLine:
+    service_date: dt.date
+    description: str
+    service_codes: str
+    clinician_name: str
+    clinician_credentials: str
+    clinician_npi: str
+    place_of_service: str
+    amount_cents: int
+
+
+@dataclass(frozen=True)
+class Superbill:
+    """What a patient sends an insurer to claim out-of-network reimbursement: every figure
+    comes from stored rows (charges at the price in force on the visit's day, payments as
+    taken, diagnosis codes as a prescriber recorded them)."""
+
+    patient_name: str
+    patient_dob: dt.date | None
+    start: dt.date
+    end: dt.date
+    clinic: BillingSettings
+    lines: list[SuperbillLine]
+    diagnoses: list[tuple[str, str]]
+    paid_cents: int
+
+    @property
+    def charged_cents(self) -> int:
+        return sum(line.amount_cents for line in self.lines)
+
+
+def legal_name(patient: object) -> str:
+    """Documents carry the legal name (the portal greets people by their preferred one)."""
+    profile = getattr(patient, "patient_profile", None)
+    return (profile.legal_name if profile else "") or patient.full_name or patient.email  # type: ignore[attr-defined]
+
+
+def superbill_for(*, patient: object, start: dt.date, end: dt.date) -> Superbill:
+    """Charges with a visit date in start..end, payments received then, and the patient's
+    active diagnosis codes. Three queries, whatever the period holds."""
+    clinic = BillingSettings.load()
+    charges = (
+        Charge.objects.filter(patient=patient, service_date__range=(start, end))
+        .select_related("service", "clinician", "clinician__billing_profile")
+        .order_by("service_date", "id")
+    )
+    lines = []
+    for charge in charges:
+        profile = getattr(charge.clinician, "billing_profile", None)
+        lines.append(
+            SuperbillLine(
+                service_date=charge.service_date,
+                description=charge.description,
+                service_codes=charge.service_codes,
+                clinician_name=charge.clinician.full_name,
+                clinician_credentials=profile.credentials if profile else "",
+                clinician_npi=profile.npi if profile else "",
+                place_of_service=(
+                    clinic.telehealth_place_of_service
+                    if charge.service.is_telehealth
+                    else clinic.place_of_service
+                ),
+                amount_cents=charge.amount_cents,
+            )
+        )
+    paid = [
+        p.amount_cents
+        for p in Payment.objects.filter(patient=patient).only("amount_cents", "received_at")
+        if start <= timezone.localdate(p.received_at) <= end
+    ]
+    diagnoses = list(
+        DiagnosisCode.objects.filter(patient=patient, is_active=True)
+        .order_by("code")
+        .values_list("code", "description")
+    )
+    profile = getattr(patient, "patient_profile", None)
+    return Superbill(
+        patient_name=legal_name(patient),
+        patient_dob=profile.date_of_birth if profile else None,
+        start=start,
+        end=end,
+        clinic=clinic,
+        lines=lines,
+        diagnoses=diagnoses,
+        paid_cents=sum(paid),
+    )
+
+
+def diagnoses_for(*, patient: object) -> list[DiagnosisCode]:
+    """A patient's diagnosis codes, active first, with who recorded them."""
+    return list(
+        DiagnosisCode.objects.filter(patient=patient)
+        .select_related("recorded_by")
+        .order_by("-is_active", "code", "-created_at")
     )

@@ -17,32 +17,29 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.audit import audit_record
 from portal.models import User
 from portal.notifications.kinds import Kind
 from portal.notifications.services import notification_schedule, portal_link
-from scheduling.billing import EstimateReason, estimate_due_on
+from portal.permissions import Capability, require_capability
+from scheduling.billing import EstimateReason, estimate_due_on, normalise_icd10
 from scheduling.billing_models import (
     BillingSettings,
     Charge,
     ClinicHoliday,
+    DiagnosisCode,
     EstimateDue,
     EstimateLine,
     GoodFaithEstimate,
     Payment,
     PaymentMethod,
 )
-from scheduling.billing_selectors import price_in_force, prices_in_force
+from scheduling.billing_selectors import legal_name, price_in_force, prices_in_force
 from scheduling.models import Appointment, AppointmentRequest, PayerKind
 
 
 def holidays() -> set:
     return set(ClinicHoliday.objects.values_list("day", flat=True))
-
-
-def legal_name(patient: User) -> str:
-    """Documents carry the legal name (the portal greets people by their preferred one)."""
-    profile = getattr(patient, "patient_profile", None)
-    return (profile.legal_name if profile else "") or patient.full_name or patient.email
 
 
 def pays_self(appointment: Appointment) -> bool:
@@ -296,3 +293,36 @@ def payment_refund(*, payment: Payment, amount_cents: int, by: User) -> Payment:
         recorded_by=by,
         refund_of=payment,
     )
+
+
+@transaction.atomic
+def diagnosis_record(*, patient: User, code: str, description: str, by: User) -> DiagnosisCode:
+    """A prescriber records an ICD-10 code for a patient (printed on their superbills)."""
+    require_capability(by, Capability.CLINICAL_DECIDE, "Only a prescriber records diagnoses.")
+    if patient.role != "patient":
+        raise ValidationError("Diagnoses are recorded for patients.")
+    normal = normalise_icd10(code)
+    if normal is None:
+        raise ValidationError({"code": "Enter an ICD-10-CM code such as F33.2 or F43.10."})
+    description = description.strip()
+    if not description:
+        raise ValidationError({"description": "Say what the code means, as the bill prints it."})
+    if DiagnosisCode.objects.filter(patient=patient, code=normal, is_active=True).exists():
+        raise ValidationError({"code": f"{normal} is already on this patient's list."})
+    diagnosis = DiagnosisCode.objects.create(
+        patient=patient, code=normal, description=description[:200], recorded_by=by
+    )
+    audit_record(actor=by, action="diagnosis.record", patient=patient, obj=diagnosis)
+    return diagnosis
+
+
+@transaction.atomic
+def diagnosis_retire(*, diagnosis: DiagnosisCode, by: User) -> DiagnosisCode:
+    """Take a code off the list (kept for the record; later superbills leave it out)."""
+    require_capability(by, Capability.CLINICAL_DECIDE, "Only a prescriber changes diagnoses.")
+    diagnosis = DiagnosisCode.objects.select_for_update().get(pk=diagnosis.pk)
+    if diagnosis.is_active:
+        diagnosis.is_active = False
+        diagnosis.save(update_fields=["is_active", "updated_at"])
+        audit_record(actor=by, action="diagnosis.retire", patient=diagnosis.patient, obj=diagnosis)
+    return diagnosis

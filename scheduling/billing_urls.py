@@ -22,4 +22,16 @@ urlpatterns = [
     ),
     path("billing/receipts/<int:payment_id>.pdf", views.receipt_download, name="receipt-download"),
     path("desk/billing/patients/<int:patient_id>/", views.account_page, name="billing-account"),
+    path("billing/superbill/", views.superbill_download, name="superbill"),
+    path(
+        "desk/billing/patients/<int:patient_id>/superbill/",
+        views.account_superbill,
+        name="billing-account-superbill",
+    ),
+    path("clinic/patients/<int:patient_id>/diagnoses/", views.diagnoses_page, name="diagnoses"),
+    path(
+        "clinic/diagnoses/<int:diagnosis_id>/retire/",
+        views.diagnosis_retire,
+        name="diagnosis-retire",
+    ),
 ]

@@ -8,6 +8,7 @@ import datetime as dt
 from django.utils import timezone
 
 from portal.models import Location, Role, User
+from scheduling.billing_models import ClinicianBillingProfile
 from scheduling.models import (
     AppointmentRequest,
     ClinicianHours,
@@ -40,6 +41,7 @@ HOURS = {
 
 
 def seed() -> None:
+    _seed_billing_profiles()
     for location in Location.objects.filter(is_active=True):
         for name, kind in ROOMS:
             Room.objects.get_or_create(location=location, name=name, defaults={"kind": kind})
@@ -70,3 +72,20 @@ def seed() -> None:
             payer_kind=PayerKind.SELF_PAY,
             note="First visit; mornings are easiest.",
         )
+
+
+# What superbills print for the demo clinicians (sample NPIs that pass the check digit).
+BILLING_PROFILES = {
+    "clinician@demo.clinic": ("1679576722", "MD"),
+    "nurse@demo.clinic": ("1245319599", "RN"),
+    "therapist@demo.clinic": ("1376609297", "LMFT"),
+}
+
+
+def _seed_billing_profiles() -> None:
+    for email, (npi, credentials) in BILLING_PROFILES.items():
+        clinician = User.objects.filter(email=email, role=Role.CLINICIAN).first()
+        if clinician is not None:
+            ClinicianBillingProfile.objects.get_or_create(
+                clinician=clinician, defaults={"npi": npi, "credentials": credentials}
+            )

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from scheduling.billing_services import estimate_request
-from tests.access.spec import FRONT_DESK_PAGE, PATIENT_PAGE, Route, World, expect
+from tests.access.spec import (
+    FRONT_DESK_PAGE,
+    PATIENT_PAGE,
+    PRESCRIBER_PAGE,
+    Route,
+    World,
+    expect,
+)
 from tests.scheduling.factories import AppointmentRequestFactory
 
 
@@ -63,4 +70,29 @@ ROUTES += [
         kwargs=_payment,
     ),
     Route("scheduling:billing-account", FRONT_DESK_PAGE, kwargs=_patient),
+]
+
+
+def _diagnosis(w: World) -> dict[str, int]:
+    from scheduling.billing_services import diagnosis_record
+
+    if "diagnosis" not in w.objects:
+        w.objects["diagnosis"] = diagnosis_record(
+            patient=w.patient_a, code="F33.2", description="MDD", by=w.users["clinician"]
+        )
+    return {"diagnosis_id": w.objects["diagnosis"].pk}
+
+
+ROUTES += [
+    # Without a period the page comes back with the form; the PDF itself is tested apart.
+    Route("scheduling:superbill", PATIENT_PAGE),
+    Route("scheduling:billing-account-superbill", FRONT_DESK_PAGE, kwargs=_patient),
+    # Diagnoses are a prescriber's: nurse, therapist, desk and admin are refused.
+    Route("scheduling:diagnoses", PRESCRIBER_PAGE, kwargs=_patient),
+    Route(
+        "scheduling:diagnosis-retire",
+        expect(clinician=302, nurse=403),
+        kwargs=_diagnosis,
+        method="post",
+    ),
 ]

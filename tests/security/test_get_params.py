@@ -48,6 +48,8 @@ PARAMS: dict[str, dict[str, st.SearchStrategy[str]]] = {
         "page": NUMBER,
     },
     "integration:slot-list": {"day": DATE},
+    "scheduling:superbill": {"start": DATE, "end": DATE},
+    "scheduling:billing-account-superbill": {"start": DATE, "end": DATE},
     "intake:review-queue": {"start": NUMBER, "status": TEXT, "location": TEXT},
     "intake:status-board": {"status": TEXT},
     "intake:intake-support": {"next": TEXT},

@@ -46,6 +46,8 @@ class Capability(StrEnum):
     OUTBOX_MONITOR = "outbox_monitor"  # failed notifications
     AUDIT_VIEW = "audit_view"  # read the audit trail
     BILLING_MANAGE = "billing_manage"  # estimates due, payments, refunds (no diagnoses)
+    MESSAGES_DESK = "messages_desk"  # answer patients' scheduling and paperwork messages
+    MESSAGES_CARE = "messages_care"  # answer patients' messages about their care (audited)
 
 
 GRANTS: dict[Capability, frozenset[Role]] = {
@@ -61,7 +63,21 @@ GRANTS: dict[Capability, frozenset[Role]] = {
     Capability.OUTBOX_MONITOR: frozenset({Role.FRONT_DESK, Role.CLINIC_ADMIN}),
     Capability.AUDIT_VIEW: frozenset({Role.CLINIC_ADMIN}),
     Capability.BILLING_MANAGE: frozenset({Role.FRONT_DESK, Role.CLINIC_ADMIN}),
+    Capability.MESSAGES_DESK: frozenset({Role.FRONT_DESK}),
+    Capability.MESSAGES_CARE: frozenset({Role.CLINICIAN}),
 }
+
+# Secure messages (portal/messaging): which capability answers a thread of each topic.
+# The front desk never sees a care thread; every clinician kind answers care threads.
+MESSAGE_TOPIC_CAPABILITY: dict[str, Capability] = {
+    "scheduling": Capability.MESSAGES_DESK,
+    "care": Capability.MESSAGES_CARE,
+}
+
+
+def message_topics_for(user: Any) -> list[str]:
+    """The thread topics a staff member answers (none for anyone else)."""
+    return [t for t, cap in MESSAGE_TOPIC_CAPABILITY.items() if has_capability(user, cap)]
 
 
 # A clinician's rights depend on their kind as well as their role: a capability listed
@@ -78,6 +94,9 @@ KIND_GRANTS: dict[Capability, frozenset[ClinicianKind]] = {
         {ClinicianKind.PRESCRIBER, ClinicianKind.NURSE, ClinicianKind.THERAPIST}
     ),
     Capability.INTEGRATION_BOOK: frozenset({ClinicianKind.THERAPIST}),
+    Capability.MESSAGES_CARE: frozenset(
+        {ClinicianKind.PRESCRIBER, ClinicianKind.NURSE, ClinicianKind.THERAPIST}
+    ),
 }
 
 

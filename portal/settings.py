@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     # Our apps, in their layers: each imports only those above it in this list.
     "portal",
     "portal.notifications",
+    "portal.messaging",
     "intake",
     "scheduling",
     "treatments",

@@ -40,4 +40,5 @@ urlpatterns = [
     path("treatments/", include("treatments.urls")),
     path("integration/", include("integration.urls")),
     path("notifications/", include("portal.notifications.urls")),
+    path("messages/", include("portal.messaging.urls")),
 ]

@@ -19,7 +19,15 @@ from tests.access.spec import ACTORS, LOGIN, Actor, Route, World
 from tests.conftest import enrol_totp
 from tests.factories import ClinicAdminFactory, ClinicianFactory, FrontDeskFactory, PatientFactory
 
-OUR_NAMESPACES = {"portal", "notifications", "intake", "scheduling", "treatments", "integration"}
+OUR_NAMESPACES = {
+    "portal",
+    "notifications",
+    "messaging",
+    "intake",
+    "scheduling",
+    "treatments",
+    "integration",
+}
 
 
 def _route_modules() -> list[Any]:

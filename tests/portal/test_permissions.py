@@ -36,6 +36,7 @@ EXPECTED: dict[tuple[Role, str], frozenset[Capability]] = {
             C.OUTBOX_MONITOR,
             C.INTEGRATION_BOOK,
             C.BILLING_MANAGE,
+            C.MESSAGES_DESK,
         }
     ),
     (Role.CLINICIAN, ClinicianKind.PRESCRIBER): frozenset(
@@ -46,13 +47,27 @@ EXPECTED: dict[tuple[Role, str], frozenset[Capability]] = {
             C.CLINICAL_DECIDE,
             C.SESSION_CHART,
             C.TRENDS_VIEW,
+            C.MESSAGES_CARE,
         }
     ),
     (Role.CLINICIAN, ClinicianKind.NURSE): frozenset(
-        {C.SCHEDULE_VIEW, C.INTAKE_STATUS_VIEW, C.CLINICAL_VIEW, C.SESSION_CHART, C.TRENDS_VIEW}
+        {
+            C.SCHEDULE_VIEW,
+            C.INTAKE_STATUS_VIEW,
+            C.CLINICAL_VIEW,
+            C.SESSION_CHART,
+            C.TRENDS_VIEW,
+            C.MESSAGES_CARE,
+        }
     ),
     (Role.CLINICIAN, ClinicianKind.THERAPIST): frozenset(
-        {C.SCHEDULE_VIEW, C.INTAKE_STATUS_VIEW, C.TRENDS_VIEW, C.INTEGRATION_BOOK}
+        {
+            C.SCHEDULE_VIEW,
+            C.INTAKE_STATUS_VIEW,
+            C.TRENDS_VIEW,
+            C.INTEGRATION_BOOK,
+            C.MESSAGES_CARE,
+        }
     ),
     # A clinician whose kind is not set yet holds none of the kind-bound capabilities.
     (Role.CLINICIAN, ""): frozenset({C.SCHEDULE_VIEW, C.INTAKE_STATUS_VIEW}),

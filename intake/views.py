@@ -29,7 +29,6 @@ from intake.forms import (
     StepForm,
 )
 from intake.models import Intake
-from intake.presenters import review_queue_rows
 from intake.services import (
     intake_contact_save,
     intake_decide,
@@ -237,7 +236,6 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "intakes": page.rows,
-            "rows_html": review_queue_rows(page.rows),
             "filters": QUEUE_FILTER_CHOICES,
             "status": status,
             "locations": locations,

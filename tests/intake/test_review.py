@@ -51,7 +51,7 @@ def test_the_queue_shows_urgent_first_then_oldest(client_for, clinician) -> None
 
     response = client_for(clinician).get(reverse("intake:review-queue"))
     assert response.status_code == 200
-    assert [i["pk"] for i in response.context["intakes"]] == [urgent.pk, old.pk, new.pk]
+    assert [i.pk for i in response.context["intakes"]] == [urgent.pk, old.pk, new.pk]
 
 
 def test_an_urgent_intake_is_in_the_queue_before_it_is_sent(client_for, clinician) -> None:
@@ -62,7 +62,7 @@ def test_an_urgent_intake_is_in_the_queue_before_it_is_sent(client_for, clinicia
     submitted_intake(PatientFactory())
     Intake.objects.create(patient=PatientFactory())  # not urgent, not sent: not in the queue
     intakes = client_for(clinician).get(reverse("intake:review-queue")).context["intakes"]
-    assert intakes[0]["pk"] == intake.pk
+    assert intakes[0].pk == intake.pk
     assert len(intakes) == 2
 
 
@@ -90,11 +90,11 @@ def test_the_queue_filters_by_location_and_status(client_for, clinician) -> None
     client = client_for(clinician)
     url = reverse("intake:review-queue")
     by_place = client.get(url, {"location": "folsom"}).context["intakes"]
-    assert [i["pk"] for i in by_place] == [at_folsom.pk]
+    assert [i.pk for i in by_place] == [at_folsom.pk]
     by_status = client.get(url, {"status": "approved"}).context["intakes"]
-    assert [i["pk"] for i in by_status] == [approved.pk]
+    assert [i.pk for i in by_status] == [approved.pk]
     everything = client.get(url, {"status": "all", "location": "roseville"}).context["intakes"]
-    assert [i["pk"] for i in everything] == [at_roseville.pk]
+    assert [i.pk for i in everything] == [at_roseville.pk]
     # Nonsense filters fall back to the default queue, never a 500.
     assert client.get(url, {"status": "drop table", "location": "x"}).status_code == 200
 
@@ -124,7 +124,7 @@ def test_the_queue_reads_in_a_bounded_number_of_queries(
 def queue(client, **params: object) -> tuple[list[int], str]:
     response = client.get(reverse("intake:review-queue"), params)
     assert response.status_code == 200
-    return [row["pk"] for row in response.context["intakes"]], response.content.decode()
+    return [row.pk for row in response.context["intakes"]], response.content.decode()
 
 
 def test_the_queue_shows_25_a_page_oldest_first_with_previous_and_next_links(
@@ -265,11 +265,15 @@ def test_the_queue_names_patients_and_times_as_the_rest_of_the_portal_does(
         submitted_intake(who, submitted_at=when)
     response = client_for(clinician).get(reverse("intake:review-queue"))
     rows = response.context["intakes"]
-    assert [r["name"] for r in rows] == [nickname.display_name, legal_only.display_name]
-    shown = [r["waiting_since"] for r in rows]
-    assert shown == [date_filter(timezone.localtime(t), "D j M, H:i") for t in sent]
-    assert shown == ["Sun 1 Nov, 01:05", "Sun 1 Nov, 02:30"]  # PDT, then PST
+    assert [r.patient.display_name for r in rows] == [
+        nickname.display_name,
+        legal_only.display_name,
+    ]
     page = response.content.decode()
+    shown = [date_filter(timezone.localtime(t), "D j M, H:i") for t in sent]
+    assert shown == ["Sun 1 Nov, 01:05", "Sun 1 Nov, 02:30"]  # PDT, then PST
+    for when in shown:
+        assert f"<td>{when}</td>" in page
     assert "Sunny &lt;b&gt;" in page
     assert f'href="{detail_url(Intake.objects.get(patient=legal_only))}"' in page
 

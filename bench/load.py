@@ -49,9 +49,12 @@ from bench.pgbouncer import pgbouncer
 ROOT = Path(__file__).resolve().parent.parent
 SEED_VERSION = "4"  # bump when the seed's shape changes: old bench databases are rebuilt
 MARKER = f"seed-complete-v{SEED_VERSION}@bench.test"
+# BENCH_DB_PREFIX names the databases, so that two checkouts on one PostgreSQL server
+# can bench side by side without reseeding each other's data.
+_PREFIX = os.environ.get("BENCH_DB_PREFIX", "bench_clinic")
 SCALES = {
-    "1x": ("bench_clinic_1x", 1_000, 10_000),
-    "10x": ("bench_clinic_10x", 10_000, 100_000),
+    "1x": (f"{_PREFIX}_1x", 1_000, 10_000),
+    "10x": (f"{_PREFIX}_10x", 10_000, 100_000),
 }
 # (label, who opens it, URL name, kwargs key in the seed's ids)
 PAGES: list[tuple[str, str, str, str | None]] = [

@@ -14,6 +14,7 @@ import pytest
 from django.utils import timezone
 
 from integration.window import CLINIC_ZONE
+from portal.formats import format_day
 from portal.models import ClinicianKind
 from scheduling.models import Appointment
 from tests.e2e.conftest import log_in
@@ -55,7 +56,7 @@ def test_after_discharge_a_patient_books_integration_the_next_day(
     page.get_by_role("link", name="Choose a time").click()
     page.get_by_test_id("slot-list").wait_for()
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    assert tomorrow.strftime("%A") in page.content()
+    assert f"Free times on {format_day(tomorrow)}" in page.content()
     page.get_by_test_id("slot-list").get_by_role("button", name="Book").first.click()
 
     page.get_by_test_id("integration-booked").wait_for()

@@ -79,6 +79,70 @@ def test_the_queue_shows_score_bands_and_flag_counts(client_for, clinician) -> N
     assert "1 review" in page
 
 
+def queue_row_of(page: str, intake: Intake) -> str:
+    """The queue's table row that links to `intake`."""
+    link = f'href="{detail_url(intake)}"'
+    row = next(part for part in page.split("<tr")[1:] if link in part)
+    return row.split("</tr>")[0]
+
+
+def test_the_review_queue_selector_gives_rows_with_names_scores_and_waiting_time(
+    clinician, django_assert_num_queries
+) -> None:
+    sent = timezone.now() - dt.timedelta(hours=2)
+    calm = submitted_intake(
+        PatientFactory(profile__preferred_name="Dana"),
+        submitted_at=sent,
+        phq9=phq9_answers(3, 3, 3, 2, 2, 2, 1, 1, 0),
+    )
+    urgent = Intake.objects.create(
+        patient=PatientFactory(), urgent=True, urgent_at=timezone.now(), answers={}
+    )
+    with django_assert_num_queries(1):
+        page = selectors.review_queue()
+        rows = list(page.rows)
+        names = [row.patient.display_name for row in rows]
+    assert [row.pk for row in rows] == [urgent.pk, calm.pk]
+    assert names[1] == "Dana"
+    assert (rows[1].phq9_total, rows[1].phq9_band) == (17, "moderately severe")
+    assert rows[1].waiting_since == sent
+    assert rows[0].phq9_total is None
+    assert (page.urgent_count, page.first, page.last, page.next_start) == (1, 1, 1, None)
+
+
+def test_an_urgent_row_is_shaded_and_badged_and_unanswered_scores_are_a_dash(
+    client_for, clinician
+) -> None:
+    urgent = Intake.objects.create(
+        patient=PatientFactory(), urgent=True, urgent_at=timezone.now(), answers={}
+    )
+    calm = submitted_intake(PatientFactory())
+    page = client_for(clinician).get(reverse("intake:review-queue")).content.decode()
+    row = queue_row_of(page, urgent)
+    assert row.startswith(' class="table-danger"')
+    assert '<span class="badge text-bg-danger me-1">Urgent</span><a href=' in row
+    assert row.count("<td>&ndash;</td>") == 2  # PHQ-9 and GAD-7 not answered yet
+    assert '<span class="text-muted">none</span>' in row  # no flags
+    assert "table-danger" not in queue_row_of(page, calm)
+    assert "Urgent" not in queue_row_of(page, calm)
+
+
+def test_a_place_name_and_a_patient_name_are_escaped_in_the_queue(client_for, clinician) -> None:
+    place = Location.objects.get(slug="folsom")
+    place.name = '"><img src=x>'
+    place.save()
+    hostile = PatientFactory(
+        profile__preferred_name="<script>x</script>", profile__preferred_location=place
+    )
+    intake = submitted_intake(hostile)
+    row = queue_row_of(
+        client_for(clinician).get(reverse("intake:review-queue")).content.decode(), intake
+    )
+    assert "<script>" not in row
+    assert "&lt;script&gt;x&lt;/script&gt;" in row
+    assert "&quot;&gt;&lt;img src=x&gt;" in row
+
+
 def test_the_queue_filters_by_location_and_status(client_for, clinician) -> None:
     folsom = Location.objects.get(slug="folsom")
     roseville = Location.objects.get(slug="roseville")

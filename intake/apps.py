@@ -2,24 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.apps import AppConfig
-from django.http import HttpRequest
-
-
-def _patient_panel(request: HttpRequest) -> dict[str, Any]:
-    from intake.selectors import intake_summary_for_patient
-
-    summary = intake_summary_for_patient(patient=request.user)
-    return {"intake": summary, "percent": summary.percent if summary is not None else None}
-
-
-def _clinician_panel(request: HttpRequest) -> dict[str, Any]:
-    from intake.selectors import awaiting_review_counts
-
-    awaiting, urgent = awaiting_review_counts()
-    return {"awaiting": awaiting, "urgent": urgent}
 
 
 class IntakeConfig(AppConfig):
@@ -27,6 +10,7 @@ class IntakeConfig(AppConfig):
     verbose_name = "Intake"
 
     def ready(self) -> None:
+        from intake import panels
         from intake.demo import seed_demo_intakes
         from portal.extensions import (
             DemoSeeder,
@@ -46,9 +30,9 @@ class IntakeConfig(AppConfig):
             NavItem("Intake status", "intake:status-board", Capability.SCHEDULE_MANAGE, order=30)
         )
         register_home_panel(
-            HomePanel("patient", "intake/_panel_patient.html", _patient_panel, order=10)
+            HomePanel("patient", "intake/_panel_patient.html", panels.patient_panel, order=10)
         )
         register_home_panel(
-            HomePanel("clinician", "intake/_panel_clinician.html", _clinician_panel, order=10)
+            HomePanel("clinician", "intake/_panel_clinician.html", panels.clinician_panel, order=10)
         )
         register_demo_seeder(DemoSeeder("intake", seed_demo_intakes, order=20))

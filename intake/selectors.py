@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from typing import Any, NamedTuple, TypedDict
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.fields.json import KeyTransform
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from intake import rules, steps
@@ -24,10 +24,7 @@ from intake.forms import (
 from intake.instruments import ANSWER_CHOICES, cssrs_questions_to_ask
 from intake.modalities import Modality
 from intake.models import Intake, RemsEnrollment, ScreeningSettings
-from portal.clinic_data import ClinicDataCache
-from portal.links import url_for_ids
-from portal.models import Location, User, name_from_columns, person_name_sql
-from portal.sql import PreparedQuery
+from portal.models import PERSON_FIELDS, Location, User
 
 # --- for the layers above (scheduling's booking gate, front desk) ---
 
@@ -43,23 +40,18 @@ class IntakeSummary:
     percent: int | None
 
 
-# Every patient page with an intake panel reads this (the home above all): plain SQL,
-# prepared, for the reason in portal/sql.py. One intake a patient (a unique constraint).
-_SUMMARY = PreparedQuery(
-    "intake_summary",
-    "SELECT status, approved_modalities, patient_message FROM intake_intake"
-    " WHERE patient_id = %(patient)s",
-)
-
-
 def intake_summary_for_patient(*, patient: User) -> IntakeSummary | None:
     """A narrow read of the status columns; while the intake is in progress, a second
     one of only the C-SSRS steps' answers (the only answers that change which steps are
     asked) for the progress percentage. The other answers and drafts are never read."""
-    rows = _SUMMARY.fetchall({"patient": patient.pk})
-    if not rows:
+    found = (
+        Intake.objects.filter(patient_id=patient.pk)
+        .order_by()
+        .values_list("status", "approved_modalities", "patient_message")[:1]
+    )
+    if not found:
         return None
-    status, modalities, message = rows[0]
+    status, modalities, message = found[0]
     percent = None
     if status == Intake.Status.IN_PROGRESS:
         cssrs_keys = steps.CSSRS_STEP_KEYS
@@ -155,7 +147,7 @@ QUEUE_LIMIT = 200
 @dataclass(frozen=True)
 class QueueFilter:
     """Which intakes a queue filter holds: those in `statuses`, and the urgent ones in
-    `urgent_statuses` too. One definition for the queue's SQL and for the ORM (`q`)."""
+    `urgent_statuses` too (`q`)."""
 
     label: str
     statuses: tuple[str, ...]
@@ -179,29 +171,6 @@ QUEUE_FILTERS: dict[str, QueueFilter] = {
 
 QUEUE_PAGE_SIZE = 25
 QUEUE_MAX_START = 1_000_000
-_STATUS_LABELS: dict[str, str] = dict(Intake.Status.choices)
-_NO_SCORE = "\u2013"  # an en dash, as the page showed for "not answered"
-
-
-class QueueRow(TypedDict):
-    """One intake in the queue, ready to print: no template filter or tag per row. (A
-    dict: the template engine looks a key up faster than an attribute.) A score not yet
-    answered prints as an en dash with an empty band."""
-
-    pk: int
-    url: str
-    name: str
-    urgent: bool
-    status: str
-    waiting_since: str
-    phq9: str
-    phq9_band: str
-    gad7: str
-    gad7_band: str
-    cssrs_risk: str
-    exclude_flags: int
-    review_flags: int
-    location: str
 
 
 @dataclass(frozen=True)
@@ -211,9 +180,10 @@ class QueuePage:
     than a page), then the oldest others. A later page holds QUEUE_PAGE_SIZE of the
     others from `start`, their position counted from 0. `first`..`last` number the
     others shown (0, 0 when none). `previous_start` None on a later page: the previous
-    page is the first."""
+    page is the first. Each row is an Intake with its patient (and profile, for the
+    name) and location, annotated with `waiting_since`."""
 
-    rows: list[QueueRow]
+    rows: list[Intake]
     start: int | None
     urgent_count: int
     first: int
@@ -223,94 +193,34 @@ class QueuePage:
     urgent_truncated: bool
 
 
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _waiting_since(moment: dt.datetime) -> str:
-    """What `|date:"D j M, H:i"` prints in the clinic's zone, without the filter."""
-    local = timezone.localtime(moment)
-    day, month = _DAYS[local.weekday()], _MONTHS[local.month - 1]
-    return f"{day} {local.day} {month}, {local.hour:02d}:{local.minute:02d}"
-
-
-class QueueLocation(NamedTuple):
-    pk: int
-    slug: str
-    name: str
-
-
-# The queue's location picker, in plain SQL: three rows, whose ORM read cost 0.3 ms of
-# Python to compile against 0.05 ms to run this.
-_ACTIVE_LOCATIONS = PreparedQuery(
-    "intake_active_locations",
-    "SELECT id, slug, name FROM portal_location WHERE is_active ORDER BY name",
-)
-
-
-def _read_queue_locations() -> tuple[QueueLocation, ...]:
-    return tuple(QueueLocation(*row) for row in _ACTIVE_LOCATIONS.fetchall())
-
-
-# Clinic data, the same for every request: kept in the process (portal.clinic_data).
-queue_locations = ClinicDataCache(_read_queue_locations, models=(Location,))
-"""The active locations, by name, for the queue's filter."""
-
-
-# The queue's page, in plain SQL: the same read through the ORM (a four-table `.values()`)
-# cost about 0.8 ms of Python to compile and turn into dicts, four times what PostgreSQL
-# spends running it. The filter's statuses arrive as arrays; a location and a first row
-# among the non-urgent intakes (a later page) only when given. Newest-waiting last:
-# urgent first, then by when sent (or when started, if not sent yet).
-#
-# The page's intakes are chosen from the intake table alone, and only those rows get their
-# names (by primary key, in a subquery OFFSET 0 keeps PostgreSQL from flattening into a
-# four-table join): planning that join took 0.5 ms on every request, more than running it,
-# and this shape plans in 0.2 ms.
-_QUEUE_SQL = f"""
-SELECT i.id, i.urgent, i.status, i.waiting_since,
-       i.phq9_total, i.phq9_band, i.gad7_total, i.gad7_band, i.cssrs_risk,
-       i.exclude_flag_count, i.review_flag_count,
-       (SELECT name FROM portal_location WHERE id = i.location_id),
-       p.role, p.email, p.full_name, p.profile_id, p.preferred_name, p.legal_name
-FROM (
-  SELECT id, urgent, status, COALESCE(submitted_at, urgent_at, created_at) AS waiting_since,
-         phq9_total, phq9_band, gad7_total, gad7_band, cssrs_risk,
-         exclude_flag_count, review_flag_count, location_id, patient_id
-  FROM intake_intake
-  WHERE (status = ANY(%(statuses)s) OR (urgent AND status = ANY(%(urgent_statuses)s)))
-    AND (%(location)s::bigint IS NULL OR location_id = %(location)s::bigint)
-    AND NOT (%(others_only)s AND urgent)
-  ORDER BY urgent DESC, waiting_since, id
-  LIMIT %(limit)s OFFSET %(offset)s
-) i
-CROSS JOIN LATERAL {person_name_sql("i.patient_id")} p
-ORDER BY i.urgent DESC, i.waiting_since, i.id
-"""  # noqa: S608 (composed at import from constants; values go in as parameters)
-_QUEUE = PreparedQuery("intake_review_queue", _QUEUE_SQL)
-
-
-def _queue_rows(
-    queue_filter: QueueFilter,
-    location_id: int | None,
-    *,
-    others_only: bool = False,
-    offset: int = 0,
-    limit: int,
-) -> list[tuple[Any, ...]]:
-    params = {
-        "statuses": list(queue_filter.statuses),
-        "urgent_statuses": list(queue_filter.urgent_statuses),
-        "location": location_id,
-        "others_only": others_only,
-        "limit": limit,
-        "offset": offset,
-    }
-    return _QUEUE.fetchall(params)
-
-
-def _score(total: int | None) -> str:
-    return _NO_SCORE if total is None else str(total)
+def _queue(
+    queue_filter: QueueFilter, location_id: int | None, *, others_only: bool = False
+) -> QuerySet[Intake]:
+    """The queue's intakes in its order: urgent first, then by when sent (or when
+    started, if not sent yet). Only the columns the row prints."""
+    intakes = Intake.objects.filter(queue_filter.q)
+    if location_id is not None:
+        intakes = intakes.filter(location_id=location_id)
+    if others_only:
+        intakes = intakes.filter(urgent=False)
+    return (
+        intakes.annotate(waiting_since=Coalesce("submitted_at", "urgent_at", "created_at"))
+        .select_related("patient__patient_profile", "location")
+        .only(
+            "urgent",
+            "status",
+            "phq9_total",
+            "phq9_band",
+            "gad7_total",
+            "gad7_band",
+            "cssrs_risk",
+            "exclude_flag_count",
+            "review_flag_count",
+            "location__name",
+            *(f"patient__{name}" for name in PERSON_FIELDS),
+        )
+        .order_by("-urgent", "waiting_since", "id")
+    )
 
 
 def review_queue(
@@ -318,21 +228,21 @@ def review_queue(
 ) -> QueuePage:
     """Urgent first, then oldest first (by when sent, or when started if not sent yet).
     One query a page (two on a first page with more urgent intakes than a page holds);
-    a LIMIT n+1 probe tells whether there is a next page, no COUNT."""
+    reading one row more than the page tells whether there is a next page, no COUNT
+    over a queue that keeps every intake ever sent."""
     queue_filter = QUEUE_FILTERS.get(status, QUEUE_FILTERS["awaiting"])
     size = QUEUE_PAGE_SIZE
     urgent_truncated = False
     if start is None:
-        found = _queue_rows(queue_filter, location_id, limit=size + 1)
-        urgent = [r for r in found if r[1]]
+        queue = _queue(queue_filter, location_id)
+        found = list(queue[: size + 1])
+        urgent = [row for row in found if row.urgent]
         if len(urgent) <= size:
             rest = found[len(urgent) : size]
             has_next = len(found) > size
         else:  # Every urgent intake stays on this page; the others start on the next.
-            found += _queue_rows(
-                queue_filter, location_id, offset=size + 1, limit=QUEUE_LIMIT - size
-            )
-            urgent = [r for r in found if r[1]]
+            found += list(queue[size + 1 : QUEUE_LIMIT + 1])
+            urgent = [row for row in found if row.urgent]
             urgent_truncated = len(urgent) > QUEUE_LIMIT
             urgent = urgent[:QUEUE_LIMIT]
             rest = []
@@ -340,48 +250,12 @@ def review_queue(
         offset = 0
     else:
         urgent = []
-        found = _queue_rows(
-            queue_filter, location_id, others_only=True, offset=start, limit=size + 1
-        )
+        found = list(_queue(queue_filter, location_id, others_only=True)[start : start + size + 1])
         rest = found[:size]
         has_next = len(found) > size
         offset = start
-    detail_url = url_for_ids("intake:review-detail", "intake_id")
-    rows = [
-        QueueRow(
-            pk=pk,
-            url=detail_url(pk),
-            name=name_from_columns(*patient_columns),
-            urgent=is_urgent,
-            status=_STATUS_LABELS[status_value],
-            waiting_since=_waiting_since(waiting_since),
-            phq9=_score(phq9_total),
-            phq9_band=phq9_band if phq9_total is not None else "",
-            gad7=_score(gad7_total),
-            gad7_band=gad7_band if gad7_total is not None else "",
-            cssrs_risk=cssrs_risk or _NO_SCORE,
-            exclude_flags=exclude_flags,
-            review_flags=review_flags,
-            location=location_name or _NO_SCORE,
-        )
-        for (
-            pk,
-            is_urgent,
-            status_value,
-            waiting_since,
-            phq9_total,
-            phq9_band,
-            gad7_total,
-            gad7_band,
-            cssrs_risk,
-            exclude_flags,
-            review_flags,
-            location_name,
-            *patient_columns,  # person_name_sql's, in its order
-        ) in (*urgent, *rest)
-    ]
     return QueuePage(
-        rows=rows,
+        rows=[*urgent, *rest],
         start=start,
         urgent_count=len(urgent),
         first=offset + 1 if rest else 0,
@@ -392,10 +266,17 @@ def review_queue(
     )
 
 
+def queue_locations() -> QuerySet[Location]:
+    """The active locations, by name, for the queue's filter."""
+    return Location.objects.filter(is_active=True).order_by("name").only("slug", "name")
+
+
 def awaiting_review_counts() -> tuple[int, int]:
-    """(awaiting review, of which urgent) for the clinician's home page."""
-    queryset = Intake.objects.filter(QUEUE_FILTERS["awaiting"].q)
-    return queryset.count(), queryset.filter(urgent=True).count()
+    """(awaiting review, of which urgent) for the clinician's home page: one query."""
+    counts = Intake.objects.filter(QUEUE_FILTERS["awaiting"].q).aggregate(
+        awaiting=Count("pk"), urgent=Count("pk", filter=Q(urgent=True))
+    )
+    return counts["awaiting"], counts["urgent"]
 
 
 def intake_for_review(*, intake_id: int) -> QuerySet[Intake]:

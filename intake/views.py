@@ -29,7 +29,6 @@ from intake.forms import (
     StepForm,
 )
 from intake.models import Intake
-from intake.presenters import review_queue_rows
 from intake.services import (
     intake_contact_save,
     intake_decide,
@@ -40,7 +39,7 @@ from intake.services import (
     rems_enrollment_record,
 )
 from portal.audit import audit_clinical_read
-from portal.forms import PatientProfileForm
+from portal.forms import PatientProfileForm, add_service_errors
 from portal.permissions import Capability, access_patient_object, require
 from portal.services import patient_profile_ensure
 
@@ -56,14 +55,6 @@ STEP_FORMS: dict[str, type[forms.Form]] = {
     steps.CONSENT.key: ConsentForm,
 }
 INSTRUMENT_STEPS = frozenset({steps.PHQ9.key, steps.GAD7.key})
-
-
-def _apply_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- patient ---
@@ -127,7 +118,7 @@ def intake_step(request: HttpRequest, step: str) -> HttpResponse:
                         patient=request.user, step=step, answers=form.answers()
                     )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 if saved.safety_path:
                     after = saved.next_step.key if saved.next_step else ""
@@ -237,7 +228,6 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "intakes": page.rows,
-            "rows_html": review_queue_rows(page.rows),
             "filters": QUEUE_FILTER_CHOICES,
             "status": status,
             "locations": locations,
@@ -297,7 +287,7 @@ def review_decide(request: HttpRequest, intake_id: int) -> HttpResponse:
         try:
             decision = intake_decide(intake=intake, clinician=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             audit_clinical_read(
                 request=request, action="intake.decision.record", patient=intake.patient, obj=intake
@@ -333,7 +323,7 @@ def rems_record(request: HttpRequest, intake_id: int) -> HttpResponse:
                 patient=intake.patient, recorded_by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "REMS patient enrollment recorded.")
             return redirect("intake:review-detail", intake_id=intake.pk)

@@ -23,7 +23,7 @@ class MoodForm(forms.Form):
         label="How is your mood today? (0 = the worst it could be, 10 = the best)",
         choices=MOOD_CHOICES,
         coerce=int,
-        widget=forms.RadioSelect(attrs={"class": "mood-scale"}),
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose a number from 0 to 10."},
     )
     note = forms.CharField(

@@ -6,12 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     DateTimeField,
     Exists,
     ExpressionWrapper,
     OuterRef,
     QuerySet,
+    Subquery,
 )
 from django.utils import timezone
 
@@ -34,7 +36,6 @@ from integration.window import (
 from portal.models import ClinicianKind, User
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Notification
-from portal.sql import PreparedQuery
 from scheduling.models import LIVE_STATUSES, Appointment, Room, Service, ServiceKind
 from scheduling.selectors import free_slots
 from treatments.models import DosingSession
@@ -367,84 +368,36 @@ class PatientPanel:
     open_windows: list[WindowRow]
 
 
-# The patient's home panel in one round trip (the ORM spent about 1.5 ms of Python building
-# the two queries this replaces, several times what running them costs):
-# - `checkins`, always one row: today's mood, the day of the newest PHQ-9 and of the newest
-#   GAD-7 (three scalar subqueries on the patient's own rows);
-# - joined to `waiting`: each discharged session whose window has not closed, with no live
-#   integration visit starting inside it, the rule `_needing_integration` states for the
-#   staff list. `make_interval(hours => n)` adds n absolute hours, as the Window rule does
-#   (an interval of days would follow the session's time zone across a clock change).
-# No waiting session leaves one row with NULLs on the right.
-_PATIENT_PANEL_SQL = """
-WITH conf AS (
-  SELECT window_opens_after_hours AS opens, window_closes_after_hours AS closes
-  FROM integration_integrationsettings WHERE singleton_id = 1
-)
-SELECT checkins.mood_score, checkins.last_phq9, checkins.last_gad7,
-       conf.opens, conf.closes, waiting.id, waiting.discharged_at
-FROM conf
-CROSS JOIN (
-  SELECT
-    (SELECT score FROM integration_moodcheckin
-      WHERE patient_id = %(patient)s AND day = %(today)s) AS mood_score,
-    (SELECT max(day) FROM integration_symptomcheckin
-      WHERE patient_id = %(patient)s AND instrument = %(phq9)s) AS last_phq9,
-    (SELECT max(day) FROM integration_symptomcheckin
-      WHERE patient_id = %(patient)s AND instrument = %(gad7)s) AS last_gad7
-) AS checkins
-LEFT JOIN LATERAL (
-  SELECT s.id, s.discharged_at
-  FROM treatments_dosingsession s
-  WHERE s.patient_id = %(patient)s
-    AND s.status = %(discharged)s
-    AND s.discharged_at > %(now)s::timestamptz - make_interval(hours => conf.closes)
-    AND NOT EXISTS (
-      SELECT 1
-      FROM scheduling_appointment a
-      JOIN scheduling_service v ON v.id = a.service_id
-      WHERE a.patient_id = s.patient_id
-        AND v.kind = %(integration)s
-        AND a.status = ANY(%(live)s)
-        AND a.starts_at >= s.discharged_at + make_interval(hours => conf.opens)
-        AND a.starts_at < s.discharged_at + make_interval(hours => conf.closes)
-    )
-) AS waiting ON true
-ORDER BY waiting.discharged_at, waiting.id
-"""
-_PATIENT_PANEL = PreparedQuery("integration_patient_panel", _PATIENT_PANEL_SQL)
-
-
 def patient_panel(*, patient: User) -> PatientPanel:
-    """The patient's check-in summary and their own sessions needing integration (as
-    `sessions_needing_integration` lists them for staff): one query, which reads the
-    window's hours from the settings row itself (the home page's most frequent read had
-    gone to Redis for them first)."""
+    """The patient's check-in summary and their own sessions needing integration (the
+    rule `sessions_needing_integration` applies for staff): one query on the patient's
+    row, with today's mood, the newest PHQ-9 and GAD-7 days, and the waiting sessions
+    as subqueries beside it. The window's hours come from the cached settings."""
+    conf = IntegrationSettings.load()
     now = timezone.now()
-    params = {
-        "patient": patient.pk,
-        "today": timezone.localdate(),
-        "phq9": Instrument.PHQ9.value,
-        "gad7": Instrument.GAD7.value,
-        "discharged": DosingSession.Status.DISCHARGED.value,
-        "now": now,
-        "integration": ServiceKind.INTEGRATION.value,
-        "live": list(LIVE_STATUSES),
-    }
-    rows = _PATIENT_PANEL.fetchall(params)
-    if not rows:  # no settings row (a migration seeds it): make it with the defaults.
-        # Not load(): that may answer from the cache without the row existing.
-        IntegrationSettings.objects.get_or_create(singleton_id=1)
-        rows = _PATIENT_PANEL.fetchall(params)
-    mood_score, last_phq9, last_gad7, opens, closes = rows[0][:5]
-    # The two numbers as this query read them, carried by an unsaved settings object.
-    conf = IntegrationSettings(window_opens_after_hours=opens, window_closes_after_hours=closes)
+    mine = SymptomCheckin.objects.filter(patient=OuterRef("pk")).order_by("-day")
+    waiting = _needing_integration(conf, now).filter(patient=OuterRef("pk"))
+    mood_score, last_phq9, last_gad7, session_ids, ended = (
+        User.objects.filter(pk=patient.pk)
+        .annotate(
+            mood=Subquery(
+                MoodCheckin.objects.filter(patient=OuterRef("pk"), day=timezone.localdate()).values(
+                    "score"
+                )[:1]
+            ),
+            last_phq9=Subquery(mine.filter(instrument=Instrument.PHQ9).values("day")[:1]),
+            last_gad7=Subquery(mine.filter(instrument=Instrument.GAD7).values("day")[:1]),
+            waiting_ids=ArraySubquery(waiting.values("id")),
+            waiting_ended=ArraySubquery(waiting.values("discharged_at")),
+        )
+        .values_list("mood", "last_phq9", "last_gad7", "waiting_ids", "waiting_ended")
+        .get()
+    )
     return PatientPanel(
         checkins=CheckinSummary(mood_score, last_phq9, last_gad7),
         open_windows=[
             _window_row(session_id, ended_at, conf, now)
-            for *_, session_id, ended_at in rows
-            if session_id is not None
+            for session_id, ended_at in zip(session_ids, ended, strict=True)
         ],
     )
 

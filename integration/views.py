@@ -20,16 +20,11 @@ from integration.forms import CHECKIN_FORMS, JournalEntryForm, MoodForm, SlotBoo
 from integration.models import Instrument, JournalEntry, SymptomCheckin
 from integration.window import CLINIC_ZONE, booking_refusal, local_label
 from portal.audit import audit_clinical_read
+from portal.forms import add_service_errors
 from portal.models import Role, User
 from portal.permissions import Capability, access_patient_object, require
 from scheduling.models import Room, Service
 from treatments.models import DosingSession
-
-
-def _refusal_to_form(form: Any, error: ValidationError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
-
 
 # --- Mood ----------------------------------------------------------------------------
 
@@ -48,7 +43,7 @@ def mood_edit(request: HttpRequest) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _refusal_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Today's mood is saved. You can change it until midnight.")
             return redirect("integration:trends")
@@ -72,7 +67,7 @@ def checkin_create(request: HttpRequest, instrument: str) -> HttpResponse:
                 patient=request.user, instrument=kind, answers=form.items()
             )
         except ValidationError as error:
-            _refusal_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Thank you. Your {kind.label} is saved.")
             return redirect("integration:checkin-detail", checkin_id=checkin.pk)
@@ -163,7 +158,7 @@ def journal_create(request: HttpRequest) -> HttpResponse:
                 share=form.cleaned_data["share"],
             )
         except ValidationError as error:
-            _refusal_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Your journal entry is saved.")
             return redirect("integration:journal-list")
@@ -185,7 +180,7 @@ def journal_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
                 share=form.cleaned_data["share"],
             )
         except ValidationError as error:
-            _refusal_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Your journal entry is saved.")
             return redirect("integration:journal-list")

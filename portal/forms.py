@@ -3,9 +3,25 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from portal.models import Location, PatientProfile
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's refusal on the form that asked for it: each message under the
+    field it names when the form has that field, else above the form. The form keeps
+    what was typed."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            target = name if name in form.fields else None
+            for each in errors:
+                form.add_error(target, each)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
 
 # The days a calendar page will show. Far-off dates (year 1, year 9999) are valid dates
 # to Python, but the day before or two weeks after them is not: they overflowed into

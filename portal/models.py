@@ -209,23 +209,6 @@ PERSON_FIELDS = (
 )
 
 
-def person_name_sql(user_id: str) -> str:
-    """display_name_from's columns for one user, for plain SQL to join per row:
-    `CROSS JOIN LATERAL {person_name_sql("a.patient_id")} p` gives p.role, p.email,
-    p.full_name, p.profile_id, p.preferred_name, p.legal_name. `user_id` is a column of
-    the outer query, written by us (never input). OFFSET 0 keeps PostgreSQL from
-    flattening the lookup into the outer join, whose planning cost more than running it
-    (docs/architecture.md, "Reads on the busiest pages")."""
-    return f"""(
-    SELECT u.role, u.email, u.full_name,
-           pp.id AS profile_id, pp.preferred_name, pp.legal_name
-    FROM portal_user u
-    LEFT JOIN portal_patientprofile pp ON pp.user_id = u.id
-    WHERE u.id = {user_id}
-    OFFSET 0
-)"""  # noqa: S608 (a column name the calling module wrote, composed at import)
-
-
 def name_from_columns(
     role: str,
     email: str,
@@ -234,7 +217,8 @@ def name_from_columns(
     preferred_name: str | None,
     legal_name: str | None,
 ) -> str:
-    """display_name_from for the columns person_name_sql gives, in its order."""
+    """display_name_from for a row's name columns: role, email, full name, and the
+    profile's id, preferred and legal names (None without a profile)."""
     return display_name_from(
         role=role,
         email=email,

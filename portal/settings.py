@@ -119,7 +119,7 @@ CACHES = {
         "KEY_PREFIX": "portal",
         "TIMEOUT": 300,
         "OPTIONS": {
-            "PRIMARY_BACKEND": "portal.cache.PortalRedisCache",
+            "PRIMARY_BACKEND": "django.core.cache.backends.redis.RedisCache",
             "socket_connect_timeout": 1,
             "socket_timeout": 1,
         },
@@ -187,7 +187,7 @@ TIME_ZONE = env.str("TIME_ZONE", default="America/Los_Angeles")
 # The portal ships in English only. With translation on, every template variable, tag and
 # date filter asks the translation machinery for the active language: a measurable share
 # of a page's render time (see README, Performance) for no text that would change.
-USE_I18N = False
+USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"

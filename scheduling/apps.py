@@ -2,22 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.apps import AppConfig
-from django.http import HttpRequest
-
-
-def _patient_panel(request: HttpRequest) -> dict[str, Any]:
-    from scheduling.selectors import patient_panel
-
-    return patient_panel(patient=request.user)
-
-
-def _front_desk_panel(request: HttpRequest) -> dict[str, Any]:
-    from scheduling.selectors import location_names, request_queue_counts
-
-    return {"counts": request_queue_counts(location_names=location_names())}
 
 
 class SchedulingConfig(AppConfig):
@@ -34,7 +19,7 @@ class SchedulingConfig(AppConfig):
             register_nav,
         )
         from portal.permissions import Capability
-        from scheduling import demo
+        from scheduling import demo, panels
 
         register_nav(
             NavItem("Appointments", "scheduling:appointment-list", Capability.PATIENT_SELF, 20)
@@ -48,11 +33,11 @@ class SchedulingConfig(AppConfig):
             NavItem("Estimates due", "scheduling:estimates-due", Capability.BILLING_MANAGE, 12)
         )
         register_home_panel(
-            HomePanel("patient", "scheduling/_panel_patient.html", _patient_panel, order=20)
+            HomePanel("patient", "scheduling/_panel_patient.html", panels.patient_panel, order=20)
         )
         register_home_panel(
             HomePanel(
-                "front_desk", "scheduling/_panel_front_desk.html", _front_desk_panel, order=10
+                "front_desk", "scheduling/_panel_front_desk.html", panels.front_desk_panel, order=10
             )
         )
         register_demo_seeder(DemoSeeder("scheduling", demo.seed, order=20))

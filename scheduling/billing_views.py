@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.audit import audit_clinical_read, audit_record
+from portal.forms import add_service_errors
 from portal.models import User
 from portal.permissions import Capability, access_patient_object, require
 from scheduling import billing_selectors as selectors
@@ -142,7 +143,7 @@ def account_page(request: HttpRequest, patient_id: int) -> HttpResponse:
                 reference=form.cleaned_data["reference"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Payment recorded; the receipt is on the patient's page.")
             return redirect("scheduling:billing-account", patient_id=patient.pk)
@@ -193,7 +194,7 @@ def diagnoses_page(request: HttpRequest, patient_id: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Diagnosis code recorded.")
             return redirect("scheduling:diagnoses", patient_id=patient.pk)

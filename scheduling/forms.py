@@ -239,10 +239,22 @@ class QueueFilterForm(forms.Form):
     already read, so validating (and drawing) the form costs no query."""
 
     status = forms.ChoiceField(
-        choices=[("", "Any status"), *AppointmentRequest.Status.choices], required=False
+        choices=[("", "Any status"), *AppointmentRequest.Status.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
-    location = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
-    service = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    location = forms.TypedChoiceField(
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    service = forms.TypedChoiceField(
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
 
     def __init__(
         self,

@@ -4,53 +4,44 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, FilteredRelation, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.functional import cached_property
 from psycopg2.extras import DateTimeTZRange
 
-from portal.clinic_data import ClinicDataCache
-from portal.models import (
-    Location,
-    Role,
-    User,
-    name_from_columns,
-    person_name,
-    person_name_sql,
-)
-from portal.sql import PreparedQuery
+from portal.models import PERSON_FIELDS, Location, Role, User, person_name
 from scheduling.models import (
     LIVE_STATUSES,
     Appointment,
     AppointmentRequest,
     ClinicianHours,
     Room,
-    RoomKind,
     Service,
-    payer_display,
-    windows_display,
 )
 from scheduling.slots import Interval, Slot, WorkBlock, find_slots
 
 __all__ = [
     "DayView",
-    "QueueChoices",
-    "QueuePage",
     "Slot",
+    "active_locations",
     "appointments_for_patient",
     "day_view",
     "free_slots",
     "location_names",
     "patient_panel",
     "person_name",
-    "queue_choices",
+    "queue_locations",
+    "request_queue",
     "request_queue_counts",
     "request_queue_page",
     "request_queue_total",
     "requests_for_patient",
+    "service_choices",
 ]
 
 
@@ -168,169 +159,26 @@ def free_slots(
 QUEUE_PAGE_SIZE = 25
 
 
-@dataclass(frozen=True)
-class QueueChoices:
-    """The clinic's locations and services, for the queue's filters and its rows' names.
-    Two narrow reads of clinic data (no patient data)."""
-
-    location_names: dict[int, str]
-    active_locations: tuple[tuple[int, str], ...]
-    services: tuple[tuple[int, str], ...]
-
-    @property
-    def service_names(self) -> dict[int, str]:
-        return dict(self.services)
+def queue_locations() -> list[tuple[int, str, bool]]:
+    """Every location as (id, name, is_active), by name: the queue's counts name them
+    all, and its filter offers the active ones."""
+    return list(Location.objects.order_by("name").values_list("id", "name", "is_active"))
 
 
-def _read_queue_choices() -> QueueChoices:
-    locations = list(Location.objects.order_by("name").values_list("id", "name", "is_active"))
-    return QueueChoices(
-        location_names={pk: name for pk, name, _active in locations},
-        active_locations=tuple((pk, name) for pk, name, active in locations if active),
-        services=tuple(Service.objects.order_by("name").values_list("id", "name")),
-    )
+def active_locations() -> list[tuple[int, str]]:
+    """The active locations by name, as (id, name): filters' choices and the day view's
+    default."""
+    return list(Location.objects.filter(is_active=True).order_by("name").values_list("id", "name"))
 
 
-# Clinic data, the same for every request: kept in the process (portal.clinic_data).
-queue_choices = ClinicDataCache(_read_queue_choices, models=(Location, Service))
-
-
-def _read_active_locations() -> tuple[tuple[int, str], ...]:
-    return tuple(Location.objects.filter(is_active=True).order_by("name").values_list("id", "name"))
-
-
-active_locations = ClinicDataCache(_read_active_locations, models=(Location,))
-"""The active locations by name, as (id, name): the day view's picker and default."""
-
-
-@dataclass(frozen=True)
-class QueuePage:
-    """One page of the queue: rows `start`..`end` of `total` (1-based)."""
-
-    rows: list[dict[str, Any]]
-    number: int
-    start: int
-    end: int
-    total: int
-    has_previous: bool
-    has_next: bool
-
-
-# The queue's page and its counts, the front desk's busiest reads, in plain SQL and
-# prepared (portal/sql.py): the ORM spent longer building them than PostgreSQL running
-# them. A filter left empty ('' status, NULL location or service) matches every row. The
-# queue shows whether a request moves a visit (reschedule_of_id), never the visit: no join
-# to appointments. Oldest first: the one waiting longest comes first.
-_QUEUE_PAGE = PreparedQuery(
-    "scheduling_request_queue",
-    """
-SELECT r.id, r.created_at, r.status, r.service_id, r.preferred_location_id,
-       r.reschedule_of_id, r.preferred_date_1, r.preferred_time_1, r.preferred_date_2,
-       r.preferred_time_2, r.preferred_date_3, r.preferred_time_3, r.payer_kind, r.plan_name,
-       u.role, u.email, u.full_name, pp.id, pp.preferred_name, pp.legal_name
-FROM scheduling_appointmentrequest r
-JOIN portal_user u ON u.id = r.patient_id
-LEFT JOIN portal_patientprofile pp ON pp.user_id = u.id
-WHERE (%(status)s = '' OR r.status = %(status)s)
-  AND (%(location)s::bigint IS NULL OR r.preferred_location_id = %(location)s::bigint)
-  AND (%(service)s::bigint IS NULL OR r.service_id = %(service)s::bigint)
-ORDER BY r.created_at, r.id
-LIMIT %(limit)s OFFSET %(offset)s
-""",
-)
-_QUEUE_COUNTS = PreparedQuery(
-    "scheduling_request_counts",
-    """
-SELECT status, preferred_location_id, service_id, count(*)
-FROM scheduling_appointmentrequest
-GROUP BY status, preferred_location_id, service_id
-""",
-)
-
-
-def request_queue_page(
-    *,
-    status: str = AppointmentRequest.Status.PENDING,
-    location_id: int | None = None,
-    service_id: int | None = None,
-    page: int = 1,
-    total: int,
-    choices: QueueChoices,
-    size: int = QUEUE_PAGE_SIZE,
-) -> QueuePage:
-    """Requests oldest first (the one waiting longest comes first), one page of `size`
-    as display rows. `total` (from request_queue_counts) keeps the page in range; one
-    extra row is read to know whether another page follows. One query: the request with
-    its patient's name columns (service and location names come from `choices`)."""
-    last_page = max(1, -(-total // size))
-    number = min(max(page, 1), last_page)
-    offset = (number - 1) * size
-    found = _QUEUE_PAGE.fetchall(
-        {
-            "status": status or "",
-            "location": location_id,
-            "service": service_id,
-            "limit": size + 1,
-            "offset": offset,
-        }
-    )
-    statuses = dict(AppointmentRequest.Status.choices)
-    services = choices.service_names
-    tz = timezone.get_current_timezone()
-    rows = []
-    for (
-        pk,
-        created_at,
-        status_,
-        service_id_,
-        location_id_,
-        reschedule_of_id,
-        date_1,
-        time_1,
-        date_2,
-        time_2,
-        date_3,
-        time_3,
-        payer_kind,
-        plan_name,
-        *patient_columns,  # person_name_sql's, in its order
-    ) in found[:size]:
-        windows = [
-            (day, time)
-            for day, time in ((date_1, time_1), (date_2, time_2), (date_3, time_3))
-            if day is not None
-        ]
-        patient = name_from_columns(*patient_columns)
-        rows.append(
-            {
-                "pk": pk,
-                "sent": created_at.astimezone(tz).strftime("%-d %b %H:%M"),
-                "patient": patient,
-                "is_move": reschedule_of_id is not None,
-                "visit": services.get(service_id_, ""),
-                "location": choices.location_names.get(location_id_, "")
-                if location_id_
-                else "Telehealth",
-                "preferred": "; ".join(windows_display(windows)),
-                "payer": payer_display(payer_kind, plan_name),
-                "status": statuses.get(status_, status_),
-                "is_pending": status_ == AppointmentRequest.Status.PENDING,
-            }
-        )
-    return QueuePage(
-        rows=rows,
-        number=number,
-        start=offset + 1 if rows else 0,
-        end=offset + len(rows),
-        total=max(total, offset + len(rows)),
-        has_previous=number > 1,
-        has_next=len(found) > size,
-    )
+def service_choices() -> list[tuple[int, str]]:
+    """Every service as (id, name), by name, for the queue's filter."""
+    return list(Service.objects.order_by("name").values_list("id", "name"))
 
 
 def location_names() -> dict[int, str]:
     """Every location's name by id (clinic data), for counts read without a join."""
-    return dict(Location.objects.values_list("id", "name"))
+    return {pk: name for pk, name, _active in queue_locations()}
 
 
 def request_queue_counts(*, location_names: dict[int, str]) -> dict[str, Any]:
@@ -340,7 +188,12 @@ def request_queue_counts(*, location_names: dict[int, str]) -> dict[str, Any]:
     by_status: dict[str, int] = {}
     pending_by_location: dict[int | None, int] = {}
     groups: list[tuple[str, int | None, int, int]] = []
-    for status, location_id, service_id, n in _QUEUE_COUNTS.fetchall():
+    found = (
+        AppointmentRequest.objects.order_by()
+        .values_list("status", "preferred_location_id", "service_id")
+        .annotate(n=Count("pk"))
+    )
+    for status, location_id, service_id, n in found:
         groups.append((status, location_id, service_id, n))
         by_status[status] = by_status.get(status, 0) + n
         if status == AppointmentRequest.Status.PENDING:
@@ -373,195 +226,218 @@ def request_queue_total(
     )
 
 
-@dataclass
-class RoomColumn:
+class CountedPaginator(Paginator):
+    """A Paginator told its count: the queue's counts are read for its header anyway,
+    so the page need not COUNT the same rows again."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def request_queue(
+    *,
+    status: str = AppointmentRequest.Status.PENDING,
+    location_id: int | None = None,
+    service_id: int | None = None,
+) -> QuerySet[AppointmentRequest]:
+    """Requests oldest first (the one waiting longest comes first), with what a row of
+    the queue prints: the patient's name, the service and the preferred location. The
+    queue shows whether a request moves a visit (reschedule_of_id), never the visit. A
+    filter left empty matches every row."""
+    requests = AppointmentRequest.objects.all()
+    if status:
+        requests = requests.filter(status=status)
+    if location_id is not None:
+        requests = requests.filter(preferred_location_id=location_id)
+    if service_id is not None:
+        requests = requests.filter(service_id=service_id)
+    return (
+        requests.select_related("patient__patient_profile", "service", "preferred_location")
+        .only(
+            "created_at",
+            "status",
+            "reschedule_of_id",
+            "preferred_date_1",
+            "preferred_time_1",
+            "preferred_date_2",
+            "preferred_time_2",
+            "preferred_date_3",
+            "preferred_time_3",
+            "payer_kind",
+            "plan_name",
+            "service__name",
+            "preferred_location__name",
+            *(f"patient__{name}" for name in PERSON_FIELDS),
+        )
+        .order_by("created_at", "id")
+    )
+
+
+def request_queue_page(
+    *,
+    status: str = AppointmentRequest.Status.PENDING,
+    location_id: int | None = None,
+    service_id: int | None = None,
+    page: int | str | None = 1,
+    total: int,
+    size: int = QUEUE_PAGE_SIZE,
+) -> Page:
+    """One page of request_queue; `total` (from request_queue_counts) numbers the pages,
+    and a page number out of range gives the nearest page. One query."""
+    paginator = CountedPaginator(
+        request_queue(status=status, location_id=location_id, service_id=service_id),
+        size,
+        count=total,
+    )
+    return paginator.get_page(page)
+
+
+@dataclass(frozen=True)
+class DayVisit:
+    """One visit on the day view's grid, with the desk's buttons for its status (none for
+    who may not act): each (status it may move to, label)."""
+
+    pk: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    status: str
+    status_label: str
+    is_live: bool
+    patient: str
+    service: str
+    clinician: str
+    actions: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class DaySlot:
+    """A visit in one hour of the grid: in full the hour it starts, "busy" after."""
+
+    starts_here: bool
+    visit: DayVisit
+
+
+@dataclass(frozen=True)
+class DayColumn:
     room_id: int | None
     label: str
     kind: str
-    appointments: list[dict[str, Any]] = field(default_factory=list)
 
 
-# Identity equality: a DayView is shared (see _arrange_day), and a presenter may key its
-# own drawing of one on the object.
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
+class DayRow:
+    """One hour of the grid: a cell a column, each the visits in that room that hour."""
+
+    hour: dt.datetime
+    cells: list[list[DaySlot]]
+
+
+@dataclass(frozen=True)
 class DayView:
-    """A location's rooms against the hours of one day, ready to draw
-    (scheduling.presenters.day_grid): each row is an hour label and its cells; a
-    cell is (empty_rooms, entries): a run of that many empty rooms, or (0, one room's
-    entries), each (starts_here, appointment): the visit in full in the hour it starts,
-    "busy" in the hours it runs on."""
+    """A location's rooms against the hours of one day."""
 
     location_id: int
     location_name: str
     day: dt.date
-    columns: list[RoomColumn]
-    rows: list[tuple[str, list[tuple[int, list[tuple[bool, dict[str, Any]]]]]]]
-    appointments: list[dict[str, Any]]
+    columns: list[DayColumn]
+    rows: list[DayRow]
+    appointments: list[DayVisit]
 
 
-_CARD = "mb-1 p-1 border rounded"
-_STRUCK_CARD = f"{_CARD} text-muted text-decoration-line-through"
-
-
-# A location's visits on one day with what their cards print: the service, the clinician's
-# and the patient's names (display_name_from's columns). Written as SQL because the ORM
-# spends about 1 ms of Python compiling this five-table join, three times what running it
-# costs; the desk keeps this page open all day.
-# The names are looked up per visit (by primary key) in subqueries that OFFSET 0 keeps
-# PostgreSQL from flattening into a five-table join: planning that join took 0.7 ms on
-# every request, twice its execution, and its generic plan (hash joins over whole tables)
-# ran ten times slower. This shape has one good plan, an index scan of the day's visits,
-# and plans in 0.2 ms.
-_DAY_APPOINTMENTS_SQL = f"""
-SELECT a.id, a.starts_at, a.ends_at, a.status, a.room_id,
-       (SELECT name FROM scheduling_service WHERE id = a.service_id),
-       cu.full_name, cu.email,
-       pu.role, pu.email, pu.full_name, pu.profile_id, pu.preferred_name, pu.legal_name
-FROM scheduling_appointment a
-CROSS JOIN LATERAL (
-    SELECT full_name, email FROM portal_user WHERE id = a.clinician_id OFFSET 0
-) cu
-CROSS JOIN LATERAL {person_name_sql("a.patient_id")} pu
-WHERE a.location_id = %(location)s AND a.starts_at >= %(from)s AND a.starts_at < %(to)s
-ORDER BY a.starts_at, a.id
-"""  # noqa: S608 (composed at import from constants; values go in as parameters)
-_DAY_APPOINTMENTS = PreparedQuery("scheduling_day_appointments", _DAY_APPOINTMENTS_SQL)
-
-
-def _read_rooms(location_id: int) -> tuple[tuple[int, str, str], ...]:
-    """A location's active rooms as (id, name, kind label), chairs and rooms by kind."""
-    room_kinds = dict(RoomKind.choices)
-    return tuple(
-        (pk, name, room_kinds.get(kind, kind))
-        for pk, name, kind in Room.objects.filter(location_id=location_id, is_active=True)
-        .order_by("kind", "name")
-        .values_list("id", "name", "kind")
-    )
-
-
-_rooms = ClinicDataCache(_read_rooms, models=(Room,))
-
-
-# Read once, not per visit: the day view's loop runs for every visit on the grid.
-_STATUS_LABELS = dict(Appointment.Status.choices)
-_STRUCK_STATUSES = frozenset({Appointment.Status.CANCELLED.value, Appointment.Status.NO_SHOW.value})
-
-
-def day_view(*, location_id: int, location_name: str, day: dt.date) -> DayView:
-    """Rooms and chairs of a location against the hours of one day. Two queries: the
-    rooms, and the day's appointments (_DAY_APPOINTMENTS_SQL) as display rows.
-
-    The returned DayView is shared between requests: read it, never change it."""
-    first, last = _day_bounds(day, day)
-    found = _DAY_APPOINTMENTS.fetchall({"location": location_id, "from": first, "to": last})
-    return _arrange_day(
-        location_id,
-        location_name,
-        day,
-        _rooms(location_id),
-        tuple(found),
-        timezone.get_current_timezone(),
-    )
-
-
-# The desk keeps the day view open all day and reloads it, several people at a time; between
-# changes every reload reads the same rows and would arrange them the same way again
-# (arranging and drawing them was about a fifth of the page's cost under load). Keyed on
-# everything the arrangement is made from, including every column of every row just read,
-# it cannot go stale: a changed visit, name, room or service is a different key. 32
-# days-and-locations per process, a few MB at most.
-@lru_cache(maxsize=32)
-def _arrange_day(
+def day_view(
+    *,
     location_id: int,
     location_name: str,
     day: dt.date,
-    rooms: tuple[tuple[int, str, str], ...],
-    found: tuple[tuple[Any, ...], ...],
-    tz: dt.tzinfo,
+    actions: dict[str, list[tuple[str, str]]] | None = None,
 ) -> DayView:
-    columns = [RoomColumn(room_id=pk, label=name, kind=kind) for pk, name, kind in rooms]
-    statuses = _STATUS_LABELS
-    appointments = []
-    for (
-        pk,
-        starts_at,
-        ends_at,
-        status,
-        room_id,
-        service_name,
-        clinician_name,
-        clinician_email,
-        *patient_columns,  # person_name_sql's, in its order
-    ) in found:
-        starts, ends = starts_at.astimezone(tz), ends_at.astimezone(tz)
-        patient = name_from_columns(*patient_columns)
-        # Only clinicians are booked as clinicians: their name is full name or email.
-        clinician = clinician_name or clinician_email
-        struck = status in _STRUCK_STATUSES
-        appointments.append(
-            {
-                "pk": pk,
-                "starts_at": starts,
-                "ends_at": ends,
-                "room_id": room_id,
-                "status": status,
-                "is_live": status in LIVE_STATUSES,
-                # What the card shows, as strings (escaped where they are drawn).
-                "headline": (
-                    f"{starts.hour:02d}:{starts.minute:02d}-{ends.hour:02d}:{ends.minute:02d}"
-                    f" {patient}"
-                ),
-                "detail": f"{service_name} · {clinician}",
-                "status_label": statuses.get(status, status),
-                "card_class": _STRUCK_CARD if struck else _CARD,
-                "busy": f"busy · {patient}",
-            }
-        )
-    by_room = {column.room_id: column for column in columns}
-    elsewhere = RoomColumn(room_id=None, label="No room", kind="")
-    for appointment in appointments:
-        by_room.get(appointment["room_id"], elsewhere).appointments.append(appointment)
-    if elsewhere.appointments:
-        columns.append(elsewhere)
-    placed = [
-        (index, appointment)
-        for index, column in enumerate(columns)
-        for appointment in column.appointments
+    """Rooms and chairs of a location against the hours of one day. Two queries: the
+    rooms, and the day's appointments with their service, clinician and patient names.
+    `actions` maps a visit's status to the desk's buttons for it."""
+    tz = timezone.get_current_timezone()
+    actions = actions or {}
+    rooms = Room.objects.filter(location_id=location_id, is_active=True).order_by("kind", "name")
+    columns = [
+        DayColumn(room_id=room.pk, label=room.name, kind=room.get_kind_display())
+        for room in rooms.only("name", "kind")
     ]
-    earliest = min([7] + [a["starts_at"].hour for a in appointments])
-    latest = max([19] + [a["ends_at"].hour for a in appointments])
-    hours = {
-        h: dt.datetime.combine(day, dt.time(h), tzinfo=tz) for h in range(earliest, latest + 1)
-    }
+    first, last = _day_bounds(day, day)
+    found = (
+        Appointment.objects.filter(
+            location_id=location_id, starts_at__gte=first, starts_at__lt=last
+        )
+        .select_related("service", "clinician", "patient__patient_profile")
+        .only(
+            "starts_at",
+            "ends_at",
+            "status",
+            "room_id",
+            "service__name",
+            "clinician__role",
+            "clinician__full_name",
+            "clinician__email",
+            *(f"patient__{name}" for name in PERSON_FIELDS),
+        )
+        .order_by("starts_at", "id")
+    )
+    index = {column.room_id: i for i, column in enumerate(columns)}
+    placed: list[tuple[int | None, DayVisit]] = []
+    in_order: list[DayVisit] = []
+    for appointment in found:
+        visit = DayVisit(
+            pk=appointment.pk,
+            starts_at=appointment.starts_at.astimezone(tz),
+            ends_at=appointment.ends_at.astimezone(tz),
+            status=appointment.status,
+            status_label=appointment.get_status_display(),
+            is_live=appointment.status in LIVE_STATUSES,
+            patient=appointment.patient.display_name,
+            service=appointment.service.name,
+            clinician=appointment.clinician.display_name,
+            actions=tuple(actions.get(appointment.status, ())),
+        )
+        placed.append((index.get(appointment.room_id), visit))
+        in_order.append(visit)
+    if any(column is None for column, _ in placed):
+        columns.append(DayColumn(room_id=None, label="No room", kind=""))
+        placed = [
+            (len(columns) - 1 if column is None else column, visit) for column, visit in placed
+        ]
+    # Each room's visits together, in the columns' order, then by time.
+    placed.sort(key=lambda item: item[0])
+    visits = [visit for _, visit in placed]
+    earliest = min([7] + [v.starts_at.hour for v in visits])
+    latest = max([19] + [v.ends_at.hour for v in visits])
+    rows = [
+        DayRow(
+            hour=dt.datetime.combine(day, dt.time(h), tzinfo=tz),
+            cells=[[] for _ in columns],
+        )
+        for h in range(earliest, latest + 1)
+    ]
     # A visit shows in full in the hour it starts and, while live, as "busy" in the later
-    # hours it runs into: by hour, then by column, in the columns' order.
-    by_hour: dict[int, dict[int, list[tuple[bool, dict[str, Any]]]]] = {h: {} for h in hours}
-    for index, a in placed:
-        first_hour = a["starts_at"].hour
-        for h in range(first_hour, latest + 1):
-            if a["ends_at"] <= hours[h] or (h > first_hour and not a["is_live"]):
+    # hours it runs into.
+    for column, visit in placed:
+        first_hour = visit.starts_at.hour
+        for row in rows[first_hour - earliest :]:
+            hour = row.hour.hour
+            if visit.ends_at <= row.hour or (hour > first_hour and not visit.is_live):
                 break
-            by_hour[h].setdefault(index, []).append((h == first_hour, a))
-    rows = []
-    for h, by_column in by_hour.items():
-        # Rooms with nothing this hour are drawn as runs of empty cells.
-        cells: list[tuple[int, list[tuple[bool, dict[str, Any]]]]] = []
-        done = 0
-        for index in sorted(by_column):
-            if index > done:
-                cells.append((index - done, []))
-            cells.append((0, by_column[index]))
-            done = index + 1
-        if len(columns) > done:
-            cells.append((len(columns) - done, []))
-        rows.append((f"{h:02d}:00", cells))
+            row.cells[column].append(DaySlot(starts_here=hour == first_hour, visit=visit))
     return DayView(
         location_id=location_id,
         location_name=location_name,
         day=day,
         columns=columns,
         rows=rows,
-        appointments=appointments,
+        appointments=[
+            visit for _, visit in sorted(placed, key=lambda p: (p[1].starts_at, p[1].pk))
+        ],
     )
 
 
@@ -585,49 +461,47 @@ def appointments_for_patient(*, patient: User) -> QuerySet[Appointment]:
     )
 
 
-# The patient's next scheduled visits (when, and where by name) and, on every row, how many
-# of their requests wait for the office: one query for the home panel, with one row even
-# when no visit is booked. Plain SQL because the ORM has no LEFT JOIN LATERAL, which puts
-# the count and the visits in one statement.
-_PATIENT_PANEL_SQL = """
-SELECT waiting.n, a.starts_at, l.name
-FROM (
-    SELECT count(*) AS n FROM scheduling_appointmentrequest
-    WHERE patient_id = %(patient)s AND status = %(pending)s
-) waiting
-LEFT JOIN LATERAL (
-    SELECT starts_at, location_id FROM scheduling_appointment
-    WHERE patient_id = %(patient)s AND status = %(scheduled)s AND starts_at >= %(now)s
-    ORDER BY starts_at
-    LIMIT %(limit)s
-) a ON true
-LEFT JOIN portal_location l ON l.id = a.location_id
-ORDER BY a.starts_at
-"""
-_PATIENT_PANEL = PreparedQuery("scheduling_patient_panel", _PATIENT_PANEL_SQL)
+@dataclass(frozen=True)
+class UpcomingVisit:
+    starts_at: dt.datetime
+    where: str
 
 
 def patient_panel(*, patient: User, limit: int = 3) -> dict[str, Any]:
-    """The patient's home panel: their next `limit` scheduled visits as display rows,
-    when (clinic time) and where, and how many of their requests are pending. One query."""
-    found = _PATIENT_PANEL.fetchall(
-        {
-            "patient": patient.pk,
-            "pending": AppointmentRequest.Status.PENDING,
-            "scheduled": Appointment.Status.SCHEDULED,
-            "now": timezone.now(),
-            "limit": limit,
-        }
+    """The patient's home panel: their next `limit` scheduled visits, when and where,
+    and how many of their requests are pending. One query: the patient's row, joined to
+    their upcoming visits (one row with none when no visit is booked), with the count of
+    waiting requests beside it."""
+    waiting = (
+        AppointmentRequest.objects.filter(
+            patient=OuterRef("pk"), status=AppointmentRequest.Status.PENDING
+        )
+        .order_by()
+        .values("patient")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
-    tz = timezone.get_current_timezone()
+    found = (
+        User.objects.filter(pk=patient.pk)
+        .annotate(
+            upcoming=FilteredRelation(
+                "appointments",
+                condition=Q(
+                    appointments__status=Appointment.Status.SCHEDULED,
+                    appointments__starts_at__gte=timezone.now(),
+                ),
+            ),
+            waiting=Coalesce(Subquery(waiting), 0),
+        )
+        .values_list("waiting", "upcoming__starts_at", "upcoming__location__name")
+        .order_by("upcoming__starts_at")[:limit]
+    )
+    rows = list(found)
     return {
         "upcoming": [
-            {
-                "when": starts_at.astimezone(tz).strftime("%a %-d %b, %H:%M"),
-                "where": location_name or "Telehealth (video)",
-            }
-            for _n, starts_at, location_name in found
+            UpcomingVisit(starts_at=starts_at, where=location_name or "Telehealth (video)")
+            for _n, starts_at, location_name in rows
             if starts_at is not None
         ],
-        "pending_requests": found[0][0],
+        "pending_requests": rows[0][0] if rows else 0,
     }

@@ -11,17 +11,14 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intake.modalities import Modality
 from intake.selectors import dosing_gate_gaps
-from portal.links import url_for_ids
-from portal.markup import options
+from portal.forms import add_service_errors
 from portal.models import Location
 from portal.permissions import Capability, access_patient_object, has_capability, require
 from scheduling import calendar
@@ -39,17 +36,17 @@ from scheduling.forms import (
     slot_value,
 )
 from scheduling.models import Appointment, AppointmentRequest, SchedulingSettings
-from scheduling.presenters import day_grid, queue_rows, status_buttons
 from scheduling.selectors import (
     active_locations,
     appointments_for_patient,
     day_view,
     free_slots,
-    queue_choices,
+    queue_locations,
     request_queue_counts,
     request_queue_page,
     request_queue_total,
     requests_for_patient,
+    service_choices,
 )
 from scheduling.services import (
     STATUS_MOVES,
@@ -62,16 +59,6 @@ from scheduling.services import (
     appointment_set_status,
     is_late_cancellation,
 )
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    """A service's refusal, shown in the form: by field where it names one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
 
 # --- the patient ----------------------------------------------------------------------------
 
@@ -101,7 +88,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
                 note=data["note"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -167,7 +154,7 @@ def appointment_cancel_view(request: HttpRequest, appointment_id: int) -> HttpRe
                 appointment=appointment, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Your appointment is cancelled.")
             return redirect("scheduling:appointment-list")
@@ -200,7 +187,7 @@ def appointment_reschedule_request_view(request: HttpRequest, appointment_id: in
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, "Your request to move this appointment is sent to the office."
@@ -245,8 +232,12 @@ def request_queue_view(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     if "status" not in params:
         params["status"] = AppointmentRequest.Status.PENDING
-    choices = queue_choices()
-    form = QueueFilterForm(params, locations=choices.active_locations, services=choices.services)
+    locations = queue_locations()
+    form = QueueFilterForm(
+        params,
+        locations=[(pk, name) for pk, name, active in locations if active],
+        services=service_choices(),
+    )
     filters: dict[str, Any] = {
         "status": AppointmentRequest.Status.PENDING,
         "location_id": None,
@@ -258,16 +249,12 @@ def request_queue_view(request: HttpRequest) -> HttpResponse:
             "location_id": form.cleaned_data["location"],
             "service_id": form.cleaned_data["service"],
         }
-    counts = request_queue_counts(location_names=choices.location_names)
+    counts = request_queue_counts(location_names={pk: name for pk, name, _ in locations})
     page = request_queue_page(
         **filters,
         page=_page_number(params.get("page")),
         total=request_queue_total(counts, **filters),
-        choices=choices,
     )
-    confirm_url = url_for_ids("scheduling:request-confirm", "request_id")
-    for row in page.rows:
-        row["open_url"] = confirm_url(row["pk"]) if row["is_pending"] else ""
     # Page links keep the filters.
     query = {
         "status": filters["status"],
@@ -278,18 +265,15 @@ def request_queue_view(request: HttpRequest) -> HttpResponse:
         request,
         "scheduling/request_queue.html",
         {
+            "form": form,
             "filters": query,
-            "status_options": options(form.fields["status"].choices, query["status"]),
-            "location_options": options(choices.active_locations, query["location"]),
-            "service_options": options(choices.services, query["service"]),
             "page": page,
-            "rows": page.rows,
-            "table_rows": queue_rows(page.rows),
-            "previous_url": "?" + urlencode({**query, "page": page.number - 1})
-            if page.has_previous
+            "rows": list(page.object_list),
+            "previous_url": "?" + urlencode({**query, "page": page.previous_page_number()})
+            if page.has_previous()
             else "",
-            "next_url": "?" + urlencode({**query, "page": page.number + 1})
-            if page.has_next
+            "next_url": "?" + urlencode({**query, "page": page.next_page_number()})
+            if page.has_next()
             else "",
             "counts": counts,
         },
@@ -358,7 +342,7 @@ def request_confirm(request: HttpRequest, request_id: int) -> HttpResponse:
                 location=chosen["room"].location if chosen["room"] else location,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             local = timezone.localtime(appointment.starts_at)
             messages.success(
@@ -422,15 +406,13 @@ _STATUS_ACTIONS: dict[str, list[tuple[str, str]]] = {
     status: [(move, label) for move, label in _STATUS_BUTTONS.items() if move in moves]
     for status, moves in STATUS_MOVES.items()
 }
-# The statuses whose cards carry the desk's buttons.
-_ACTIONABLE = frozenset(_STATUS_ACTIONS)
 
 
 @require_GET
 @require(Capability.SCHEDULE_VIEW)
 def day_view_page(request: HttpRequest) -> HttpResponse:
     # The active locations, read once: the default (first by name) and the picker's
-    # options both come from this list, not from one query each.
+    # options both come from this list.
     locations = active_locations()
     form = DayViewForm(request.GET or None, locations=locations)
     location_id = day = None
@@ -444,35 +426,22 @@ def day_view_page(request: HttpRequest) -> HttpResponse:
             raise Http404
         location_id = locations[0][0]
     day = day or timezone.localdate()
-    view = day_view(location_id=location_id, location_name=dict(locations)[location_id], day=day)
-    # The desk's buttons are the same for every visit in one status: each set is drawn
-    # once (with this request's CSRF token), and each visit's form posts to its own URL.
     can_manage = has_capability(request.user, Capability.SCHEDULE_MANAGE)
-    grid = day_grid(view, actionable=_ACTIONABLE if can_manage else frozenset())
-    buttons: dict[str, SafeString] = {}
-    extra: dict[str, str] = {}
-    if can_manage:
-        token = get_token(request)
-        # The layout's sign-out form takes the same token: each get_token() masks it
-        # afresh with 32 random characters, which showed in the page's profile.
-        extra["csrf_token"] = token
-        buttons = {
-            status: status_buttons(_STATUS_ACTIONS[status], csrf_token=token)
-            for status in set(grid.slots)
-        }
+    view = day_view(
+        location_id=location_id,
+        location_name=dict(locations)[location_id],
+        day=day,
+        actions=_STATUS_ACTIONS if can_manage else None,
+    )
     return render(
         request,
         "scheduling/day_view.html",
         {
             "view": view,
-            "header": grid.header,
-            "rows": grid.body(buttons),
             "locations": locations,
-            "title_day": f"{day:%A %-d %B %Y}",
             "day_iso": day.isoformat(),
             "previous_day": (day - dt.timedelta(days=1)).isoformat(),
             "next_day": (day + dt.timedelta(days=1)).isoformat(),
-            **extra,
         },
     )
 
@@ -524,7 +493,7 @@ def desk_appointment_cancel(request: HttpRequest, appointment_id: int) -> HttpRe
                 appointment=appointment, by=request.user, reason=form.cleaned_data["full_reason"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Cancelled: {appointment.patient}. The patient is notified.")
             return redirect(back)

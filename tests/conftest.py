@@ -19,7 +19,6 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.test import Client
 
-from portal.clinic_data import clear_all
 from portal.models import ClinicianKind, Credential, Location, User
 from tests.factories import (
     ClinicAdminFactory,
@@ -33,15 +32,6 @@ def enrol_totp(user: User) -> str:
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     return secret
-
-
-@pytest.fixture(autouse=True)
-def _clinic_data_from_the_database() -> Iterator[None]:
-    """Reads kept in the process (portal.clinic_data) do not outlive a test: a flush or
-    a rolled-back test case changes the rows without the signals that clear them."""
-    clear_all()
-    yield
-    clear_all()
 
 
 @pytest.fixture

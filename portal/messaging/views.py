@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.audit import audit_clinical_read, audit_record
+from portal.forms import add_service_errors
 from portal.messaging import selectors, services
 from portal.messaging.forms import ReplyForm, ThreadStartForm
 from portal.messaging.models import MessageThread, Topic
@@ -36,7 +37,7 @@ def thread_new(request: HttpRequest) -> HttpResponse:
         try:
             thread = services.thread_start(patient=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Message sent. We will answer here in the portal.")
             return redirect("messaging:thread", thread_id=thread.pk)
@@ -52,7 +53,7 @@ def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
         try:
             services.message_post(thread=found, author=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Message sent.")
             return redirect("messaging:thread", thread_id=found.pk)
@@ -112,7 +113,7 @@ def staff_thread(request: HttpRequest, thread_id: int) -> HttpResponse:
         try:
             services.message_post(thread=found, author=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Reply sent; the patient has been told a message waits.")
             return redirect("messaging:staff-thread", thread_id=found.pk)

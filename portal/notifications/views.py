@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.forms import add_service_errors
 from portal.notifications.forms import NotificationPreferenceForm
 from portal.notifications.models import Notification
 from portal.notifications.selectors import (
@@ -29,7 +30,7 @@ def preference_edit(request: HttpRequest) -> HttpResponse:
         try:
             notification_preference_update(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Your reminder settings are saved.")
             return redirect("notifications:preference-edit")

@@ -51,7 +51,7 @@ def test_the_queue_shows_urgent_first_then_oldest(client_for, clinician) -> None
 
     response = client_for(clinician).get(reverse("intake:review-queue"))
     assert response.status_code == 200
-    assert [i["pk"] for i in response.context["intakes"]] == [urgent.pk, old.pk, new.pk]
+    assert [i.pk for i in response.context["intakes"]] == [urgent.pk, old.pk, new.pk]
 
 
 def test_an_urgent_intake_is_in_the_queue_before_it_is_sent(client_for, clinician) -> None:
@@ -62,7 +62,7 @@ def test_an_urgent_intake_is_in_the_queue_before_it_is_sent(client_for, clinicia
     submitted_intake(PatientFactory())
     Intake.objects.create(patient=PatientFactory())  # not urgent, not sent: not in the queue
     intakes = client_for(clinician).get(reverse("intake:review-queue")).context["intakes"]
-    assert intakes[0]["pk"] == intake.pk
+    assert intakes[0].pk == intake.pk
     assert len(intakes) == 2
 
 
@@ -79,6 +79,70 @@ def test_the_queue_shows_score_bands_and_flag_counts(client_for, clinician) -> N
     assert "1 review" in page
 
 
+def queue_row_of(page: str, intake: Intake) -> str:
+    """The queue's table row that links to `intake`."""
+    link = f'href="{detail_url(intake)}"'
+    row = next(part for part in page.split("<tr")[1:] if link in part)
+    return row.split("</tr>")[0]
+
+
+def test_the_review_queue_selector_gives_rows_with_names_scores_and_waiting_time(
+    clinician, django_assert_num_queries
+) -> None:
+    sent = timezone.now() - dt.timedelta(hours=2)
+    calm = submitted_intake(
+        PatientFactory(profile__preferred_name="Dana"),
+        submitted_at=sent,
+        phq9=phq9_answers(3, 3, 3, 2, 2, 2, 1, 1, 0),
+    )
+    urgent = Intake.objects.create(
+        patient=PatientFactory(), urgent=True, urgent_at=timezone.now(), answers={}
+    )
+    with django_assert_num_queries(1):
+        page = selectors.review_queue()
+        rows = list(page.rows)
+        names = [row.patient.display_name for row in rows]
+    assert [row.pk for row in rows] == [urgent.pk, calm.pk]
+    assert names[1] == "Dana"
+    assert (rows[1].phq9_total, rows[1].phq9_band) == (17, "moderately severe")
+    assert rows[1].waiting_since == sent
+    assert rows[0].phq9_total is None
+    assert (page.urgent_count, page.first, page.last, page.next_start) == (1, 1, 1, None)
+
+
+def test_an_urgent_row_is_shaded_and_badged_and_unanswered_scores_are_a_dash(
+    client_for, clinician
+) -> None:
+    urgent = Intake.objects.create(
+        patient=PatientFactory(), urgent=True, urgent_at=timezone.now(), answers={}
+    )
+    calm = submitted_intake(PatientFactory())
+    page = client_for(clinician).get(reverse("intake:review-queue")).content.decode()
+    row = queue_row_of(page, urgent)
+    assert row.startswith(' class="table-danger"')
+    assert '<span class="badge text-bg-danger me-1">Urgent</span><a href=' in row
+    assert row.count("<td>&ndash;</td>") == 2  # PHQ-9 and GAD-7 not answered yet
+    assert '<span class="text-muted">none</span>' in row  # no flags
+    assert "table-danger" not in queue_row_of(page, calm)
+    assert "Urgent" not in queue_row_of(page, calm)
+
+
+def test_a_place_name_and_a_patient_name_are_escaped_in_the_queue(client_for, clinician) -> None:
+    place = Location.objects.get(slug="folsom")
+    place.name = '"><img src=x>'
+    place.save()
+    hostile = PatientFactory(
+        profile__preferred_name="<script>x</script>", profile__preferred_location=place
+    )
+    intake = submitted_intake(hostile)
+    row = queue_row_of(
+        client_for(clinician).get(reverse("intake:review-queue")).content.decode(), intake
+    )
+    assert "<script>" not in row
+    assert "&lt;script&gt;x&lt;/script&gt;" in row
+    assert "&quot;&gt;&lt;img src=x&gt;" in row
+
+
 def test_the_queue_filters_by_location_and_status(client_for, clinician) -> None:
     folsom = Location.objects.get(slug="folsom")
     roseville = Location.objects.get(slug="roseville")
@@ -90,11 +154,11 @@ def test_the_queue_filters_by_location_and_status(client_for, clinician) -> None
     client = client_for(clinician)
     url = reverse("intake:review-queue")
     by_place = client.get(url, {"location": "folsom"}).context["intakes"]
-    assert [i["pk"] for i in by_place] == [at_folsom.pk]
+    assert [i.pk for i in by_place] == [at_folsom.pk]
     by_status = client.get(url, {"status": "approved"}).context["intakes"]
-    assert [i["pk"] for i in by_status] == [approved.pk]
+    assert [i.pk for i in by_status] == [approved.pk]
     everything = client.get(url, {"status": "all", "location": "roseville"}).context["intakes"]
-    assert [i["pk"] for i in everything] == [at_roseville.pk]
+    assert [i.pk for i in everything] == [at_roseville.pk]
     # Nonsense filters fall back to the default queue, never a 500.
     assert client.get(url, {"status": "drop table", "location": "x"}).status_code == 200
 
@@ -124,7 +188,7 @@ def test_the_queue_reads_in_a_bounded_number_of_queries(
 def queue(client, **params: object) -> tuple[list[int], str]:
     response = client.get(reverse("intake:review-queue"), params)
     assert response.status_code == 200
-    return [row["pk"] for row in response.context["intakes"]], response.content.decode()
+    return [row.pk for row in response.context["intakes"]], response.content.decode()
 
 
 def test_the_queue_shows_25_a_page_oldest_first_with_previous_and_next_links(
@@ -265,11 +329,15 @@ def test_the_queue_names_patients_and_times_as_the_rest_of_the_portal_does(
         submitted_intake(who, submitted_at=when)
     response = client_for(clinician).get(reverse("intake:review-queue"))
     rows = response.context["intakes"]
-    assert [r["name"] for r in rows] == [nickname.display_name, legal_only.display_name]
-    shown = [r["waiting_since"] for r in rows]
-    assert shown == [date_filter(timezone.localtime(t), "D j M, H:i") for t in sent]
-    assert shown == ["Sun 1 Nov, 01:05", "Sun 1 Nov, 02:30"]  # PDT, then PST
+    assert [r.patient.display_name for r in rows] == [
+        nickname.display_name,
+        legal_only.display_name,
+    ]
     page = response.content.decode()
+    shown = [date_filter(timezone.localtime(t), "D j M, H:i") for t in sent]
+    assert shown == ["Sun 1 Nov, 01:05", "Sun 1 Nov, 02:30"]  # PDT, then PST
+    for when in shown:
+        assert f"<td>{when}</td>" in page
     assert "Sunny &lt;b&gt;" in page
     assert f'href="{detail_url(Intake.objects.get(patient=legal_only))}"' in page
 

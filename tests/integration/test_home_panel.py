@@ -8,7 +8,6 @@ from collections.abc import Iterator
 
 import pytest
 import time_machine
-from django.db import connection
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -217,15 +216,6 @@ def test_patient_panel_is_one_query_settings_included(
     ):
         context = panels.patient_panel(request)
     assert len(context["open_windows"]) == 1
-
-
-def test_the_panel_makes_the_settings_row_when_there_is_none(patient) -> None:
-    IntegrationSettings.load()  # the cache holds the settings ...
-    with connection.cursor() as cursor:  # ... and the row goes, without a signal to clear it
-        cursor.execute("DELETE FROM integration_integrationsettings")
-    panel = selectors.patient_panel(patient=patient)
-    assert panel.open_windows == []
-    assert IntegrationSettings.objects.get().window_closes_after_hours == 48
 
 
 # --- the settings row, through the cache -------------------------------------------------

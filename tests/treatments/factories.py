@@ -86,6 +86,7 @@ def course_started(
     clinician: User | None = None,
     start_date: dt.date | None = None,
     booster_interval_days: int | None = None,
+    concurrent_reason: str = "",
 ) -> Course:
     doctor = a_clinician(clinician)
     approve_patient(patient, modality, clinician=doctor)
@@ -97,6 +98,8 @@ def course_started(
         start_date=start_date or timezone.localdate(),
         by=doctor,
         booster_interval_days=booster_interval_days,
+        confirm_concurrent=bool(concurrent_reason),
+        concurrent_reason=concurrent_reason,
     )
 
 

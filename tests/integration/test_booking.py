@@ -198,7 +198,10 @@ def test_patient_sees_the_window_and_books_from_the_page(patient, therapist, cli
         slot_post(DISCHARGE + dt.timedelta(hours=26), therapist),
     )
     assert response.status_code == 302
-    assert Appointment.objects.filter(patient=patient).count() == 1
+    assert (
+        Appointment.objects.filter(patient=patient, service__kind=ServiceKind.INTEGRATION).count()
+        == 1
+    )
     assert 'data-testid="integration-booked"' in client.get(url).content.decode()
 
 
@@ -264,7 +267,7 @@ def test_booking_pages_belong_to_the_patient_and_the_front_desk(
         book_url, slot_post(DISCHARGE + dt.timedelta(hours=27), therapist)
     )
     assert response["Location"] == reverse("integration:window-list")
-    assert Appointment.objects.get().booked_by == front_desk
+    assert Appointment.objects.get(service__kind=ServiceKind.INTEGRATION).booked_by == front_desk
 
 
 def test_a_session_not_yet_discharged_has_no_booking_page(patient, client_for) -> None:

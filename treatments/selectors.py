@@ -599,6 +599,15 @@ class BoardRow:
     def session(self) -> DosingSession | None:
         return getattr(self.planned, "session", None)
 
+    @property
+    def can_check_in(self) -> bool:
+        """Today's visit, not checked in yet: a nurse may check the patient in here."""
+        appointment = self.planned.appointment
+        return (
+            appointment.status == Appointment.Status.SCHEDULED
+            and timezone.localdate(appointment.starts_at) == timezone.localdate()
+        )
+
 
 def sessions_for_day(*, day: dt.date | None = None) -> list[BoardRow]:
     """Dosing visits on `day` in the clinic's zone, with their chart's status: one query."""

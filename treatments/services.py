@@ -598,6 +598,18 @@ def session_start(*, appointment: Appointment, by: User) -> DosingSession:
     )
 
 
+def visit_check_in(*, appointment: Appointment, by: User) -> Appointment:
+    """A nurse or prescriber checks the patient in for a dosing visit (the desk does it
+    from the day view), through scheduling's status service and its rules."""
+    _require_charting(by)
+    appointment = Appointment.objects.select_related("service").get(pk=appointment.pk)
+    if not appointment.service.modality:
+        raise ValidationError("Only a dosing visit is checked in from the dosing board.")
+    return appointment_set_status(
+        appointment=appointment, status=Appointment.Status.CHECKED_IN, by=by
+    )
+
+
 def session_close_for_visit(*, appointment: Appointment) -> list[DosingSession]:
     """The visit was marked no-show or cancelled: its chart in progress closes as "not
     given", and its planned dose is freed to be booked again. Refused (the status change

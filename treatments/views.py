@@ -242,6 +242,20 @@ def session_start(request: HttpRequest, appointment_id: int) -> HttpResponse:
     return redirect("treatments:session-chart", session_id=session.pk)
 
 
+@require_POST
+@require(Capability.SESSION_CHART)
+def visit_check_in(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = get_object_or_404(Appointment, pk=appointment_id)
+    try:
+        services.visit_check_in(appointment=appointment, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Checked in: the chart can be opened.")
+    return redirect("treatments:session-board")
+
+
 def _chart_forms(session: DosingSession, bound: tuple[str, Any] | None = None) -> dict[str, Any]:
     forms = {}
     for name, form_class in CHART_FORMS.items():

@@ -73,6 +73,12 @@ ROUTES = [
         kwargs=lambda w: {"appointment_id": w.objects["visit"].pk},
         method="post",
     ),
+    Route(
+        "treatments:visit-check-in",
+        expect(clinician=302),
+        kwargs=lambda w: {"appointment_id": w.objects["visit"].pk},
+        method="post",
+    ),
     Route("treatments:session-chart", CLINICIAN_PAGE, kwargs=_session),
     Route(
         "treatments:session-discharge",

@@ -91,6 +91,36 @@ def test_after_check_in_the_chart_opens_from_the_visit(patient, clinician, monda
         services.session_start(appointment=visit, by=clinician)
 
 
+def test_a_nurse_checks_the_patient_in_from_the_board_and_then_opens_the_chart(
+    client_for, patient, nurse, clinician, monday
+):
+    course = course_started(patient, clinician=clinician)
+    visit = visit_for(course, starts_at=next_local(0, 10))
+    client = client_for(nurse)
+    board = client.get(reverse("treatments:session-board")).content.decode()
+    check_in = reverse("treatments:visit-check-in", args=[visit.pk])
+    assert f'action="{check_in}"' in board
+    client.post(check_in)
+    visit.refresh_from_db()
+    assert visit.status == Appointment.Status.CHECKED_IN
+    assert visit.status_changed_by == nurse
+    board = client.get(reverse("treatments:session-board")).content.decode()
+    assert reverse("treatments:session-start", args=[visit.pk]) in board
+    response = client.post(reverse("treatments:session-start", args=[visit.pk]))
+    session = DosingSession.objects.get(appointment=visit)
+    assert response["Location"] == reverse("treatments:session-chart", args=[session.pk])
+
+
+def test_a_visit_two_days_away_cannot_be_checked_in_from_the_board(
+    client_for, patient, nurse, clinician, monday
+):
+    course = course_started(patient, clinician=clinician)
+    visit = visit_for(course, starts_at=next_local(2, 10))
+    client_for(nurse).post(reverse("treatments:visit-check-in", args=[visit.pk]))
+    visit.refresh_from_db()
+    assert visit.status == Appointment.Status.SCHEDULED
+
+
 def test_a_dosing_visit_booked_from_the_queue_charts_the_courses_next_dose(
     patient, clinician, monday
 ):

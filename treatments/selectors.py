@@ -542,6 +542,15 @@ def open_courses_for_panel(*, patient: User) -> list[PatientCourse]:
     )
 
 
+def open_courses_of(*, patient: User) -> list[Course]:
+    """The patient's open courses (the course form warns of a second one): one query."""
+    return list(
+        Course.objects.filter(patient=patient, phase__in=_OPEN_PHASES)
+        .only("id", "modality", "phase", "start_date")
+        .order_by("start_date", "id")
+    )
+
+
 def approved_intakes_without_open_course(*, limit: int = 50) -> list[Intake]:
     """Approved patients with no course in induction or maintenance: courses to start."""
     return list(

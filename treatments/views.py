@@ -105,7 +105,12 @@ def course_start(request: HttpRequest, patient_id: int) -> HttpResponse:
     return render(
         request,
         "treatments/course_start.html",
-        {"form": form, "patient": patient, "approved": bool(modalities)},
+        {
+            "form": form,
+            "patient": patient,
+            "approved": bool(modalities),
+            "running": selectors.open_courses_of(patient=patient),
+        },
     )
 
 

@@ -404,6 +404,7 @@ def test_the_course_form_refuses_a_second_course_and_keeps_what_was_typed(
     html = client_for(clinician).post(url, data).content.decode()
     assert "explicit confirmation" in html
     assert "Both on purpose" in html
+    assert 'data-testid="running-course"' in html
     assert Course.objects.filter(patient=patient).count() == 1
     response = client_for(clinician).post(url, {**data, "confirm_concurrent": "on"})
     assert response.status_code == 302

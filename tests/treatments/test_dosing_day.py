@@ -443,3 +443,16 @@ def test_the_chart_page_has_bounded_queries(
     with django_assert_max_num_queries(16):
         response = client.get(reverse("treatments:session-chart", args=[session.pk]))
     assert 'data-testid="observation-clock"' in response.content.decode()
+
+
+def test_ready_to_leave_is_stamped_by_the_server_for_the_monitoring_form(
+    client_for, patient, clinician, monday
+):
+    session = spravato_dosed(patient, clinician)
+    monday.move_to(MONDAY_MORNING + dt.timedelta(minutes=95))
+    url = reverse("treatments:session-chart", args=[session.pk])
+    assert client_for(clinician).post(url, {"section": "ready"}).status_code == 302
+    session.refresh_from_db()
+    assert session.ready_to_leave_at == MONDAY_MORNING + dt.timedelta(minutes=95)
+    html = client_for(clinician).get(url).content.decode()
+    assert "Ready to leave at 9:05" in html or "Ready to leave at 09:05" in html

@@ -502,7 +502,8 @@ def _medication_findings(patient: User) -> list[medications.Finding]:
     ):
         if answered_yes and drug_class not in found:
             findings.append(medications.Finding(drug_class, ("answered yes on the intake",)))
-    return findings
+    order = list(medications.DrugClass)
+    return sorted(findings, key=lambda f: order.index(f.drug_class))
 
 
 def _planned_dose_for_visit(appointment: Appointment) -> PlannedSession:

@@ -456,3 +456,19 @@ def test_ready_to_leave_is_stamped_by_the_server_for_the_monitoring_form(
     assert session.ready_to_leave_at == MONDAY_MORNING + dt.timedelta(minutes=95)
     html = client_for(clinician).get(url).content.decode()
     assert "Ready to leave at 9:05" in html or "Ready to leave at 09:05" in html
+
+
+def test_a_yes_on_the_intakes_benzodiazepine_question_counts_without_a_name(
+    patient, clinician, monday
+):
+    course = course_started(patient, Modality.SPRAVATO, clinician=clinician)
+    intake = Intake.objects.get(patient=patient)
+    intake.answers[steps.MEDICATIONS.key].update(
+        {"benzodiazepine": True, "medication_list": "sertraline 100 mg, oxycodone 5 mg"}
+    )
+    intake.save(update_fields=["answers"])
+    session = session_opened(course, by=clinician)
+    assert (session.benzodiazepine, session.opioid) == (True, True)
+    assert session.intake_medications == (
+        "Benzodiazepine: answered yes on the intake; Opioid: oxycodone"
+    )

@@ -84,6 +84,40 @@ def rems_enrollment_for(*, patient: User) -> RemsEnrollment | None:
     return RemsEnrollment.objects.filter(patient=patient).first()
 
 
+@dataclass(frozen=True)
+class MedicationsReported:
+    """What the patient's intake says about their medicines (its answers, verbatim)."""
+
+    benzodiazepine: bool | None
+    maoi: bool | None
+    stimulant: bool | None
+    medication_list: str
+
+
+def medications_reported(*, patient: User) -> MedicationsReported | None:
+    """The medications step of the patient's intake (None without one): one query that
+    reads only that step's answers."""
+    rows = (
+        Intake.objects.filter(patient=patient)
+        .order_by("-id")
+        .values_list(KeyTransform(steps.MEDICATIONS.key, "answers"), flat=True)[:1]
+    )
+    answers = rows[0] if rows else None
+    if not isinstance(answers, dict):
+        return None
+
+    def yes_no(key: str) -> bool | None:
+        value = answers.get(key)
+        return value if isinstance(value, bool) else None
+
+    return MedicationsReported(
+        benzodiazepine=yes_no("benzodiazepine"),
+        maoi=yes_no("maoi"),
+        stimulant=yes_no("stimulant"),
+        medication_list=str(answers.get("medication_list") or ""),
+    )
+
+
 def dosing_gate_gaps(*, patient: User, modality: Modality) -> list[str]:
     """Why a dosing visit of `modality` may not be confirmed yet (empty: it may)."""
     modality = Modality(modality)

@@ -32,6 +32,7 @@ from portal.notifications.services import (
     notifications_cancel,
     portal_link,
 )
+from scheduling import hooks
 from scheduling.billing_services import charge_for_completed, estimate_due_for_booking
 from scheduling.models import (
     LIVE_STATUSES,
@@ -579,6 +580,7 @@ def appointment_cancel(*, appointment: Appointment, by: User, reason: str = "") 
     appointment.reschedule_requests.filter(status=AppointmentRequest.Status.PENDING).update(
         status=AppointmentRequest.Status.CANCELLED, decided_at=timezone.now()
     )
+    hooks.notify_appointment_status_changed(appointment)
     notifications_cancel(topic=f"appointment:{appointment.pk}")
     if not by_patient:
         notification_schedule(
@@ -602,7 +604,11 @@ STATUS_MOVES: dict[str, frozenset[str]] = {
             Appointment.Status.CANCELLED,
         }
     ),
-    Appointment.Status.CHECKED_IN: frozenset({Appointment.Status.COMPLETED}),
+    # A checked-in patient who leaves before the dose is marked no-show: their chart
+    # (if opened) closes as "not given" (a hook refuses it once the dose was given).
+    Appointment.Status.CHECKED_IN: frozenset(
+        {Appointment.Status.COMPLETED, Appointment.Status.NO_SHOW}
+    ),
 }
 
 
@@ -627,6 +633,7 @@ def appointment_set_status(*, appointment: Appointment, status: str, by: User) -
     appointment.save(
         update_fields=["status", "status_changed_by", "status_changed_at", "updated_at"]
     )
+    hooks.notify_appointment_status_changed(appointment)
     if status == Appointment.Status.COMPLETED:
         charge_for_completed(appointment=appointment)  # the visit's charge, at today's price
     if status == Appointment.Status.NO_SHOW:

@@ -48,7 +48,11 @@ class TreatmentsConfig(AppConfig):
             register_nav,
         )
         from portal.permissions import Capability
+        from scheduling.hooks import register_appointment_status_changed
         from treatments.demo import seed_demo_course
+        from treatments.services import on_appointment_status_changed
+
+        register_appointment_status_changed(on_appointment_status_changed)
 
         register_nav(NavItem("My treatment", "treatments:my-courses", Capability.PATIENT_SELF, 30))
         register_nav(NavItem("Courses", "treatments:course-list", Capability.SCHEDULE_VIEW, 40))

@@ -7,16 +7,40 @@ import datetime as dt
 import decimal
 
 from django.utils import timezone
+from psycopg2.extras import DateTimeTZRange
 
 from intake.modalities import Modality
 from intake.selectors import approved_modalities
-from portal.models import User
+from portal.models import Location, User
+from scheduling.models import Appointment, Service, ServiceKind
 from treatments import services
 from treatments.models import Course
 
 DEMO_PATIENT = "patient@demo.clinic"
 DEMO_NURSE = "nurse@demo.clinic"
 DEMO_PRESCRIBER = "clinician@demo.clinic"
+
+
+def _checked_in_visit_today(patient: User, nurse: User) -> Appointment:
+    """Today's 07:00 infusion, already checked in (demo data, written directly: the
+    clinic's hours and rooms are the scheduling demo's business)."""
+    service = Service.objects.filter(kind=ServiceKind.IV_INFUSION, is_active=True).first()
+    starts_at = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(7)))
+    ends_at = starts_at + service.duration
+    return Appointment.objects.create(
+        patient=patient,
+        service=service,
+        location=Location.objects.filter(is_active=True).order_by("name").first(),
+        clinician=nurse,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        blocked=DateTimeTZRange(
+            starts_at - service.buffer_before, ends_at + service.buffer_after, "[)"
+        ),
+        status=Appointment.Status.CHECKED_IN,
+        status_changed_at=timezone.now(),
+        status_changed_by=nurse,
+    )
 
 
 def seed_demo_course() -> None:
@@ -36,7 +60,9 @@ def seed_demo_course() -> None:
         by=prescriber,
     )
     first = course.planned.order_by("sequence").first()
-    session = services.session_start(planned=first, by=nurse)
+    first.appointment = _checked_in_visit_today(patient, nurse)
+    first.save(update_fields=["appointment", "updated_at"])
+    session = services.session_start(appointment=first.appointment, by=nurse)
     chart = {
         services.ChartSection.PRE_DOSE: {
             "pre_systolic": 128,

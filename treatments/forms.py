@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
 from intake.modalities import Modality
 from portal.models import Location, Role, User
@@ -30,6 +29,16 @@ class CourseStartForm(forms.Form):
     )
     location = forms.ModelChoiceField(
         queryset=Location.objects.filter(is_active=True), required=False
+    )
+    confirm_concurrent = forms.BooleanField(
+        required=False,
+        label="I confirm this patient starts a second dosing course while another is open",
+    )
+    concurrent_reason = forms.CharField(
+        required=False,
+        max_length=300,
+        label="Why both courses run at once",
+        help_text="Needed only while another dosing course of this patient is open.",
     )
 
     def __init__(self, *args: Any, modalities: frozenset[str], **kwargs: Any) -> None:
@@ -103,14 +112,12 @@ class DoseForm(_ChartForm):
             "dose_mg_per_kg": "Dose (mg/kg)",
             "total_mg": "Total dose (mg)",
             "spravato_dose_mg": "Spravato dose",
-            "first_device_at": "First device at",
             "kap_route": "Route",
         }
-        widgets = {"first_device_at": forms.DateTimeInput(attrs={"type": "datetime-local"})}
 
     BY_MODALITY = {
         Modality.IV: ("weight_kg", "dose_mg_per_kg", "total_mg"),
-        Modality.SPRAVATO: ("spravato_dose_mg", "device_count", "lot_number", "first_device_at"),
+        Modality.SPRAVATO: ("spravato_dose_mg", "device_count", "lot_number"),
         Modality.KAP: ("total_mg", "kap_route"),
     }
 
@@ -120,10 +127,32 @@ class DoseForm(_ChartForm):
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
-        if "first_device_at" in self.fields:
-            self.fields["first_device_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-            if self.instance.first_device_at is None and not self.is_bound:
-                self.initial["first_device_at"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+
+class Bp40Form(_ChartForm):
+    """The Spravato REMS reading at about 40 minutes: stamped by the server when saved."""
+
+    class Meta:
+        model = DosingSession
+        fields = list(SECTION_FIELDS[ChartSection.BP40])
+        labels = {
+            "bp40_systolic": "Blood pressure at about 40 minutes, systolic",
+            "bp40_diastolic": "Blood pressure at about 40 minutes, diastolic",
+            "bp40_late_reason": "Why the reading is late (only past the window)",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["bp40_systolic"].required = True
+        self.fields["bp40_diastolic"].required = True
+
+
+class ReadyForm(_ChartForm):
+    """ "Ready to leave now": sedation, dissociation and breathing back to normal."""
+
+    class Meta:
+        model = DosingSession
+        fields: list[str] = []
 
 
 class MonitoringForm(_ChartForm):
@@ -131,8 +160,6 @@ class MonitoringForm(_ChartForm):
         model = DosingSession
         fields = list(SECTION_FIELDS[ChartSection.MONITORING])
         labels = {
-            "bp40_systolic": "Blood pressure at about 40 minutes, systolic",
-            "bp40_diastolic": "Blood pressure at about 40 minutes, diastolic",
             "non_benzo_hypnotic": "Non-benzodiazepine sleep medicine",
             "maoi": "MAOI",
         }
@@ -142,9 +169,8 @@ class MonitoringForm(_ChartForm):
         super().__init__(*args, **kwargs)
         if self.instance.modality != Modality.SPRAVATO:
             for name in (
-                "bp40_systolic",
-                "bp40_diastolic",
                 "benzodiazepine",
+                "opioid",
                 "non_benzo_hypnotic",
                 "psychostimulant",
                 "maoi",
@@ -171,9 +197,23 @@ class DischargeChecksForm(_ChartForm):
 CHART_FORMS: dict[str, type[_ChartForm]] = {
     "pre_dose": PreDoseForm,
     "dose": DoseForm,
+    "bp40": Bp40Form,
     "monitoring": MonitoringForm,
+    "ready": ReadyForm,
     "discharge": DischargeChecksForm,
 }
+
+
+class DoseTimeCorrectionForm(forms.Form):
+    """Move the server's dose stamp back (the button was pressed late), with a reason."""
+
+    section = forms.CharField(widget=forms.HiddenInput, initial="correct_time")
+    corrected_at = forms.DateTimeField(
+        label="The dose was actually given at",
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    reason = forms.CharField(max_length=300, label="Why the time is corrected")
 
 
 class RemsSubmitForm(forms.Form):

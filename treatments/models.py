@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from intake.modalities import Modality
 from portal.models import ClinicSettingsBase, TimeStamped
@@ -32,6 +32,16 @@ class TreatmentSettings(ClinicSettingsBase):
     )
     spravato_observation_minutes = models.PositiveSmallIntegerField(
         default=120, help_text="Minutes from the first Spravato device before discharge (REMS)."
+    )
+    spravato_bp40_window_start_minutes = models.PositiveSmallIntegerField(
+        default=30,
+        help_text="Spravato REMS: the 'about 40 minutes' blood pressure is taken no earlier "
+        "than this many minutes after the first device.",
+    )
+    spravato_bp40_window_end_minutes = models.PositiveSmallIntegerField(
+        default=50,
+        help_text="Spravato REMS: a reading later than this many minutes after the first "
+        "device is taken only with a recorded reason.",
     )
     rems_form_days = models.PositiveSmallIntegerField(
         default=7, help_text="Days to submit the REMS Patient Monitoring Form after a session."
@@ -54,7 +64,13 @@ class TreatmentSettings(ClinicSettingsBase):
         constraints = [
             models.CheckConstraint(
                 name="treatmentsettings_hour_valid", condition=Q(aftercare_checkin_hour__lte=23)
-            )
+            ),
+            models.CheckConstraint(
+                name="treatmentsettings_bp40_window_valid",
+                condition=Q(
+                    spravato_bp40_window_start_minutes__lt=F("spravato_bp40_window_end_minutes")
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -121,6 +137,14 @@ class Course(TimeStamped):
     booster_interval_days = models.PositiveSmallIntegerField(null=True, blank=True)
     next_booster_due = models.DateField(null=True, blank=True)
     stopped_reason = models.CharField(max_length=300, blank=True)
+    # A second open dosing course runs only on a prescriber's explicit confirmation.
+    concurrent_with = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    concurrent_reason = models.CharField(max_length=300, blank=True)
+    concurrent_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -133,6 +157,11 @@ class Course(TimeStamped):
                 fields=["patient", "modality"],
                 condition=Q(phase__in=["induction", "maintenance"]),
                 name="course_one_open_per_modality",
+            ),
+            models.CheckConstraint(
+                name="course_concurrent_has_reason",
+                condition=Q(concurrent_with__isnull=True)
+                | (~Q(concurrent_reason="") & Q(concurrent_confirmed_by__isnull=False)),
             ),
         ]
 
@@ -228,6 +257,11 @@ class DosingSession(TimeStamped):
     charted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # When the visit was checked in (copied from the appointment as the chart opened):
+    # no dose time may be earlier.
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    # What the intake's medication list names, by class, as the chart opened (REMS form).
+    intake_medications = models.TextField(blank=True)
 
     # Before the dose
     pre_systolic = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -253,11 +287,18 @@ class DosingSession(TimeStamped):
     lot_number = models.CharField(max_length=40, blank=True)
     first_device_at = models.DateTimeField(null=True, blank=True)
     kap_route = models.CharField(max_length=15, choices=KapRoute.choices, blank=True)
+    # Stamped by the server ("Dose given now"; for Spravato also first_device_at). A
+    # correction moves it back only, with a reason, and is audited; dose_stamped_at keeps
+    # the server's original stamp.
     dose_given_at = models.DateTimeField(null=True, blank=True)
+    dose_stamped_at = models.DateTimeField(null=True, blank=True)
+    dose_time_correction_reason = models.CharField(max_length=300, blank=True)
 
     # During and after
     bp40_systolic = models.PositiveSmallIntegerField(null=True, blank=True)
     bp40_diastolic = models.PositiveSmallIntegerField(null=True, blank=True)
+    bp40_recorded_at = models.DateTimeField(null=True, blank=True)
+    bp40_late_reason = models.CharField(max_length=300, blank=True)
     sedation = models.CharField(max_length=10, choices=Level.choices, blank=True)
     dissociation = models.CharField(max_length=10, choices=Level.choices, blank=True)
     respiratory_depression = models.BooleanField(default=False)
@@ -265,6 +306,7 @@ class DosingSession(TimeStamped):
     serious_adverse_event = models.BooleanField(default=False)
     # REMS form: concomitant medicines
     benzodiazepine = models.BooleanField(default=False)
+    opioid = models.BooleanField(default=False)
     non_benzo_hypnotic = models.BooleanField(default=False)
     psychostimulant = models.BooleanField(default=False)
     maoi = models.BooleanField(default=False)
@@ -278,6 +320,7 @@ class DosingSession(TimeStamped):
     escort_phone = models.CharField(max_length=30, blank=True)
     escort_confirmed = models.BooleanField(default=False)
     aftercare_reviewed = models.BooleanField(default=False)
+    ready_to_leave_at = models.DateTimeField(null=True, blank=True)
     discharged_at = models.DateTimeField(null=True, blank=True)
     discharged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -292,6 +335,17 @@ class DosingSession(TimeStamped):
             models.CheckConstraint(
                 name="dosingsession_discharged_has_time",
                 condition=~Q(status="discharged") | Q(discharged_at__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["appointment"],
+                condition=Q(appointment__isnull=False),
+                name="dosingsession_one_per_appointment",
+            ),
+            models.CheckConstraint(
+                name="dosingsession_dose_not_before_check_in",
+                condition=Q(checked_in_at__isnull=True)
+                | Q(dose_given_at__isnull=True)
+                | Q(dose_given_at__gte=F("checked_in_at")),
             ),
             models.CheckConstraint(
                 name="dosingsession_spravato_dose_56_or_84",

@@ -13,6 +13,105 @@ from zoneinfo import ZoneInfo
 
 SPRAVATO = "spravato"
 
+# Appointment statuses, as scheduling stores them (plain strings: no model here).
+SCHEDULED, CHECKED_IN, COMPLETED, NO_SHOW, CANCELLED = (
+    "scheduled",
+    "checked_in",
+    "completed",
+    "no_show",
+    "cancelled",
+)
+
+
+def chart_refusal(
+    *, service_modality: str, appointment_status: str, visit_day: dt.date, today: dt.date
+) -> str:
+    """Why a dose's chart may not open from this visit now; "" when it may.
+
+    A chart opens only from a dosing visit, on the visit's day in clinic time, once the
+    patient is checked in: never ahead of the visit, never after it.
+    """
+    if not service_modality:
+        return "This visit has no dose: a chart opens only from a dosing visit."
+    if appointment_status == CANCELLED:
+        return "This visit was cancelled."
+    if appointment_status == NO_SHOW:
+        return "This visit was marked no-show."
+    if appointment_status == COMPLETED:
+        return "This visit is already completed."
+    if visit_day > today:
+        return f"The visit is on {visit_day:%a %-d %b}: its chart opens on the day, after check-in."
+    if visit_day < today:
+        return f"The visit was on {visit_day:%a %-d %b}: a chart opens only on the visit's day."
+    if appointment_status != CHECKED_IN:
+        return "The patient is not checked in yet: the chart opens after check-in."
+    return ""
+
+
+def dose_time_correction_refusal(
+    *,
+    stamped_at: dt.datetime | None,
+    corrected_at: dt.datetime,
+    not_before: dt.datetime,
+    now: dt.datetime,
+    reason: str,
+) -> str:
+    """Why a correction of the server's dose stamp is refused; "" when it is allowed.
+
+    A correction only moves the time back (the nurse pressed the button late), never
+    before check-in or the chart's opening (`not_before`, the later of the two), never
+    into the future, and always with a reason.
+    """
+    if stamped_at is None:
+        return "Record the dose with the button first; a correction moves that time back."
+    if not reason.strip():
+        return "Say why the time is corrected."
+    if corrected_at > now:
+        return "A dose time cannot be in the future."
+    if corrected_at >= stamped_at:
+        return "A correction only moves the time back, before the recorded time."
+    if corrected_at < not_before:
+        return "A dose time cannot be before the patient was checked in and the chart opened."
+    return ""
+
+
+@dataclass(frozen=True)
+class Bp40Check:
+    """Where a reading falls against the clinic's window after the first device."""
+
+    minutes: int
+    too_early: bool
+    late: bool
+    message: str
+
+
+def bp40_check(
+    *, first_device_at: dt.datetime, now: dt.datetime, window_start: int, window_end: int
+) -> Bp40Check:
+    """The "about 40 minutes" reading, counted from the server's first-device stamp.
+
+    Before the window it is refused (it is not the 40-minute reading); after it, it is
+    taken with a recorded reason (refusing would leave the patient with no reading).
+    """
+    minutes = int((now - first_device_at).total_seconds() // 60)
+    if minutes < window_start:
+        return Bp40Check(
+            minutes,
+            True,
+            False,
+            f"It is {minutes} minutes after the first device: the reading is taken "
+            f"{window_start}-{window_end} minutes after it.",
+        )
+    if minutes > window_end:
+        return Bp40Check(
+            minutes,
+            False,
+            True,
+            f"It is {minutes} minutes after the first device, past the "
+            f"{window_start}-{window_end} minute window: record why it is late.",
+        )
+    return Bp40Check(minutes, False, False, "")
+
 
 @dataclass(frozen=True)
 class BloodPressureCheck:
@@ -51,6 +150,7 @@ class DischargeFacts:
     first_device_at: dt.datetime | None
     now: dt.datetime
     spravato_observation_minutes: int = 120
+    bp40_recorded: bool = False
 
 
 def discharge_gaps(facts: DischargeFacts) -> list[str]:
@@ -69,6 +169,8 @@ def discharge_gaps(facts: DischargeFacts) -> list[str]:
         gaps.append("The aftercare checklist has not been gone through with the patient.")
     if facts.modality == SPRAVATO:
         minutes = facts.spravato_observation_minutes
+        if not facts.bp40_recorded:
+            gaps.append("REMS: the blood pressure at about 40 minutes is not recorded.")
         if facts.first_device_at is None:
             gaps.append("The time of the first Spravato device is not recorded.")
         else:

@@ -8,14 +8,22 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from intake.modalities import Modality
 from intake.models import Intake
-from portal.links import url_for_ids
-from portal.models import User, name_from_columns
-from portal.sql import PreparedQuery, fits_bigint
+from portal.models import User, display_name_from, name_from_columns
 from scheduling.models import Appointment
 from treatments import protocols, rules
 from treatments.models import (
@@ -144,8 +152,9 @@ def course_for_staff(*, course_id: int) -> Course:
 # ---------------------------------------------------------------- the course pages
 #
 # The clinician's course page, the patient's own page and the patient's home panel read
-# only the columns they show and carry their dates and links ready to print: no model
-# rows to build, no template filter or {% url %} per row.
+# only the columns they show, as one `values_list` query each (the course LEFT JOINed to
+# its planned sessions, their visits, the visits' locations and services, and their
+# charts); the templates format dates and build links.
 
 _OPEN_PHASES = [Course.Phase.INDUCTION.value, Course.Phase.MAINTENANCE.value]
 _PHASE_LABELS = dict(Course.Phase.choices)
@@ -163,7 +172,7 @@ def _kind_label(kind: str, paired_integration: bool) -> str:
 
 class _PlanRow(NamedTuple):
     """A course joined to one of its planned sessions (all None when it has none), that
-    session's visit and the visit's location, and its chart."""
+    session's visit, the visit's location and service, and its chart."""
 
     course_id: int
     modality: str
@@ -179,6 +188,7 @@ class _PlanRow(NamedTuple):
     starts_at: dt.datetime | None
     appointment_status: str | None
     location_name: str | None
+    service_modality: str | None
     session_id: int | None
     session_status: str | None
 
@@ -188,35 +198,43 @@ class _PlanRow(NamedTuple):
         return self.location_name or "Telehealth (video)"
 
 
-# A patient's courses in the given phases with their plan, visits and charts: one query,
-# one row per planned session. Written as SQL because the ORM spends about 1 ms of Python
-# building and compiling this five-table join, several times what running it costs; the
-# patient's home page runs it on every visit. The columns are those of _PlanRow.
-_PATIENT_PLANS_SQL = """
-SELECT c.id, c.modality, c.phase, c.next_booster_due,
-       p.id, p.sequence, p.kind, p.phase, p.target_date, p.paired_integration,
-       a.id, a.starts_at, a.status, l.name,
-       s.id, s.status
-FROM treatments_course c
-LEFT JOIN treatments_plannedsession p ON p.course_id = c.id
-LEFT JOIN scheduling_appointment a ON a.id = p.appointment_id
-LEFT JOIN portal_location l ON l.id = a.location_id
-LEFT JOIN treatments_dosingsession s ON s.planned_id = p.id
-WHERE c.patient_id = %(patient)s AND c.phase = ANY(%(phases)s)
-ORDER BY c.start_date DESC, c.id DESC, p.sequence
-"""
-_PATIENT_PLANS = PreparedQuery("treatments_patient_plans", _PATIENT_PLANS_SQL)
+# The columns of _PlanRow, as lookups from a course.
+_PLAN_COLUMNS = (
+    "id",
+    "modality",
+    "phase",
+    "next_booster_due",
+    "planned__id",
+    "planned__sequence",
+    "planned__kind",
+    "planned__phase",
+    "planned__target_date",
+    "planned__paired_integration",
+    "planned__appointment__id",
+    "planned__appointment__starts_at",
+    "planned__appointment__status",
+    "planned__appointment__location__name",
+    "planned__appointment__service__modality",
+    "planned__session__id",
+    "planned__session__status",
+)
 _ALL_PHASES = [phase.value for phase in Course.Phase]
 
 
 def _patient_plan_rows(*, patient: User, phases: list[str]) -> list[_PlanRow]:
-    rows = _PATIENT_PLANS.fetchall({"patient": patient.pk, "phases": phases})
+    """A patient's courses in `phases` with their plan, visits and charts: one query,
+    one row per planned session."""
+    rows = (
+        Course.objects.filter(patient=patient, phase__in=phases)
+        .order_by("-start_date", "-id", "planned__sequence")
+        .values_list(*_PLAN_COLUMNS)
+    )
     return [_PlanRow(*row) for row in rows]
 
 
 def _walk(rows: Iterable[_PlanRow], *, is_open: bool) -> Iterator[tuple[_PlanRow, bool, bool]]:
     """(row, done, is_next) of each planned session in order; the next one is the first
-    not discharged, while the course is open."""
+    not discharged, while the course is open. Only a discharged chart counts as done."""
     next_found = False
     for row in rows:
         if row.planned_id is None:
@@ -229,17 +247,30 @@ def _walk(rows: Iterable[_PlanRow], *, is_open: bool) -> Iterator[tuple[_PlanRow
 
 @dataclass(frozen=True)
 class StaffEntry:
-    """One planned session on the clinician's course page."""
+    """One planned session on the clinician's course page. `appointment_id` is set when
+    its chart may open now; otherwise `chart_refusal` says why not (a dose only)."""
 
     sequence: int
     kind_label: str
     phase_label: str
-    target: str
-    visit: str
-    chart_url: str
+    target_date: dt.date
+    starts_at: dt.datetime | None
+    visit_status: str
+    session_id: int | None
     chart_label: str
-    start_url: str
+    start_appointment_id: int | None
+    chart_refusal: str
     is_next: bool
+
+
+@dataclass(frozen=True)
+class ConcurrentNote:
+    """Another open dosing course of the same patient, and the prescriber's reason."""
+
+    course_id: int
+    modality_label: str
+    reason: str
+    confirmed_by: str
 
 
 @dataclass(frozen=True)
@@ -251,53 +282,60 @@ class StaffCourse:
     patient_name: str
     modality_label: str
     protocol_name: str
-    started_on: str
+    start_date: dt.date
     started_by_name: str
     stopped_reason: str
     is_open: bool
     booster_interval_days: int | None
-    booster_due: str
+    next_booster_due: dt.date | None
     label: str
     percent: int
     phase_label: str
     entries: list[StaffEntry]
+    concurrent: list[ConcurrentNote]
 
 
-# The course, its patient (and profile), its protocol and who started it (and their
-# profile, should they have one), then the columns of _PlanRow as in _PATIENT_PLANS_SQL:
-# one query, one row per planned session.
-_STAFF_COURSE_SQL = """
-SELECT c.start_date, c.booster_interval_days, c.stopped_reason, c.patient_id,
-       pu.role, pu.email, pu.full_name, pp.id, pp.preferred_name, pp.legal_name,
-       pt.name, sb.role, sb.email, sb.full_name, sp.id, sp.preferred_name, sp.legal_name,
-       c.id, c.modality, c.phase, c.next_booster_due,
-       p.id, p.sequence, p.kind, p.phase, p.target_date, p.paired_integration,
-       a.id, a.starts_at, a.status, l.name,
-       s.id, s.status
-FROM treatments_course c
-JOIN portal_user pu ON pu.id = c.patient_id
-LEFT JOIN portal_patientprofile pp ON pp.user_id = pu.id
-JOIN treatments_protocoltemplate pt ON pt.id = c.protocol_id
-JOIN portal_user sb ON sb.id = c.started_by_id
-LEFT JOIN portal_patientprofile sp ON sp.user_id = sb.id
-LEFT JOIN treatments_plannedsession p ON p.course_id = c.id
-LEFT JOIN scheduling_appointment a ON a.id = p.appointment_id
-LEFT JOIN portal_location l ON l.id = a.location_id
-LEFT JOIN treatments_dosingsession s ON s.planned_id = p.id
-WHERE c.id = %(course)s
-ORDER BY p.sequence
-"""
-_STAFF_COURSE = PreparedQuery("treatments_staff_course", _STAFF_COURSE_SQL)
-_STAFF_HEADER_WIDTH = 17
+_STAFF_HEADER = (
+    "start_date",
+    "booster_interval_days",
+    "stopped_reason",
+    "patient_id",
+    "patient__role",
+    "patient__email",
+    "patient__full_name",
+    "patient__patient_profile__id",
+    "patient__patient_profile__preferred_name",
+    "patient__patient_profile__legal_name",
+    "protocol__name",
+    "started_by__role",
+    "started_by__email",
+    "started_by__full_name",
+)
+
+
+def chart_refusal_for(row: _PlanRow, *, today: dt.date) -> str:
+    """Why this planned dose's chart cannot open now ("" when it can)."""
+    if row.appointment_id is None:
+        return "No visit booked: a chart opens from its visit, on the day, after check-in."
+    return rules.chart_refusal(
+        service_modality=row.service_modality or "",
+        appointment_status=row.appointment_status or "",
+        visit_day=timezone.localdate(row.starts_at),
+        today=today,
+    )
 
 
 def course_page_for_staff(*, course_id: int) -> StaffCourse:
-    """The clinician's course page: one query. Raises Course.DoesNotExist."""
-    if not fits_bigint(course_id):
-        raise Course.DoesNotExist(f"No course {course_id}.")
-    rows = _STAFF_COURSE.fetchall({"course": course_id})
+    """The clinician's course page: the course and its plan in one query, and the notes
+    of concurrent courses in one more. Raises Course.DoesNotExist."""
+    rows = list(
+        Course.objects.filter(pk=course_id)
+        .order_by("planned__sequence")
+        .values_list(*_STAFF_HEADER, *_PLAN_COLUMNS)
+    )
     if not rows:
         raise Course.DoesNotExist(f"No course {course_id}.")
+    width = len(_STAFF_HEADER)
     (
         start_date,
         booster_interval_days,
@@ -313,90 +351,117 @@ def course_page_for_staff(*, course_id: int) -> StaffCourse:
         started_by_role,
         started_by_email,
         started_by_full_name,
-        started_by_profile_id,
-        started_by_preferred_name,
-        started_by_legal_name,
-    ) = rows[0][:_STAFF_HEADER_WIDTH]
-    plan = [_PlanRow(*row[_STAFF_HEADER_WIDTH:]) for row in rows]
+    ) = rows[0][:width]
+    plan = [_PlanRow(*row[width:]) for row in rows]
     course = plan[0]
     is_open = course.phase in _OPEN_PHASES
-    chart_url = url_for_ids("treatments:session-chart")
-    start_url = url_for_ids("treatments:session-start")
+    today = timezone.localdate()
     entries: list[StaffEntry] = []
     steps: list[tuple[str, str, bool]] = []
     for row, done, is_next in _walk(plan, is_open=is_open):
         steps.append((row.planned_phase, row.kind, done))
-        visit = ""
-        if row.appointment_id is not None:
-            status = _APPOINTMENT_STATUS_LABELS.get(row.appointment_status, row.appointment_status)
-            visit = f"{timezone.localtime(row.starts_at):%a %-d %b %H:%M} · {status}"
         has_chart = row.session_id is not None
+        refusal = ""
+        start_id = None
+        if not has_chart and is_open and row.kind in _DOSE_KINDS:
+            refusal = chart_refusal_for(row, today=today)
+            start_id = row.appointment_id if not refusal else None
         entries.append(
             StaffEntry(
                 sequence=row.sequence,
                 kind_label=_kind_label(row.kind, row.paired_integration),
                 phase_label=_PHASE_LABELS.get(row.planned_phase, row.planned_phase),
-                target=f"{row.target_date:%a %-d %b}",
-                visit=visit,
-                chart_url=chart_url(row.session_id) if has_chart else "",
+                target_date=row.target_date,
+                starts_at=row.starts_at,
+                visit_status=_APPOINTMENT_STATUS_LABELS.get(
+                    row.appointment_status, row.appointment_status or ""
+                ),
+                session_id=row.session_id,
                 chart_label=(
                     _SESSION_STATUS_LABELS.get(row.session_status, row.session_status)
                     if has_chart
                     else ""
                 ),
-                start_url=(
-                    start_url(row.planned_id)
-                    if not has_chart and is_open and row.kind in _DOSE_KINDS
-                    else ""
-                ),
+                start_appointment_id=start_id,
+                chart_refusal=refusal,
                 is_next=is_next,
             )
         )
     progress = course_progress(modality=course.modality, phase=course.phase, entries=steps)
     return StaffCourse(
-        course_id=course_id,
+        course_id=course.course_id,
         patient_id=patient_id,
         patient_name=name_from_columns(
             patient_role, patient_email, patient_full_name, profile_id, preferred_name, legal_name
         ),
         modality_label=_MODALITY_LABELS.get(course.modality, course.modality),
         protocol_name=protocol_name,
-        started_on=f"{start_date:%-d %b %Y}",
-        started_by_name=name_from_columns(
-            started_by_role,
-            started_by_email,
-            started_by_full_name,
-            started_by_profile_id,
-            started_by_preferred_name,
-            started_by_legal_name,
+        start_date=start_date,
+        started_by_name=display_name_from(
+            role=started_by_role,
+            email=started_by_email,
+            full_name=started_by_full_name,
+            profile_names=None,
         ),
         stopped_reason=stopped_reason,
         is_open=is_open,
         booster_interval_days=booster_interval_days,
-        booster_due=f"{course.next_booster_due:%a %-d %b %Y}" if course.next_booster_due else "",
+        next_booster_due=course.next_booster_due,
         label=progress.label,
         percent=progress.percent,
         phase_label=_PHASE_LABELS.get(course.phase, course.phase),
         entries=entries,
+        concurrent=concurrent_notes(course_id=course.course_id),
     )
+
+
+def concurrent_notes(*, course_id: int) -> list[ConcurrentNote]:
+    """The course this one was confirmed to run alongside, and the courses confirmed to
+    run alongside it, each with the prescriber's reason: one query."""
+    rows = Course.objects.filter(
+        Q(pk=course_id, concurrent_with__isnull=False) | Q(concurrent_with_id=course_id)
+    ).values_list(
+        "id",
+        "modality",
+        "concurrent_with_id",
+        "concurrent_with__modality",
+        "concurrent_reason",
+        "concurrent_confirmed_by__full_name",
+        "concurrent_confirmed_by__email",
+    )
+    notes = []
+    for own_id, modality, with_id, with_modality, reason, by_name, by_email in rows:
+        other_id, other_modality = (
+            (with_id, with_modality) if own_id == course_id else (own_id, modality)
+        )
+        notes.append(
+            ConcurrentNote(
+                course_id=other_id,
+                modality_label=_MODALITY_LABELS.get(other_modality, other_modality),
+                reason=reason,
+                confirmed_by=by_name or by_email or "",
+            )
+        )
+    return notes
 
 
 @dataclass(frozen=True)
 class PatientEntry:
-    """One planned session on the patient's own timeline."""
+    """One planned session on the patient's own timeline: its visit's time, or before
+    one is booked its target day; done only once its chart is discharged."""
 
     kind_label: str
-    when: str
+    starts_at: dt.datetime | None
+    target_date: dt.date
     done: bool
     is_next: bool
-    aftercare_url: str
-    checkin_url: str
+    session_id: int | None
 
 
 @dataclass(frozen=True)
 class PatientCourse:
     """A course as its patient sees it. The next session is described by its visit
-    (`next_when`, `next_where`) or, before one is booked, by its target day
+    (`next_starts_at`, `next_where`) or, before one is booked, by its target day
     (`next_around`)."""
 
     course_id: int
@@ -404,30 +469,18 @@ class PatientCourse:
     label: str
     percent: int
     phase_label: str
-    next_when: str
+    next_starts_at: dt.datetime | None
     next_where: str
-    next_around: str
-    booster_due: str
+    next_around: dt.date | None
+    next_booster_due: dt.date | None
     entries: list[PatientEntry]
 
     @property
     def has_next(self) -> bool:
-        return bool(self.next_when or self.next_around)
+        return self.next_starts_at is not None or self.next_around is not None
 
 
-@dataclass(frozen=True)
-class _Formats:
-    next_when: str
-    next_around: str
-    booster_due: str
-
-
-def _patient_courses(
-    rows: list[_PlanRow], *, formats: _Formats, with_entries: bool
-) -> list[PatientCourse]:
-    if with_entries:
-        aftercare_url = url_for_ids("treatments:aftercare")
-        checkin_url = url_for_ids("treatments:checkin")
+def _patient_courses(rows: list[_PlanRow], *, with_entries: bool) -> list[PatientCourse]:
     by_course: dict[int, list[_PlanRow]] = {}
     for row in rows:
         by_course.setdefault(row.course_id, []).append(row)
@@ -436,28 +489,25 @@ def _patient_courses(
         first = course_rows[0]
         steps: list[tuple[str, str, bool]] = []
         entries: list[PatientEntry] = []
-        next_when = next_where = next_around = ""
+        next_starts_at: dt.datetime | None = None
+        next_where = ""
+        next_around: dt.date | None = None
         for row, done, is_next in _walk(course_rows, is_open=first.phase in _OPEN_PHASES):
             steps.append((row.planned_phase, row.kind, done))
-            local = timezone.localtime(row.starts_at) if row.appointment_id is not None else None
             if is_next:
-                if local is not None:
-                    next_when, next_where = format(local, formats.next_when), row.where
+                if row.appointment_id is not None:
+                    next_starts_at, next_where = row.starts_at, row.where
                 else:
-                    next_around = format(row.target_date, formats.next_around)
+                    next_around = row.target_date
             if with_entries:
                 entries.append(
                     PatientEntry(
                         kind_label=_kind_label(row.kind, row.paired_integration),
-                        when=(
-                            f"{local:%a %-d %b, %H:%M}"
-                            if local is not None
-                            else f"around {row.target_date:%a %-d %b}"
-                        ),
+                        starts_at=row.starts_at if row.appointment_id is not None else None,
+                        target_date=row.target_date,
                         done=done,
                         is_next=is_next,
-                        aftercare_url=aftercare_url(row.session_id) if done else "",
-                        checkin_url=checkin_url(row.session_id) if done else "",
+                        session_id=row.session_id if done else None,
                     )
                 )
         progress = course_progress(modality=first.modality, phase=first.phase, entries=steps)
@@ -468,14 +518,10 @@ def _patient_courses(
                 label=progress.label,
                 percent=progress.percent,
                 phase_label=_PHASE_LABELS.get(first.phase, first.phase),
-                next_when=next_when,
+                next_starts_at=next_starts_at,
                 next_where=next_where,
                 next_around=next_around,
-                booster_due=(
-                    format(first.next_booster_due, formats.booster_due)
-                    if first.next_booster_due
-                    else ""
-                ),
+                next_booster_due=first.next_booster_due,
                 entries=entries,
             )
         )
@@ -485,22 +531,23 @@ def _patient_courses(
 def course_timelines_for_patient(*, patient: User) -> list[PatientCourse]:
     """Every course of the patient, newest first, with its whole timeline: one query."""
     return _patient_courses(
-        _patient_plan_rows(patient=patient, phases=_ALL_PHASES),
-        formats=_Formats(
-            next_when="%A %-d %B, %H:%M", next_around="%A %-d %B", booster_due="%A %-d %B %Y"
-        ),
-        with_entries=True,
+        _patient_plan_rows(patient=patient, phases=_ALL_PHASES), with_entries=True
     )
 
 
 def open_courses_for_panel(*, patient: User) -> list[PatientCourse]:
     """The patient's open courses, their progress and next visit (home page): one query."""
     return _patient_courses(
-        _patient_plan_rows(patient=patient, phases=_OPEN_PHASES),
-        formats=_Formats(
-            next_when="%a %-d %b, %H:%M", next_around="%a %-d %b", booster_due="%a %-d %b %Y"
-        ),
-        with_entries=False,
+        _patient_plan_rows(patient=patient, phases=_OPEN_PHASES), with_entries=False
+    )
+
+
+def open_courses_of(*, patient: User) -> list[Course]:
+    """The patient's open courses (the course form warns of a second one): one query."""
+    return list(
+        Course.objects.filter(patient=patient, phase__in=_OPEN_PHASES)
+        .only("id", "modality", "phase", "start_date")
+        .order_by("start_date", "id")
     )
 
 
@@ -545,12 +592,39 @@ def courses_needing_scheduling(*, limit: int = 50) -> QuerySet[Course]:
     )
 
 
-def sessions_for_day(*, day: dt.date | None = None) -> list[PlannedSession]:
-    """Dosing visits on `day` in the clinic's zone, with their chart's status."""
-    day = day or timezone.localdate()
+@dataclass(frozen=True)
+class BoardRow:
+    """A dosing visit of the day and where its chart stands: `chart_refusal` says why a
+    chart cannot open yet (not checked in, ...), empty when it can."""
+
+    planned: PlannedSession
+    chart_refusal: str
+
+    @property
+    def appointment(self) -> Appointment:
+        return self.planned.appointment
+
+    @property
+    def session(self) -> DosingSession | None:
+        return getattr(self.planned, "session", None)
+
+    @property
+    def can_check_in(self) -> bool:
+        """Today's visit, not checked in yet: a nurse may check the patient in here."""
+        appointment = self.planned.appointment
+        return (
+            appointment.status == Appointment.Status.SCHEDULED
+            and timezone.localdate(appointment.starts_at) == timezone.localdate()
+        )
+
+
+def sessions_for_day(*, day: dt.date | None = None) -> list[BoardRow]:
+    """Dosing visits on `day` in the clinic's zone, with their chart's status: one query."""
+    today = timezone.localdate()
+    day = day or today
     start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-    end = start + dt.timedelta(days=1)
-    return list(
+    end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    planned = (
         PlannedSession.objects.filter(
             appointment__starts_at__gte=start,
             appointment__starts_at__lt=end,
@@ -561,6 +635,7 @@ def sessions_for_day(*, day: dt.date | None = None) -> list[PlannedSession]:
             "appointment",
             "appointment__location",
             "appointment__clinician",
+            "appointment__service",
             "course",
             "course__patient",
             "course__patient__patient_profile",
@@ -568,6 +643,18 @@ def sessions_for_day(*, day: dt.date | None = None) -> list[PlannedSession]:
         )
         .order_by("appointment__starts_at", "id")
     )
+    return [
+        BoardRow(
+            planned=p,
+            chart_refusal=rules.chart_refusal(
+                service_modality=p.appointment.service.modality,
+                appointment_status=p.appointment.status,
+                visit_day=timezone.localdate(p.appointment.starts_at),
+                today=today,
+            ),
+        )
+        for p in planned
+    ]
 
 
 @dataclass(frozen=True)
@@ -626,44 +713,35 @@ class AftercareDue:
     """A discharged session whose aftercare checklist the patient has not fully read."""
 
     session_id: int
-    discharged_on: str
+    discharged_at: dt.datetime
     remaining: int
-    url: str
-
-
-# Unread items counted in the database: no item or acknowledgement rows come back. SQL
-# for the reason given at _PATIENT_PLANS_SQL (the ORM form costs 2 ms of Python to build).
-_AFTERCARE_DUE_SQL = """
-SELECT s.id, s.discharged_at,
-       (SELECT count(*) FROM treatments_aftercareitem i
-        WHERE i.modality = s.modality AND i.is_active
-          AND NOT EXISTS (SELECT 1 FROM treatments_aftercareacknowledgement k
-                          WHERE k.session_id = s.id AND k.item_id = i.id))
-FROM treatments_dosingsession s
-WHERE s.patient_id = %(patient)s AND s.status = %(discharged)s
-ORDER BY s.discharged_at DESC, s.id DESC
-LIMIT %(limit)s
-"""
-_AFTERCARE_DUE = PreparedQuery("treatments_aftercare_due", _AFTERCARE_DUE_SQL)
 
 
 def aftercare_due(*, patient: User, limit: int = 10) -> list[AftercareDue]:
     """Of the patient's last `limit` discharged sessions, those whose aftercare checklist
-    still has unread (active) items: one query."""
-    params = {
-        "patient": patient.pk,
-        "discharged": DosingSession.Status.DISCHARGED.value,
-        "limit": limit,
-    }
-    rows = _AFTERCARE_DUE.fetchall(params)
-    url = url_for_ids("treatments:aftercare")
-    return [
-        AftercareDue(
-            session_id=session_id,
-            discharged_on=f"{timezone.localtime(discharged_at):%a %-d %b}",
-            remaining=unread,
-            url=url(session_id),
+    still has unread (active) items: one query, the unread items counted in the database."""
+    unread = (
+        AftercareItem.objects.filter(modality=OuterRef("modality"), is_active=True)
+        .exclude(
+            Exists(
+                AftercareAcknowledgement.objects.filter(
+                    session_id=OuterRef(OuterRef("pk")), item_id=OuterRef("pk")
+                )
+            )
         )
-        for session_id, discharged_at, unread in rows
-        if unread
+        .order_by()
+        .values("modality")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = (
+        DosingSession.objects.filter(patient=patient, status=DosingSession.Status.DISCHARGED)
+        .annotate(unread=Coalesce(Subquery(unread, output_field=IntegerField()), 0))
+        .order_by("-discharged_at", "-id")
+        .values_list("id", "discharged_at", "unread")[:limit]
+    )
+    return [
+        AftercareDue(session_id=session_id, discharged_at=discharged_at, remaining=left)
+        for session_id, discharged_at, left in rows
+        if left
     ]

@@ -17,13 +17,15 @@ from typing import Any
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
 from intake.modalities import Modality
-from intake.selectors import approved_modalities, dosing_gate_gaps
+from intake.selectors import approved_modalities, dosing_gate_gaps, medications_reported
 from intake.services import safety_path_trigger
+from portal.audit import audit_record
 from portal.models import Location, Role, User
 from portal.notifications.kinds import Kind
 from portal.notifications.models import StaffAlert
@@ -37,7 +39,7 @@ from portal.permissions import Capability, require_capability
 from scheduling.models import Appointment, Service, ServiceKind
 from scheduling.selectors import free_slots
 from scheduling.services import appointment_book, appointment_set_status
-from treatments import hooks, protocols, rules
+from treatments import hooks, medications, protocols, rules
 from treatments.models import (
     AftercareAcknowledgement,
     AftercareCheckin,
@@ -73,8 +75,14 @@ def course_start(
     protocol: ProtocolTemplate | None = None,
     booster_interval_days: int | None = None,
     location: Location | None = None,
+    confirm_concurrent: bool = False,
+    concurrent_reason: str = "",
 ) -> Course:
-    """Start a course for a patient the intake approved for `modality`, and plan it."""
+    """Start a course for a patient the intake approved for `modality`, and plan it.
+
+    While another dosing course of the patient is open, a second one starts only on the
+    prescriber's explicit confirmation with a reason, stored on the new course and shown
+    on both."""
     _require_prescriber(by)
     if patient.role != Role.PATIENT:
         raise ValidationError("A course is started for a patient.")
@@ -92,6 +100,23 @@ def course_start(
         phase__in=[Course.Phase.INDUCTION, Course.Phase.MAINTENANCE],
     ).exists():
         raise ValidationError(f"This patient already has an open {modality.label} course.")
+    running = (
+        Course.objects.filter(
+            patient=patient, phase__in=[Course.Phase.INDUCTION, Course.Phase.MAINTENANCE]
+        )
+        .order_by("start_date", "id")
+        .first()
+    )
+    concurrent_reason = concurrent_reason.strip()[:300]
+    if running is not None and not (confirm_concurrent and concurrent_reason):
+        raise ValidationError(
+            {
+                "concurrent_reason": f"This patient already has an open "
+                f"{running.get_modality_display()} course (started "
+                f"{running.start_date:%-d %b %Y}). Two dosing courses at once need your "
+                "explicit confirmation and the reason."
+            }
+        )
     if protocol is None:
         protocol = (
             ProtocolTemplate.objects.filter(modality=modality, is_active=True)
@@ -114,6 +139,9 @@ def course_start(
         started_by=by,
         location=location,
         booster_interval_days=interval,
+        concurrent_with=running,
+        concurrent_reason=concurrent_reason if running is not None else "",
+        concurrent_confirmed_by=by if running is not None else None,
     )
     spacing = clinic.iv_min_spacing_days if modality == Modality.IV else 0
     try:
@@ -404,7 +432,9 @@ def _book_first_free(
 class ChartSection(StrEnum):
     PRE_DOSE = "pre_dose"
     DOSE = "dose"
+    BP40 = "bp40"
     MONITORING = "monitoring"
+    READY = "ready"
     DISCHARGE = "discharge"
 
 
@@ -426,18 +456,17 @@ SECTION_FIELDS: dict[ChartSection, tuple[str, ...]] = {
         "spravato_dose_mg",
         "device_count",
         "lot_number",
-        "first_device_at",
         "kap_route",
     ),
+    ChartSection.BP40: ("bp40_systolic", "bp40_diastolic", "bp40_late_reason"),
     ChartSection.MONITORING: (
-        "bp40_systolic",
-        "bp40_diastolic",
         "sedation",
         "dissociation",
         "respiratory_depression",
         "adverse_events",
         "serious_adverse_event",
         "benzodiazepine",
+        "opioid",
         "non_benzo_hypnotic",
         "psychostimulant",
         "maoi",
@@ -452,35 +481,167 @@ SECTION_FIELDS: dict[ChartSection, tuple[str, ...]] = {
         "escort_confirmed",
         "aftercare_reviewed",
     ),
+    ChartSection.READY: (),
 }
 
 MG_PER_DEVICE = 28
 
 
+def _medication_findings(patient: User) -> list[medications.Finding]:
+    """What the intake's medications step names, by class: its free-text list, and its
+    yes/no answers where the list names no drug of that class."""
+    reported = medications_reported(patient=patient)
+    if reported is None:
+        return []
+    findings = medications.classify(reported.medication_list)
+    found = {f.drug_class for f in findings}
+    for answered_yes, drug_class in (
+        (reported.benzodiazepine, medications.DrugClass.BENZODIAZEPINE),
+        (reported.stimulant, medications.DrugClass.PSYCHOSTIMULANT),
+        (reported.maoi, medications.DrugClass.MAOI),
+    ):
+        if answered_yes and drug_class not in found:
+            findings.append(medications.Finding(drug_class, ("answered yes on the intake",)))
+    order = list(medications.DrugClass)
+    return sorted(findings, key=lambda f: order.index(f.drug_class))
+
+
+def _planned_dose_for_visit(appointment: Appointment) -> PlannedSession:
+    """The planned dose this visit is for: the one booked for it, or else the next
+    unbooked dose of the patient's open course of the visit's modality (a visit booked
+    from the request queue)."""
+    dose_kinds = [PlannedSession.Kind.DOSING, PlannedSession.Kind.BOOSTER]
+    planned = (
+        PlannedSession.objects.select_for_update(of=("self",))
+        .select_related("course")
+        .filter(appointment=appointment, kind__in=dose_kinds)
+        .order_by("sequence")
+        .first()
+    )
+    if planned is not None:
+        return planned
+    planned = (
+        PlannedSession.objects.select_for_update(of=("self",))
+        .select_related("course")
+        .filter(
+            course__patient_id=appointment.patient_id,
+            course__modality=appointment.service.modality,
+            course__phase__in=[Course.Phase.INDUCTION, Course.Phase.MAINTENANCE],
+            kind__in=dose_kinds,
+            session__isnull=True,
+        )
+        .filter(
+            Q(appointment__isnull=True)
+            | Q(appointment__status__in=[Appointment.Status.CANCELLED, Appointment.Status.NO_SHOW])
+        )
+        .order_by("sequence")
+        .first()
+    )
+    if planned is None:
+        raise ValidationError(
+            "This visit is not on an open course's plan: start or schedule the course first."
+        )
+    planned.appointment = appointment
+    planned.save(update_fields=["appointment", "updated_at"])
+    return planned
+
+
 @transaction.atomic
-def session_start(*, planned: PlannedSession, by: User) -> DosingSession:
-    """Open the chart of a planned dose. The dosing gate (intake approval, and for
-    Spravato the REMS enrollment) must be clear."""
+def session_start(*, appointment: Appointment, by: User) -> DosingSession:
+    """Open the chart of a dose from its visit: a dosing visit, today in clinic time, with
+    the patient checked in. The dosing gate (intake approval, and for Spravato the REMS
+    enrollment) must be clear. The intake's sedating medicines are carried onto the chart
+    (the REMS form's concomitant medicines), for the nurse to confirm."""
     _require_charting(by)
-    planned = PlannedSession.objects.select_for_update().select_related("course").get(pk=planned.pk)
+    appointment = (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("service")
+        .get(pk=appointment.pk)
+    )
+    refusal = rules.chart_refusal(
+        service_modality=appointment.service.modality,
+        appointment_status=appointment.status,
+        visit_day=timezone.localdate(appointment.starts_at),
+        today=timezone.localdate(),
+    )
+    if refusal:
+        raise ValidationError(refusal)
+    if DosingSession.objects.filter(appointment=appointment).exists():
+        raise ValidationError("This visit's dose is already charted.")
+    planned = _planned_dose_for_visit(appointment)
     course = planned.course
     if not course.is_open:
         raise ValidationError("This course is closed.")
-    if not planned.is_dose:
-        raise ValidationError("A preparation session has no dose to chart.")
+    if course.modality != appointment.service.modality:
+        raise ValidationError("This visit is for another treatment than its course.")
     if DosingSession.objects.filter(planned=planned).exists():
         raise ValidationError("This session is already being charted.")
     gaps = dosing_gate_gaps(patient=course.patient, modality=Modality(course.modality))
     if gaps:
         raise ValidationError(gaps)
+    findings = _medication_findings(course.patient)
+    classes = {f.drug_class for f in findings}
+    D = medications.DrugClass  # noqa: N806 - a short alias for the five flags below
     return DosingSession.objects.create(
         patient=course.patient,
         course=course,
         planned=planned,
         modality=course.modality,
-        appointment=planned.appointment,
+        appointment=appointment,
         charted_by=by,
+        checked_in_at=appointment.status_changed_at or timezone.now(),
+        intake_medications=medications.describe(findings),
+        benzodiazepine=D.BENZODIAZEPINE in classes,
+        opioid=D.OPIOID in classes,
+        non_benzo_hypnotic=D.NON_BENZO_HYPNOTIC in classes,
+        psychostimulant=D.PSYCHOSTIMULANT in classes,
+        maoi=D.MAOI in classes,
     )
+
+
+def visit_check_in(*, appointment: Appointment, by: User) -> Appointment:
+    """A nurse or prescriber checks the patient in for a dosing visit (the desk does it
+    from the day view), through scheduling's status service and its rules."""
+    _require_charting(by)
+    appointment = Appointment.objects.select_related("service").get(pk=appointment.pk)
+    if not appointment.service.modality:
+        raise ValidationError("Only a dosing visit is checked in from the dosing board.")
+    return appointment_set_status(
+        appointment=appointment, status=Appointment.Status.CHECKED_IN, by=by
+    )
+
+
+def session_close_for_visit(*, appointment: Appointment) -> list[DosingSession]:
+    """The visit was marked no-show or cancelled: its chart in progress closes as "not
+    given", and its planned dose is freed to be booked again. Refused (the status change
+    with it) once the dose was given: that chart ends at discharge."""
+    sessions = list(
+        DosingSession.objects.select_for_update().filter(
+            appointment_id=appointment.pk, status=DosingSession.Status.IN_PROGRESS
+        )
+    )
+    for session in sessions:
+        if session.dose_given_at is not None:
+            given = timezone.localtime(session.dose_given_at)
+            raise ValidationError(
+                f"The dose was given at {given:%H:%M}: the patient is discharged from the "
+                "chart, not marked absent."
+            )
+        planned_id = session.planned_id
+        session.status = DosingSession.Status.ABANDONED
+        session.planned = None
+        session.save(update_fields=["status", "planned", "updated_at"])
+        if planned_id is not None:
+            PlannedSession.objects.filter(pk=planned_id, appointment_id=appointment.pk).update(
+                appointment=None, updated_at=timezone.now()
+            )
+    return sessions
+
+
+def on_appointment_status_changed(appointment: Appointment) -> None:
+    """Registered with scheduling's hooks in TreatmentsConfig.ready()."""
+    if appointment.status in (Appointment.Status.NO_SHOW, Appointment.Status.CANCELLED):
+        session_close_for_visit(appointment=appointment)
 
 
 def pre_dose_check(values: Mapping[str, Any]) -> rules.BloodPressureCheck:
@@ -536,13 +697,44 @@ def _validate_dose(session: DosingSession, values: dict[str, Any]) -> None:
             )
         if not (values.get("lot_number") or "").strip():
             raise ValidationError({"lot_number": "The REMS form needs the lot number."})
-        if values.get("first_device_at") is None:
-            raise ValidationError({"first_device_at": "Record when the first device was used."})
     else:
         if values.get("total_mg") is None:
             raise ValidationError({"total_mg": "Record the KAP dose in mg."})
         if not values.get("kap_route"):
             raise ValidationError({"kap_route": "Record the route."})
+
+
+def _validate_bp40(session: DosingSession, values: dict[str, Any]) -> None:
+    """The REMS reading at about 40 minutes, stamped now: refused before the clinic's
+    window, taken after it only with a reason."""
+    if session.modality != Modality.SPRAVATO:
+        raise ValidationError("The 40-minute reading is part of the Spravato chart.")
+    if session.first_device_at is None:
+        raise ValidationError("Record the first device first: the reading counts from it.")
+    if session.bp40_recorded_at is not None:
+        at = timezone.localtime(session.bp40_recorded_at)
+        raise ValidationError(f"The 40-minute reading was recorded at {at:%H:%M}.")
+    for name in ("bp40_systolic", "bp40_diastolic"):
+        if values.get(name) is None:
+            raise ValidationError({name: "Record both numbers of the reading."})
+    clinic = TreatmentSettings.load()
+    check = rules.bp40_check(
+        first_device_at=session.first_device_at,
+        now=timezone.now(),
+        window_start=clinic.spravato_bp40_window_start_minutes,
+        window_end=clinic.spravato_bp40_window_end_minutes,
+    )
+    reason = (values.get("bp40_late_reason") or "").strip()
+    if check.too_early:
+        raise ValidationError(check.message)
+    if check.late and not reason:
+        raise ValidationError({"bp40_late_reason": check.message})
+    values["bp40_late_reason"] = reason[:300] if check.late else ""
+
+
+def _validate_ready(session: DosingSession, values: dict[str, Any]) -> None:
+    if session.dose_given_at is None:
+        raise ValidationError("Record the dose first.")
 
 
 def _validate_discharge(session: DosingSession, values: dict[str, Any]) -> None:
@@ -569,7 +761,9 @@ def session_record(
     {
         ChartSection.PRE_DOSE: _validate_pre_dose,
         ChartSection.DOSE: _validate_dose,
+        ChartSection.BP40: _validate_bp40,
         ChartSection.MONITORING: lambda s, v: None,
+        ChartSection.READY: _validate_ready,
         ChartSection.DISCHARGE: _validate_discharge,
     }[section](session, clean)
     for name, value in clean.items():
@@ -578,8 +772,65 @@ def session_record(
     if section == ChartSection.PRE_DOSE:
         session.pre_dose_recorded_at = now
     if section == ChartSection.DOSE and session.dose_given_at is None:
-        session.dose_given_at = now
+        # "Dose given now" / "First device now": the server's clock, never a typed time.
+        session.dose_given_at = session.dose_stamped_at = now
+        if session.modality == Modality.SPRAVATO:
+            session.first_device_at = now
+    if section == ChartSection.BP40:
+        session.bp40_recorded_at = now
+    if section == ChartSection.READY and session.ready_to_leave_at is None:
+        session.ready_to_leave_at = now
     session.save()
+    return session
+
+
+@transaction.atomic
+def session_correct_dose_time(
+    *,
+    session: DosingSession,
+    by: User,
+    corrected_at: dt.datetime,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> DosingSession:
+    """Move the stamped dose time (and for Spravato the first device) back, with a reason:
+    never later than the stamp, never before check-in or the chart's opening, never in
+    the future. Every correction leaves an audit record."""
+    _require_charting(by)
+    session = DosingSession.objects.select_for_update().get(pk=session.pk)
+    if session.status != DosingSession.Status.IN_PROGRESS:
+        raise ValidationError("This session is closed; its chart can no longer change.")
+    if timezone.is_naive(corrected_at):
+        corrected_at = timezone.make_aware(corrected_at)
+    not_before = max(session.created_at, session.checked_in_at or session.created_at)
+    refusal = rules.dose_time_correction_refusal(
+        stamped_at=session.dose_given_at,
+        corrected_at=corrected_at,
+        not_before=not_before,
+        now=timezone.now(),
+        reason=reason,
+    )
+    if refusal:
+        raise ValidationError({"corrected_at": refusal})
+    session.dose_given_at = corrected_at
+    if session.modality == Modality.SPRAVATO:
+        session.first_device_at = corrected_at
+    session.dose_time_correction_reason = reason.strip()[:300]
+    session.save(
+        update_fields=[
+            "dose_given_at",
+            "first_device_at",
+            "dose_time_correction_reason",
+            "updated_at",
+        ]
+    )
+    audit_record(
+        actor=by,
+        action="treatments.session.dose_time_corrected",
+        patient=session.patient,
+        obj=session,
+        request=request,
+    )
     return session
 
 
@@ -601,8 +852,17 @@ def session_discharge_gaps(session: DosingSession, *, now: dt.datetime | None = 
             first_device_at=session.first_device_at,
             now=now or timezone.now(),
             spravato_observation_minutes=clinic.spravato_observation_minutes,
+            bp40_recorded=session.bp40_recorded_at is not None,
         )
     )
+
+
+def observation_ends_at(session: DosingSession) -> dt.datetime | None:
+    """When the Spravato observation time is over, by the server's stamp (None else)."""
+    if session.modality != Modality.SPRAVATO or session.first_device_at is None:
+        return None
+    minutes = TreatmentSettings.load().spravato_observation_minutes
+    return session.first_device_at + dt.timedelta(minutes=minutes)
 
 
 @transaction.atomic
@@ -628,7 +888,17 @@ def session_discharge(*, session: DosingSession, by: User) -> DosingSession:
     session.status = DosingSession.Status.DISCHARGED
     session.discharged_at = now
     session.discharged_by = by
-    session.save(update_fields=["status", "discharged_at", "discharged_by", "updated_at"])
+    if session.ready_to_leave_at is None:
+        session.ready_to_leave_at = now
+    session.save(
+        update_fields=[
+            "status",
+            "discharged_at",
+            "discharged_by",
+            "ready_to_leave_at",
+            "updated_at",
+        ]
+    )
 
     if session.modality == Modality.SPRAVATO:
         window = rules.rems_form_window(

@@ -15,7 +15,8 @@ urlpatterns = [
     path("courses/<int:course_id>/stop/", views.course_stop, name="course-stop"),
     path("courses/<int:course_id>/schedule/", views.course_schedule, name="course-schedule"),
     path("sessions/today/", views.session_board, name="session-board"),
-    path("planned/<int:planned_id>/start/", views.session_start, name="session-start"),
+    path("visits/<int:appointment_id>/chart/", views.session_start, name="session-start"),
+    path("visits/<int:appointment_id>/check-in/", views.visit_check_in, name="visit-check-in"),
     path("sessions/<int:session_id>/", views.session_chart, name="session-chart"),
     path(
         "sessions/<int:session_id>/discharge/",

@@ -17,6 +17,7 @@ from intake.selectors import approved_modalities
 from portal.audit import audit_clinical_read
 from portal.models import Role, User
 from portal.permissions import Capability, access_patient_object, has_capability, require
+from scheduling.models import Appointment
 from treatments import selectors, services
 from treatments.forms import (
     CHART_FORMS,
@@ -25,6 +26,7 @@ from treatments.forms import (
     CheckinForm,
     CourseStartForm,
     CourseStopForm,
+    DoseTimeCorrectionForm,
     RemsSubmitForm,
     SeriesScheduleForm,
 )
@@ -32,7 +34,6 @@ from treatments.models import (
     AftercareCheckin,
     Course,
     DosingSession,
-    PlannedSession,
     RemsMonitoringForm,
     TreatmentSettings,
 )
@@ -93,6 +94,8 @@ def course_start(request: HttpRequest, patient_id: int) -> HttpResponse:
                 protocol=form.cleaned_data["protocol"],
                 booster_interval_days=form.cleaned_data["booster_interval_days"],
                 location=form.cleaned_data["location"],
+                confirm_concurrent=form.cleaned_data["confirm_concurrent"],
+                concurrent_reason=form.cleaned_data["concurrent_reason"],
             )
         except ValidationError as exc:
             _form_errors(form, exc)
@@ -102,7 +105,12 @@ def course_start(request: HttpRequest, patient_id: int) -> HttpResponse:
     return render(
         request,
         "treatments/course_start.html",
-        {"form": form, "patient": patient, "approved": bool(modalities)},
+        {
+            "form": form,
+            "patient": patient,
+            "approved": bool(modalities),
+            "running": selectors.open_courses_of(patient=patient),
+        },
     )
 
 
@@ -224,18 +232,33 @@ def session_board(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @require(Capability.SESSION_CHART)
-def session_start(request: HttpRequest, planned_id: int) -> HttpResponse:
-    planned = get_object_or_404(PlannedSession.objects.select_related("course"), pk=planned_id)
-    existing = DosingSession.objects.filter(planned=planned).first()
+def session_start(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    """Open a dose's chart from its visit (today, checked in); the service decides."""
+    appointment = get_object_or_404(Appointment, pk=appointment_id)
+    existing = DosingSession.objects.filter(appointment=appointment).only("pk").first()
     if existing is not None:
         return redirect("treatments:session-chart", session_id=existing.pk)
     try:
-        session = services.session_start(planned=planned, by=request.user)
+        session = services.session_start(appointment=appointment, by=request.user)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
-        return redirect("treatments:course-detail", course_id=planned.course_id)
+        return redirect("treatments:session-board")
     return redirect("treatments:session-chart", session_id=session.pk)
+
+
+@require_POST
+@require(Capability.SESSION_CHART)
+def visit_check_in(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = get_object_or_404(Appointment, pk=appointment_id)
+    try:
+        services.visit_check_in(appointment=appointment, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Checked in: the chart can be opened.")
+    return redirect("treatments:session-board")
 
 
 def _chart_forms(session: DosingSession, bound: tuple[str, Any] | None = None) -> dict[str, Any]:
@@ -261,25 +284,29 @@ def session_chart(request: HttpRequest, session_id: int) -> HttpResponse:
         request=request, action="treatments.session.chart", patient=session.patient, obj=session
     )
     bound: tuple[str, Any] | None = None
-    if request.method == "POST":
-        section = request.POST.get("section", "")
-        form_class = CHART_FORMS.get(section)
-        if form_class is None:
-            messages.error(request, "Unknown part of the chart.")
-            return redirect("treatments:session-chart", session_id=session.pk)
-        form = form_class(request.POST, instance=DosingSession.objects.get(pk=session.pk))
-        if form.is_valid():
-            values = {k: v for k, v in form.cleaned_data.items() if k != "section"}
+    correction = DoseTimeCorrectionForm()
+    if request.method == "POST" and request.POST.get("section") == "correct_time":
+        correction = DoseTimeCorrectionForm(request.POST)
+        if correction.is_valid():
             try:
-                services.session_record(
-                    session=session, by=request.user, section=section, values=values
+                services.session_correct_dose_time(
+                    session=session,
+                    by=request.user,
+                    corrected_at=correction.cleaned_data["corrected_at"],
+                    reason=correction.cleaned_data["reason"],
+                    request=request,
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                _form_errors(correction, exc)
             else:
-                messages.success(request, "Saved.")
-                return redirect(f"{request.path}#{section}")
-        bound = (section, form)
+                messages.success(request, "Dose time corrected; the correction is recorded.")
+                return redirect(f"{request.path}#dose")
+        session.refresh_from_db()
+    elif request.method == "POST":
+        result = _chart_post(request, session)
+        if not isinstance(result, tuple):
+            return result
+        bound = result
         session.refresh_from_db()
     gaps = services.session_discharge_gaps(session) if not session.is_discharged else []
     check = None
@@ -297,8 +324,33 @@ def session_chart(request: HttpRequest, session_id: int) -> HttpResponse:
             "bp_check": check,
             "aftercare": selectors.aftercare_view(session),
             "checkin": AftercareCheckin.objects.filter(session=session).first(),
+            "correction": correction,
+            "observation_ends_at": services.observation_ends_at(session),
+            "clinic": TreatmentSettings.load(),
         },
     )
+
+
+def _chart_post(request: HttpRequest, session: DosingSession) -> HttpResponse | tuple[str, Any]:
+    """Save one section of the chart: a redirect when saved, else (section, bound form)."""
+    section = request.POST.get("section", "")
+    form_class = CHART_FORMS.get(section)
+    if form_class is None:
+        messages.error(request, "Unknown part of the chart.")
+        return redirect("treatments:session-chart", session_id=session.pk)
+    form = form_class(request.POST, instance=DosingSession.objects.get(pk=session.pk))
+    if form.is_valid():
+        values = {k: v for k, v in form.cleaned_data.items() if k != "section"}
+        try:
+            services.session_record(
+                session=session, by=request.user, section=section, values=values
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Saved.")
+            return redirect(f"{request.path}#{section}")
+    return (section, form)
 
 
 @require_POST

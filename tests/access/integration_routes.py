@@ -18,7 +18,11 @@ def build(world: World) -> None:
         total=8,
         band="mild",
     )
-    world.objects["session"] = session_discharged(course_started(a))
+    world.objects["session"] = session_discharged(
+        course_started(
+            a, concurrent_reason="Access-matrix world: every app's course for one patient."
+        )
+    )
 
 
 ROUTES = [

@@ -17,14 +17,19 @@ from tests.treatments.factories import course_started, session_discharged, sessi
 
 def build(world: World) -> None:
     doctor = world.users["clinician"]
-    course = course_started(world.patient_a, Modality.SPRAVATO, clinician=doctor)
+    course = course_started(
+        world.patient_a,
+        Modality.SPRAVATO,
+        clinician=doctor,
+        concurrent_reason="Access-matrix world: every app's course for one patient.",
+    )
     done = session_discharged(course, by=doctor)
     world.objects["course"] = course
     world.objects["session"] = done
     world.objects["rems_form"] = done.rems_form
     open_session = session_opened(course, by=doctor)
     world.objects["open_session"] = open_session
-    world.objects["planned"] = course.planned.filter(session__isnull=True, kind="dosing").first()
+    world.objects["visit"] = open_session.appointment
 
 
 def _course(w: World) -> dict[str, int]:
@@ -65,7 +70,13 @@ ROUTES = [
     Route(
         "treatments:session-start",
         expect(clinician=302),
-        kwargs=lambda w: {"planned_id": w.objects["planned"].pk},
+        kwargs=lambda w: {"appointment_id": w.objects["visit"].pk},
+        method="post",
+    ),
+    Route(
+        "treatments:visit-check-in",
+        expect(clinician=302),
+        kwargs=lambda w: {"appointment_id": w.objects["visit"].pk},
         method="post",
     ),
     Route("treatments:session-chart", CLINICIAN_PAGE, kwargs=_session),

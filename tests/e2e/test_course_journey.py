@@ -1,7 +1,8 @@
 """A course, from the clinician's decision to the patient's aftercare.
 
 Dr Morgan starts an IV course for Dana, whose intake was approved. The front desk
-books the whole series in one go. Nico, the nurse, charts the first infusion and is
+books the whole series in one go. On the day, the desk checks Dana in and Nico, the
+nurse, charts the first infusion from that visit and is
 stopped at discharge until Dana's driver is confirmed. At home, on her phone, Dana
 reads and acknowledges her aftercare and sees she has had infusion 1 of 6.
 """
@@ -13,10 +14,11 @@ import re
 from typing import Any
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from intake.modalities import Modality
-from scheduling.models import RoomKind
+from scheduling.models import Appointment, RoomKind
 from tests.e2e.conftest import log_in
 from tests.factories import TEST_PASSWORD, ClinicianFactory, FrontDeskFactory, PatientFactory
 from tests.intake.factories import approve_patient
@@ -29,6 +31,9 @@ def test_a_course_is_started_scheduled_charted_and_followed_by_the_patient(
     live_server: Any, page: Any, new_page: Any, settings: Any
 ) -> None:
     settings.PORTAL_REQUIRE_STAFF_MFA = False  # MFA has its own journey; this one is care.
+    # The clock moves to the visit's day: nobody is signed out for being idle meanwhile.
+    settings.PORTAL_STAFF_IDLE_MINUTES = settings.PORTAL_PATIENT_IDLE_MINUTES = 3 * 24 * 60
+    settings.SESSION_COOKIE_AGE = 3 * 24 * 3600
     base = live_server.url
     dana = PatientFactory(email="dana@example.test")
     doctor = ClinicianFactory(email="dr.morgan@example.test", full_name="Dr Casey Morgan")
@@ -59,6 +64,18 @@ def test_a_course_is_started_scheduled_charted_and_followed_by_the_patient(
     desk.get_by_text("6 session(s) booked.").wait_for()
     assert desk.get_by_test_id("booked").count() == 6
 
+    # On the day of the first infusion the desk checks Dana in (the chart opens only
+    # from today's checked-in visit).
+    first_visit = Appointment.objects.filter(patient=dana).order_by("starts_at").first()
+    day = timezone.localtime(first_visit.starts_at).date()
+    with time_machine.travel(first_visit.starts_at - dt.timedelta(minutes=15), tick=True):
+        desk.goto(f"{base}/scheduling/desk/day/?location={first_visit.location_id}&day={day}")
+        desk.get_by_role("button", name="Check in").first.click()
+        desk.get_by_text("Marked checked in").wait_for()
+        _chart_and_follow(base, page, new_page)
+
+
+def _chart_and_follow(base: str, page: Any, new_page: Any) -> None:
     # The nurse charts the first infusion.
     chart = new_page()
     log_in(chart, base, "nico@example.test", TEST_PASSWORD)
@@ -75,7 +92,7 @@ def test_a_course_is_started_scheduled_charted_and_followed_by_the_patient(
     chart.get_by_text("Saved.").wait_for()
     chart.locator("#id_weight_kg").fill("70")
     chart.locator("#id_dose_mg_per_kg").fill("0.5")
-    chart.get_by_role("button", name="Save dose").click()
+    chart.get_by_role("button", name="Dose given now").click()
     chart.get_by_text("Saved.").wait_for()
     chart.locator("#id_dis_systolic").fill("130")
     chart.locator("#id_dis_diastolic").fill("84")

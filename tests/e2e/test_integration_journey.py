@@ -16,7 +16,7 @@ from django.utils import timezone
 from integration.window import CLINIC_ZONE
 from portal.formats import format_day
 from portal.models import ClinicianKind
-from scheduling.models import Appointment
+from scheduling.models import Appointment, ServiceKind
 from tests.e2e.conftest import log_in
 from tests.factories import TEST_PASSWORD, ClinicianFactory, PatientFactory
 from tests.integration.factories import add_mood
@@ -60,7 +60,9 @@ def test_after_discharge_a_patient_books_integration_the_next_day(
     page.get_by_test_id("slot-list").get_by_role("button", name="Book").first.click()
 
     page.get_by_test_id("integration-booked").wait_for()
-    appointment = Appointment.objects.get(patient=session.patient)
+    appointment = Appointment.objects.get(
+        patient=session.patient, service__kind=ServiceKind.INTEGRATION
+    )
     assert appointment.starts_at.astimezone(CLINIC_ZONE).date() == tomorrow
     assert appointment.clinician.full_name == "Tara Singh, LMFT"
 
@@ -78,7 +80,9 @@ def test_a_patient_trying_three_days_later_is_told_why_not(live_server: Any, pag
     refusal.wait_for()
     assert "integration window has closed" in refusal.inner_text()
     assert page.get_by_test_id("slot-list").count() == 0
-    assert not Appointment.objects.filter(patient=session.patient).exists()
+    assert not Appointment.objects.filter(
+        patient=session.patient, service__kind=ServiceKind.INTEGRATION
+    ).exists()
 
 
 def test_a_patient_logs_a_week_of_mood_and_a_phq9_and_sees_the_chart(

@@ -105,7 +105,7 @@ def test_booking_outside_the_window_is_refused_with_the_reason(
     session = discharged(patient)
     with pytest.raises(ValidationError, match=reason):
         book(session, DISCHARGE + after, therapist)
-    assert not Appointment.objects.exists()
+    assert not Appointment.objects.filter(service__kind=ServiceKind.INTEGRATION).exists()
 
 
 @time_machine.travel(AFTER, tick=False)
@@ -198,7 +198,10 @@ def test_patient_sees_the_window_and_books_from_the_page(patient, therapist, cli
         slot_post(DISCHARGE + dt.timedelta(hours=26), therapist),
     )
     assert response.status_code == 302
-    assert Appointment.objects.filter(patient=patient).count() == 1
+    assert (
+        Appointment.objects.filter(patient=patient, service__kind=ServiceKind.INTEGRATION).count()
+        == 1
+    )
     assert 'data-testid="integration-booked"' in client.get(url).content.decode()
 
 
@@ -213,7 +216,7 @@ def test_a_crafted_post_three_days_later_is_refused_with_the_reason(
     )
     assert response.status_code == 400
     assert "integration window has closed" in response.content.decode()
-    assert not Appointment.objects.exists()
+    assert not Appointment.objects.filter(service__kind=ServiceKind.INTEGRATION).exists()
 
 
 @time_machine.travel(AFTER, tick=False)
@@ -242,7 +245,7 @@ def test_garbage_posts_are_refused_without_error(patient, client_for, data) -> N
         reverse("integration:booking-create", kwargs={"session_id": session.pk}), data
     )
     assert response.status_code == 400
-    assert not Appointment.objects.exists()
+    assert not Appointment.objects.filter(service__kind=ServiceKind.INTEGRATION).exists()
 
 
 @time_machine.travel(AFTER, tick=False)
@@ -264,7 +267,7 @@ def test_booking_pages_belong_to_the_patient_and_the_front_desk(
         book_url, slot_post(DISCHARGE + dt.timedelta(hours=27), therapist)
     )
     assert response["Location"] == reverse("integration:window-list")
-    assert Appointment.objects.get().booked_by == front_desk
+    assert Appointment.objects.get(service__kind=ServiceKind.INTEGRATION).booked_by == front_desk
 
 
 def test_a_session_not_yet_discharged_has_no_booking_page(patient, client_for) -> None:

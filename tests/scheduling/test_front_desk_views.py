@@ -485,7 +485,8 @@ def test_the_day_view_offers_each_status_what_may_follow(
     assert values == ["checked_in", "completed", "no_show", "cancelled"]
     assert reverse("scheduling:appointment-status", args=[scheduled.pk]) in form
     assert "csrfmiddlewaretoken" in form
-    assert buttons(checked_in)[0] == ["completed"]
+    # A checked-in patient who leaves before the dose is marked no-show (issue 14).
+    assert buttons(checked_in)[0] == ["completed", "no_show"]
     assert buttons(done)[0] == []
 
 

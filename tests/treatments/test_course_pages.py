@@ -14,7 +14,7 @@ from portal.audit import AuditEvent
 from portal.models import PatientProfile
 from tests.factories import ClinicianFactory, PatientFactory, UserFactory
 from tests.scheduling.factories import AppointmentFactory, folsom, next_local, service_of
-from tests.treatments.factories import course_started, session_discharged
+from tests.treatments.factories import course_started, session_discharged, visit_checked_in
 from treatments import selectors, services
 from treatments.apps import _patient_panel
 from treatments.forms import BoosterIntervalForm, CourseStopForm
@@ -54,7 +54,9 @@ def test_the_clinician_page_names_the_patient_the_protocol_and_who_started_the_c
     started = dateformat.format(course.start_date, "j M Y")
     assert f"{course.protocol} · started {started} by Dr Casey Morgan" in html
     assert "Infusion 0 of 6" in html
-    assert html.count("Start chart") == 6
+    # No visit is booked yet: no chart can open, and each row says why.
+    assert "Start chart" not in html
+    assert html.count("No visit booked: a chart opens from its visit") == 6
 
 
 @pytest.mark.parametrize(
@@ -100,9 +102,14 @@ def test_the_clinician_page_links_each_chart_and_offers_to_start_the_next(
     chart = reverse("treatments:session-chart", args=[session.pk])
     assert f'<a href="{chart}">Discharged</a>' in html
     assert "Infusion 1 of 6" in html
-    start = reverse("treatments:session-start", args=[course.planned.get(sequence=2).pk])
+    assert "Start chart" not in html  # the next dose has no visit today yet
+    planned = course.planned.get(sequence=2)
+    planned.appointment = visit_checked_in(patient, "iv")
+    planned.save()
+    html = client_for(clinician).get(course_url(course)).content.decode()
+    start = reverse("treatments:session-start", args=[planned.appointment_id])
     assert f'action="{start}"' in html
-    assert html.count("Start chart") == 5
+    assert html.count("Start chart") == 1
     # The next session is the one highlighted.
     assert html.count('class="table-primary"') == 1
 
@@ -165,9 +172,9 @@ def test_the_clinician_page_has_bounded_queries(
     book(course)
     client = client_for(clinician)
     client.get(course_url(course))
-    # Session, user, the MFA check, the course with its plan (one query), the audit row,
-    # and the session save inside its savepoint (three).
-    with django_assert_max_num_queries(8):
+    # Session, user, the MFA check, the course with its plan (one query), the concurrent
+    # courses (one), the audit row, and the session save inside its savepoint (three).
+    with django_assert_max_num_queries(9):
         response = client.get(course_url(course))
     assert response.content.decode().count(">Discharged</a>") == 6
 
@@ -258,9 +265,9 @@ def test_aftercare_counts_only_the_active_items_not_yet_acknowledged(
     left = len(items) - 2
     [due] = selectors.aftercare_due(patient=patient)
     assert (due.session_id, due.remaining) == (session.pk, left)
-    assert due.url == reverse("treatments:aftercare", args=[session.pk])
     html = client_for(patient).get(reverse("portal:patient-home")).content.decode()
     assert f"{left} items after your session on" in html
+    assert reverse("treatments:aftercare", args=[session.pk]) in html
 
     for item in items[2:]:
         AftercareAcknowledgement.objects.create(session=session, patient=patient, item=item)

@@ -57,6 +57,7 @@ READY = r.DischargeFacts(
     aftercare_reviewed=True,
     first_device_at=None,
     now=NOON,
+    bp40_recorded=True,
 )
 
 
@@ -201,3 +202,109 @@ def test_next_day_checkin_answers_that_reach_the_clinician(
     assert outcome.concerning is concerning
     assert outcome.self_harm is self_harm
     assert outcome.reasons == reasons
+
+
+def test_spravato_without_the_40_minute_reading_cannot_be_discharged() -> None:
+    facts = dataclasses.replace(
+        READY,
+        modality="spravato",
+        first_device_at=NOON - dt.timedelta(minutes=130),
+        bp40_recorded=False,
+    )
+    assert r.discharge_gaps(facts) == [
+        "REMS: the blood pressure at about 40 minutes is not recorded."
+    ]
+
+
+# ---------------------------------------------------------------- the chart opens from its visit
+
+TODAY = dt.date(2026, 3, 2)
+
+
+@pytest.mark.parametrize(
+    ("modality", "status", "day_offset", "expected"),
+    [
+        ("iv", "checked_in", 0, ""),
+        ("spravato", "checked_in", 0, ""),
+        ("kap", "checked_in", 0, ""),
+        ("iv", "scheduled", 0, "not checked in yet"),
+        ("iv", "checked_in", 2, "its chart opens on the day"),
+        ("iv", "scheduled", 2, "its chart opens on the day"),
+        ("iv", "checked_in", -1, "only on the visit's day"),
+        ("iv", "completed", 0, "already completed"),
+        ("iv", "no_show", 0, "no-show"),
+        ("iv", "cancelled", 0, "cancelled"),
+        ("", "checked_in", 0, "no dose"),
+    ],
+)
+def test_a_chart_opens_only_from_todays_checked_in_dosing_visit(
+    modality: str, status: str, day_offset: int, expected: str
+) -> None:
+    refusal = r.chart_refusal(
+        service_modality=modality,
+        appointment_status=status,
+        visit_day=TODAY + dt.timedelta(days=day_offset),
+        today=TODAY,
+    )
+    if expected:
+        assert expected in refusal
+    else:
+        assert refusal == ""
+
+
+STAMP = NOON
+OPENED = NOON - dt.timedelta(minutes=20)
+
+
+@pytest.mark.parametrize(
+    ("stamped", "minutes_back", "reason", "expected"),
+    [
+        (STAMP, 5, "pressed late", ""),
+        (STAMP, 20, "pressed late", ""),  # exactly the chart's opening
+        (STAMP, 21, "pressed late", "before the patient was checked in"),
+        (STAMP, 0, "pressed late", "only moves the time back"),
+        (STAMP, -1, "pressed late", "only moves the time back"),
+        (STAMP, -90, "pressed late", "in the future"),
+        (STAMP, 5, "  ", "Say why"),
+        (None, 5, "pressed late", "Record the dose with the button first"),
+    ],
+)
+def test_a_dose_time_is_corrected_only_backwards_and_never_before_the_chart_opened(
+    stamped: dt.datetime | None, minutes_back: int, reason: str, expected: str
+) -> None:
+    refusal = r.dose_time_correction_refusal(
+        stamped_at=stamped,
+        corrected_at=STAMP - dt.timedelta(minutes=minutes_back),
+        not_before=OPENED,
+        now=NOON + dt.timedelta(minutes=1),
+        reason=reason,
+    )
+    if expected:
+        assert expected in refusal
+    else:
+        assert refusal == ""
+
+
+@pytest.mark.parametrize(
+    ("minutes", "too_early", "late"),
+    [
+        (0, True, False),
+        (29, True, False),
+        (30, False, False),
+        (40, False, False),
+        (50, False, False),
+        (51, False, True),
+        (90, False, True),
+    ],
+)
+def test_the_40_minute_reading_counts_from_the_first_device(
+    minutes: int, too_early: bool, late: bool
+) -> None:
+    check = r.bp40_check(
+        first_device_at=NOON,
+        now=NOON + dt.timedelta(minutes=minutes, seconds=30),
+        window_start=30,
+        window_end=50,
+    )
+    assert (check.minutes, check.too_early, check.late) == (minutes, too_early, late)
+    assert bool(check.message) is (too_early or late)

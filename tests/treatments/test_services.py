@@ -26,6 +26,7 @@ from tests.treatments.factories import (
     session_charted,
     session_discharged,
     session_opened,
+    visit_checked_in,
 )
 from treatments import hooks, services
 from treatments.models import (
@@ -263,8 +264,11 @@ def test_a_spravato_session_needs_rems_enrollment_on_file(patient, clinician, mo
     course = services.course_start(
         patient=patient, modality=Modality.SPRAVATO, start_date=dt.date(2026, 3, 2), by=clinician
     )
+    planned = course.planned.first()
+    planned.appointment = visit_checked_in(patient, Modality.SPRAVATO)
+    planned.save()
     with pytest.raises(ValidationError, match="REMS"):
-        services.session_start(planned=course.planned.first(), by=clinician)
+        services.session_start(appointment=planned.appointment, by=clinician)
 
 
 def test_the_front_desk_cannot_chart(patient, clinician, monday):
@@ -309,28 +313,35 @@ def test_discharge_lists_everything_still_missing(patient, clinician, monday):
         assert missing in text
 
 
-def test_spravato_discharge_waits_two_hours_from_the_first_device(patient, clinician, monday):
+def test_spravato_discharge_waits_two_hours_from_the_servers_first_device_stamp(
+    patient, clinician, monday
+):
     session = session_opened(course_started(patient, Modality.SPRAVATO, clinician=clinician))
     services.session_record(
         session=session, by=clinician, section=ChartSection.PRE_DOSE, values=PRE_DOSE_OK
     )
     first_device = dt.datetime(2026, 3, 2, 9, 0, tzinfo=PACIFIC)
+    monday.move_to(first_device)
+    services.session_record(
+        session=session, by=clinician, section=ChartSection.DOSE, values=dose_values("spravato")
+    )
+    session.refresh_from_db()
+    assert session.first_device_at == first_device  # "First device now": the server's clock
+    monday.move_to(first_device + dt.timedelta(minutes=40))
     services.session_record(
         session=session,
         by=clinician,
-        section=ChartSection.DOSE,
-        values=dose_values("spravato", first_device_at=first_device),
+        section=ChartSection.BP40,
+        values={"bp40_systolic": 138, "bp40_diastolic": 88},
     )
     services.session_record(
         session=session, by=clinician, section=ChartSection.DISCHARGE, values=DISCHARGE_OK
     )
-    with (
-        time_machine.travel(first_device + dt.timedelta(minutes=100), tick=False),
-        pytest.raises(ValidationError, match="20 minutes to go"),
-    ):
+    monday.move_to(first_device + dt.timedelta(minutes=100))
+    with pytest.raises(ValidationError, match="20 minutes to go"):
         services.session_discharge(session=session, by=clinician)
-    with time_machine.travel(first_device + dt.timedelta(minutes=121), tick=False):
-        done = services.session_discharge(session=session, by=clinician)
+    monday.move_to(first_device + dt.timedelta(minutes=121))
+    done = services.session_discharge(session=session, by=clinician)
     assert done.rems_form.due_on == dt.date(2026, 3, 9)
 
 

@@ -1,0 +1,34 @@
+"""How apps above scheduling learn that a visit's status changed, without an upward import.
+
+treatments registers a function here in its AppConfig.ready() (a visit marked no-show or
+cancelled closes its dose's chart as "not given"). The status services call every
+registered function inside their transaction, after the change is saved: what they write
+commits or rolls back with the change, and a ValidationError they raise refuses it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scheduling.models import Appointment
+
+StatusHook = Callable[["Appointment"], None]
+
+_status_changed: list[StatusHook] = []
+
+
+def register_appointment_status_changed(fn: StatusHook) -> None:
+    if fn not in _status_changed:
+        _status_changed.append(fn)
+
+
+def unregister_appointment_status_changed(fn: StatusHook) -> None:
+    if fn in _status_changed:
+        _status_changed.remove(fn)
+
+
+def notify_appointment_status_changed(appointment: Appointment) -> None:
+    for fn in list(_status_changed):
+        fn(appointment)

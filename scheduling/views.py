@@ -4,7 +4,6 @@ confirm/decline, and the day view. Thin: check access, validate, call one servic
 from __future__ import annotations
 
 import datetime as dt
-from collections import OrderedDict
 from typing import Any
 from urllib.parse import urlencode
 
@@ -36,7 +35,7 @@ from scheduling.forms import (
     RescheduleRequestForm,
     SlotSearchForm,
     StaffCancelForm,
-    slot_value,
+    slot_choices,
 )
 from scheduling.models import Appointment, AppointmentRequest, SchedulingSettings
 from scheduling.presenters import day_grid, queue_rows, status_buttons
@@ -296,18 +295,6 @@ def request_queue_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _slot_choices(slots: list[Any]) -> list[tuple[str, list[tuple[str, str]]]]:
-    groups: OrderedDict[str, list[tuple[str, str]]] = OrderedDict()
-    for slot in slots:
-        start, end = timezone.localtime(slot.starts_at), timezone.localtime(slot.ends_at)
-        where = slot.room.name if slot.room is not None else "Telehealth"
-        label = f"{start:%H:%M}-{end:%H:%M} · {slot.clinician} · {where}"
-        groups.setdefault(f"{start:%a %-d %b %Y}", []).append(
-            (slot_value(slot.starts_at, slot.clinician.pk, getattr(slot.room, "pk", None)), label)
-        )
-    return list(groups.items())
-
-
 def _search_days(search: SlotSearchForm, pending: AppointmentRequest) -> list[dt.date]:
     today = timezone.localdate()
     if search.is_valid() and search.cleaned_data["start"]:
@@ -344,7 +331,7 @@ def request_confirm(request: HttpRequest, request_id: int) -> HttpResponse:
                 )
             )
     form = ConfirmForm(
-        request.POST if request.method == "POST" else None, slot_choices=_slot_choices(slots)
+        request.POST if request.method == "POST" else None, slot_choices=slot_choices(slots)
     )
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["slot"]

@@ -10,7 +10,7 @@ the clinician's hours. The database's exclusion constraints use the same definit
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,7 +86,6 @@ def find_slots(
     not_before: dt.datetime | None = None,
     busy_for_patient: Sequence[Interval] = (),
     opening: Mapping[int, Sequence[tuple[dt.time, dt.time]]] | None = None,
-    closed_days: Collection[dt.date] = (),
 ) -> list[Slot]:
     """Every free (start, clinician, room) on `days`, in time order.
 
@@ -94,15 +93,14 @@ def find_slots(
     An empty `rooms` list means no suitable room exists: no slots.
     `busy_for_patient` is the patient's own visits: a time overlapping one is never free.
     `opening` is the location's weekly opening hours by weekday (None: not limited): a
-    visit lies wholly inside one of its day's blocks; `closed_days` offer nothing.
+    visit lies wholly inside one of its day's blocks, and a weekday without one offers
+    nothing.
     """
     if duration <= dt.timedelta(0) or step <= dt.timedelta(0):
         return []
     room_choices: Sequence[Hashable | None] = [None] if rooms is None else rooms
     slots: list[Slot] = []
     for day in days:
-        if day in closed_days:
-            continue
         for block in clip_to_opening(hours, opening, day.weekday()):
             start = dt.datetime.combine(day, block.starts, tzinfo=tz)
             end = dt.datetime.combine(day, block.ends, tzinfo=tz)

@@ -148,19 +148,3 @@ def test_slots_lie_inside_the_locations_opening_hours(opening, expected) -> None
         opening=opening,
     )
     assert [f"{s.starts_at:%H:%M}" for s in slots] == expected
-
-
-def test_a_closed_day_offers_nothing() -> None:
-    monday = dt.date(2026, 12, 7)
-    slots = find_slots(
-        days=[monday, monday + dt.timedelta(days=7)],
-        tz=LA,
-        hours=[WorkBlock("c", 0, dt.time(8), dt.time(10))],
-        rooms=None,
-        busy_by_clinician={},
-        busy_by_room={},
-        duration=dt.timedelta(minutes=60),
-        step=dt.timedelta(minutes=60),
-        closed_days={monday},
-    )
-    assert {s.starts_at.date() for s in slots} == {monday + dt.timedelta(days=7)}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from intake.modalities import Modality
@@ -252,3 +253,41 @@ def test_the_series_pages_queries_are_bounded(
     client.get(place)
     with django_assert_max_num_queries(20):
         assert client.get(place, {"days": "14"}).status_code == 200
+
+
+def test_a_drifted_session_is_moved_by_hand_and_the_patient_told(
+    patient, clinician, front_desk, infusion_chair, monday, location, weekdays_only
+):
+    course = course_started(patient, Modality.IV, clinician=clinician, start_date=TUESDAY)
+    services.course_schedule_series(course=course, location=location, by=front_desk)
+    third = course.planned.select_related("appointment").get(sequence=3)
+    visit = third.appointment
+    assert local_day(visit) == dt.date(2026, 3, 9)
+    # Folsom opens on a Saturday after all: the desk moves the session back to its target.
+    LocationHours.objects.create(location=location, weekday=5, opens=dt.time(8), closes=dt.time(14))
+    moved = services.planned_session_place(
+        planned=third,
+        by=front_desk,
+        starts_at=dt.datetime.combine(dt.date(2026, 3, 7), dt.time(9), tzinfo=PACIFIC),
+        clinician=clinician,
+        room=infusion_chair,
+        location=location,
+    )
+    assert moved.pk == visit.pk
+    assert moved.reschedule_count == 1
+    assert local_day(moved) == dt.date(2026, 3, 7)
+    told = Notification.objects.filter(recipient=patient, kind=Kind.REQUEST_CONFIRMED)
+    assert told.count() == 2
+    # Placing it on a time that breaks the spacing is refused and changes nothing.
+    with pytest.raises(ValidationError, match="at least 36 hours apart"):
+        services.planned_session_place(
+            planned=third,
+            by=front_desk,
+            starts_at=dt.datetime.combine(dt.date(2026, 3, 5), dt.time(15), tzinfo=PACIFIC),
+            clinician=clinician,
+            room=infusion_chair,
+            location=location,
+        )
+    moved.refresh_from_db()
+    assert local_day(moved) == dt.date(2026, 3, 7)
+    assert told.count() == 2

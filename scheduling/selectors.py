@@ -265,7 +265,8 @@ def slot_search(
         ]
 
     tz = timezone.get_current_timezone()
-    step = dt.timedelta(minutes=SchedulingSettings.load().slot_step_minutes or 15)
+    clinic = SchedulingSettings.load()
+    step = dt.timedelta(minutes=clinic.slot_step_minutes or 15)
     work = [WorkBlock(row.clinician_id, row.weekday, row.starts, row.ends) for row in hours_rows]
     core = find_slots(
         days=days,
@@ -300,7 +301,7 @@ def slot_search(
         if service.modality in rules:
             reach = widest_gap(rules)
             doses = patient_doses(patient=patient, start=first - reach, end=last + reach)
-            limit = SchedulingSettings.load().max_dissociative_doses_per_day
+            limit = clinic.max_dissociative_doses_per_day
             kept = []
             for slot in core:
                 found = spacing_clash(

@@ -317,3 +317,22 @@ def test_a_clinician_without_a_kind_is_never_booked(patient, therapy_room):
     hours_every_day(nobody, folsom())
     with pytest.raises(ValidationError, match="clinician without a kind"):
         book(patient, service_of(ServiceKind.CONSULTATION), nobody, therapy_room, next_local(2, 10))
+
+
+def test_the_confirm_page_for_a_dose_offers_only_spaced_times_in_bounded_queries(
+    client_for, patient, dosing, front_desk, django_assert_max_num_queries
+):
+    book(patient, dosing["iv"], dosing["nurse"], dosing["chairs"][0], next_local(3, 8))
+    pending = AppointmentRequestFactory(patient=patient, service=dosing["kap"])
+    url = f"/scheduling/desk/requests/{pending.pk}/"
+    client = client_for(front_desk)
+    day = next_local(3).date()
+    client.get(url, {"start": day.isoformat(), "days": 1})
+    # The page (session, user, MFA, the request, the gate) and one slot search (service
+    # locations, hours, rooms, opening hours, busy times, settings, spacing, doses).
+    with django_assert_max_num_queries(18):
+        response = client.get(url, {"start": day.isoformat(), "days": 1})
+    assert response.context["slot_count"] == 0
+    # The next day is offered.
+    following = client.get(url, {"start": (day + dt.timedelta(days=1)).isoformat(), "days": 1})
+    assert following.context["slot_count"] > 0

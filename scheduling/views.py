@@ -295,6 +295,17 @@ def request_queue_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _day_runs(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Sorted days as (first, last) runs of consecutive days."""
+    runs: list[tuple[dt.date, dt.date]] = []
+    for day in sorted(set(days)):
+        if runs and day == runs[-1][1] + dt.timedelta(days=1):
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
 def _search_days(search: SlotSearchForm, pending: AppointmentRequest) -> list[dt.date]:
     today = timezone.localdate()
     if search.is_valid() and search.cleaned_data["start"]:
@@ -320,13 +331,14 @@ def request_confirm(request: HttpRequest, request_id: int) -> HttpResponse:
     days = _search_days(search, pending)
     slots: list[Any] = []
     if pending.status == AppointmentRequest.Status.PENDING:
-        for day in days:
+        # One search per run of consecutive days: the same few queries for 14 days as 1.
+        for first, last in _day_runs(days):
             slots.extend(
                 free_slots(
                     service=pending.service,
                     location=location,
-                    start=day,
-                    end=day,
+                    start=first,
+                    end=last,
                     patient=pending.patient,
                 )
             )

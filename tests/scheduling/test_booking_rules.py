@@ -333,6 +333,10 @@ def test_the_confirm_page_for_a_dose_offers_only_spaced_times_in_bounded_queries
     with django_assert_max_num_queries(18):
         response = client.get(url, {"start": day.isoformat(), "days": 1})
     assert response.context["slot_count"] == 0
+    # Two weeks cost what one day costs.
+    with django_assert_max_num_queries(18):
+        fortnight = client.get(url, {"start": day.isoformat(), "days": 14})
+    assert fortnight.context["slot_count"] > 0
     # The next day is offered.
     following = client.get(url, {"start": (day + dt.timedelta(days=1)).isoformat(), "days": 1})
     assert following.context["slot_count"] > 0

@@ -13,10 +13,13 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from portal.models import ClinicianKind
 from scheduling.models import (
     Appointment,
     AppointmentRequest,
     ClinicianHours,
+    DosingSpacing,
+    LocationHours,
     PayerRule,
     Room,
     SchedulingSettings,
@@ -25,11 +28,57 @@ from scheduling.models import (
 from scheduling.services import payer_check
 
 
+class ServiceAdminForm(forms.ModelForm):
+    # Tick boxes instead of the array's comma-separated text.
+    clinician_kinds = forms.TypedMultipleChoiceField(
+        choices=ClinicianKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Who may deliver this service: the slot finder offers only these "
+        "clinicians and booking refuses others.",
+    )
+
+    class Meta:
+        model = Service
+        fields = (
+            "name",
+            "kind",
+            "modality",
+            "duration_minutes",
+            "room_kind",
+            "buffer_before_minutes",
+            "buffer_after_minutes",
+            "locations",
+            "clinician_kinds",
+            "is_active",
+        )
+
+
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "modality", "duration_minutes", "room_kind", "is_active")
+    form = ServiceAdminForm
+    list_display = (
+        "name",
+        "kind",
+        "modality",
+        "duration_minutes",
+        "room_kind",
+        "clinician_kinds",
+        "is_active",
+    )
     list_filter = ("kind", "is_active")
     filter_horizontal = ("locations",)
+
+
+@admin.register(LocationHours)
+class LocationHoursAdmin(admin.ModelAdmin):
+    list_display = ("location", "weekday", "opens", "closes")
+    list_filter = ("location", "weekday")
+
+
+@admin.register(DosingSpacing)
+class DosingSpacingAdmin(admin.ModelAdmin):
+    list_display = ("modality", "min_hours_between", "is_dissociative")
 
 
 @admin.register(Room)

@@ -14,12 +14,17 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import BigIntegerRangeField, DateTimeRangeField, RangeOperators
+from django.contrib.postgres.fields import (
+    ArrayField,
+    BigIntegerRangeField,
+    DateTimeRangeField,
+    RangeOperators,
+)
 from django.db import models
 from django.db.models import F, Func, Q, Value
 
 from intake.modalities import Modality
-from portal.models import ClinicSettingsBase, Location, TimeStamped
+from portal.models import ClinicianKind, ClinicSettingsBase, Location, TimeStamped
 
 
 class ServiceKind(models.TextChoices):
@@ -55,6 +60,15 @@ class Service(TimeStamped):
     buffer_before_minutes = models.PositiveSmallIntegerField(default=0)
     buffer_after_minutes = models.PositiveSmallIntegerField(default=0)
     locations = models.ManyToManyField(Location, blank=True, related_name="services")
+    # Who may deliver it: the slot finder offers only these clinicians and the booking
+    # service refuses others (an evaluation is a prescriber's, never a nurse's).
+    clinician_kinds = ArrayField(
+        models.CharField(max_length=20, choices=ClinicianKind.choices),
+        default=list,
+        blank=True,
+        help_text="The kinds of clinician who may deliver this service. Empty: nobody "
+        "can be booked for it.",
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -62,6 +76,10 @@ class Service(TimeStamped):
         constraints = [
             models.CheckConstraint(
                 name="service_duration_positive", condition=Q(duration_minutes__gt=0)
+            ),
+            models.CheckConstraint(
+                name="service_clinician_kinds_known",
+                condition=Q(clinician_kinds__contained_by=list(ClinicianKind.values)),
             ),
         ]
 
@@ -75,6 +93,15 @@ class Service(TimeStamped):
     @property
     def is_telehealth(self) -> bool:
         return self.room_kind == RoomKind.TELEHEALTH
+
+    def may_be_delivered_by(self, clinician_kind: str) -> bool:
+        return bool(clinician_kind) and clinician_kind in self.clinician_kinds
+
+    @property
+    def clinician_kinds_display(self) -> str:
+        labels = dict(ClinicianKind.choices)
+        names = [str(labels.get(k, k)).lower() + "s" for k in self.clinician_kinds]
+        return " and ".join(names) if names else "nobody (no clinician kind is set)"
 
     @property
     def duration(self) -> dt.timedelta:
@@ -156,6 +183,67 @@ class ClinicianHours(TimeStamped):
         return f"{self.clinician} {day} {self.starts:%H:%M}-{self.ends:%H:%M} {where}"
 
 
+WEEKDAYS = [
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+]
+
+
+class LocationHours(TimeStamped):
+    """When a location is open: a weekly block. Clinic data, edited in the admin.
+
+    A location with opening hours is closed outside them (and on clinic holidays): no
+    visit is offered or booked there then, whatever a clinician's hours say. A location
+    with no opening hours at all is open whenever its clinicians work.
+    """
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(choices=WEEKDAYS)
+    opens = models.TimeField()
+    closes = models.TimeField()
+
+    class Meta:
+        ordering = ["location_id", "weekday", "opens"]
+        verbose_name_plural = "location hours"
+        constraints = [
+            models.CheckConstraint(
+                name="locationhours_opens_before_closes", condition=Q(opens__lt=F("closes"))
+            ),
+            models.CheckConstraint(name="locationhours_weekday_0_6", condition=Q(weekday__lte=6)),
+        ]
+
+    def __str__(self) -> str:
+        day = self.get_weekday_display()
+        return f"{self.location} {day} {self.opens:%H:%M}-{self.closes:%H:%M}"
+
+
+class DosingSpacing(TimeStamped):
+    """How far apart one patient's dosing visits of a modality must be. Clinic data."""
+
+    modality = models.CharField(max_length=20, choices=Modality.choices, unique=True)
+    min_hours_between = models.PositiveSmallIntegerField(
+        help_text="Fewest hours from the start of one dosing visit of this modality to the "
+        "start of the patient's next (or previous) one; 0 for no minimum."
+    )
+    is_dissociative = models.BooleanField(
+        default=True,
+        help_text="Counts toward the clinic's limit of dissociative doses per patient per "
+        "day (Scheduling settings).",
+    )
+
+    class Meta:
+        ordering = ["modality"]
+        verbose_name_plural = "dosing spacing"
+
+    def __str__(self) -> str:
+        return f"{self.get_modality_display()}: {self.min_hours_between} h apart"
+
+
 class PayerKind(models.TextChoices):
     SELF_PAY = "self_pay", "Self-pay"
     COMMERCIAL = "commercial", "Commercial insurance"
@@ -226,6 +314,11 @@ class SchedulingSettings(ClinicSettingsBase):
         "(e.g. 09:00); empty for none.",
     )
     slot_step_minutes = models.PositiveSmallIntegerField(default=15)
+    max_dissociative_doses_per_day = models.PositiveSmallIntegerField(
+        default=1,
+        help_text="Most dissociative doses (IV, Spravato, KAP: see Dosing spacing) one "
+        "patient may be booked for on one clinic day; 0 for no limit.",
+    )
 
     class Meta:
         verbose_name = "scheduling settings"

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from psycopg2.extras import DateTimeTZRange
 
+from intake.modalities import Modality
+from portal.formats import format_day, format_time_range, format_when
 from portal.models import PERSON_FIELDS, Location, Role, User, person_name
 from scheduling.models import (
     LIVE_STATUSES,
@@ -23,7 +25,8 @@ from scheduling.models import (
     Room,
     Service,
 )
-from scheduling.slots import Interval, Slot, WorkBlock, find_slots
+from scheduling.slots import Interval, Slot, WorkBlock, clip_to_opening, find_slots
+from scheduling.spacing import Dose, SpacingClash, SpacingRule, spacing_clash, widest_gap
 
 __all__ = [
     "DayView",
@@ -33,6 +36,8 @@ __all__ = [
     "day_view",
     "free_slots",
     "location_names",
+    "location_opening",
+    "patient_doses",
     "patient_panel",
     "person_name",
     "queue_locations",
@@ -42,6 +47,9 @@ __all__ = [
     "request_queue_total",
     "requests_for_patient",
     "service_choices",
+    "slot_search",
+    "spacing_message",
+    "spacing_rules",
 ]
 
 
@@ -51,6 +59,92 @@ def _day_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]
         dt.datetime.combine(start, dt.time.min, tzinfo=tz),
         dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
     )
+
+
+@dataclass(frozen=True)
+class LocationOpening:
+    """When a location is open: its weekly hours by weekday, or None when it has none on
+    record (then it is open whenever its clinicians work). Clinic holidays
+    (ClinicHoliday) count for the estimate clock only; they do not close the calendar."""
+
+    name: str
+    weekly: dict[int, tuple[tuple[dt.time, dt.time], ...]] | None
+
+    def closed_reason(self, day: dt.date) -> str:
+        """Why the location is closed on `day`; "" when it is open some of the day."""
+        if self.weekly is not None and not self.weekly.get(day.weekday()):
+            return f"{self.name} is closed on {day:%A}s."
+        return ""
+
+    def covers(self, starts: dt.datetime, ends: dt.datetime) -> bool:
+        """Whether a visit from `starts` to `ends` (clinic-local) lies inside one opening
+        block of its day."""
+        if ends.date() != starts.date():
+            return False
+        if self.weekly is None:
+            return True
+        return any(
+            opens <= starts.time() and ends.time() <= closes
+            for opens, closes in self.weekly.get(starts.weekday(), ())
+        )
+
+
+def location_opening(*, location: Location) -> LocationOpening:
+    """A location's weekly opening hours: one query."""
+    from scheduling.models import LocationHours
+
+    weekly: dict[int, list[tuple[dt.time, dt.time]]] = defaultdict(list)
+    rows = LocationHours.objects.filter(location=location).values_list("weekday", "opens", "closes")
+    for weekday, opens, closes in rows:
+        weekly[weekday].append((opens, closes))
+    return LocationOpening(
+        name=location.name,
+        weekly={d: tuple(sorted(b)) for d, b in weekly.items()} if weekly else None,
+    )
+
+
+def spacing_rules() -> dict[str, SpacingRule]:
+    """The clinic's dose spacing by modality (DosingSpacing rows): one query."""
+    from scheduling.models import DosingSpacing
+
+    return {
+        modality: SpacingRule(dt.timedelta(hours=hours), dissociative)
+        for modality, hours, dissociative in DosingSpacing.objects.values_list(
+            "modality", "min_hours_between", "is_dissociative"
+        )
+    }
+
+
+def patient_doses(
+    *,
+    patient: User,
+    start: dt.datetime,
+    end: dt.datetime,
+    exclude_pk: int | None = None,
+) -> list[Dose]:
+    """The patient's live dosing visits starting in [start, end), as spacing Doses keyed
+    by their appointment (service and location joined, to name a clash): one query."""
+    found = (
+        Appointment.objects.filter(
+            patient=patient,
+            status__in=LIVE_STATUSES,
+            starts_at__gte=start,
+            starts_at__lt=end,
+        )
+        .exclude(service__modality="")
+        .select_related("service", "location")
+    )
+    if exclude_pk is not None:
+        found = found.exclude(pk=exclude_pk)
+    return [Dose(a.starts_at, a.service.modality, a) for a in found]
+
+
+@dataclass(frozen=True)
+class SlotSearch:
+    """The free slots over some days, and for each day without one, why."""
+
+    slots: list[Slot]
+    notes: dict[dt.date, str]
 
 
 def free_slots(
@@ -64,18 +158,50 @@ def free_slots(
 ) -> list[Slot]:
     """Free (time, clinician, room) for `service` at `location`, days `start`..`end`
     inclusive, buffers included. Telehealth services use telehealth hours and no room;
-    their `location` may be None. With `patient`, only times that keep the patient in
-    one place. A handful of queries whatever the number of days."""
+    their `location` may be None. Only clinicians of the kinds the service allows, only
+    while the location is open. With `patient`, only times that keep the patient in one
+    place and keep the clinic's dose spacing. A handful of queries whatever the number
+    of days."""
+    return slot_search(
+        service=service,
+        location=location,
+        start=start,
+        end=end,
+        clinician=clinician,
+        patient=patient,
+    ).slots
+
+
+def slot_search(
+    *,
+    service: Service,
+    location: Location | None,
+    start: dt.date,
+    end: dt.date,
+    clinician: User | None = None,
+    patient: User | None = None,
+) -> SlotSearch:
+    """free_slots, and for each day that offers nothing the reason (closed, nobody who
+    may deliver the service works, fully booked, dose spacing)."""
     from scheduling.models import SchedulingSettings
 
-    if end < start or not service.is_active:
-        return []
+    days = [start + dt.timedelta(days=i) for i in range(max((end - start).days + 1, 0))]
+
+    def nothing(reason: str) -> SlotSearch:
+        return SlotSearch([], dict.fromkeys(days, reason))
+
+    if end < start:
+        return SlotSearch([], {})
+    if not service.is_active:
+        return nothing(f"{service} is not offered at the moment.")
     if not service.is_telehealth and (
         location is None or not service.locations.filter(pk=location.pk).exists()
     ):
-        return []
+        return nothing(f"{service} is not offered at {location}.")
     hours_qs = ClinicianHours.objects.filter(
-        clinician__role=Role.CLINICIAN, clinician__is_active=True
+        clinician__role=Role.CLINICIAN,
+        clinician__is_active=True,
+        clinician__clinician_kind__in=list(service.clinician_kinds),
     ).select_related("clinician")
     if service.is_telehealth:
         hours_qs = hours_qs.filter(location__isnull=True)
@@ -85,10 +211,14 @@ def free_slots(
         hours_qs = hours_qs.filter(clinician=clinician)
     hours_rows = list(hours_qs.order_by("clinician__full_name", "clinician_id", "starts"))
     if not hours_rows:
-        return []
+        return nothing(
+            f"No clinician who may deliver {service} "
+            f"({service.clinician_kinds_display}) works there."
+        )
     clinicians = {row.clinician_id: row.clinician for row in hours_rows}
 
     rooms: dict[int, Room] | None = None
+    opening: LocationOpening | None = None
     if not service.is_telehealth:
         rooms = {
             room.pk: room
@@ -97,7 +227,8 @@ def free_slots(
             ).select_related("location")
         }
         if not rooms:
-            return []
+            return nothing(f"{location} has no {service.get_room_kind_display().lower()}.")
+        opening = location_opening(location=location)
 
     first, last = _day_bounds(start, end)
     # Widen by a day so a neighbour's buffers at the edges are seen.
@@ -124,14 +255,14 @@ def free_slots(
             ).values_list("blocked", flat=True)
         ]
 
-    step = dt.timedelta(minutes=SchedulingSettings.load().slot_step_minutes or 15)
-    days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+    tz = timezone.get_current_timezone()
+    clinic = SchedulingSettings.load()
+    step = dt.timedelta(minutes=clinic.slot_step_minutes or 15)
+    work = [WorkBlock(row.clinician_id, row.weekday, row.starts, row.ends) for row in hours_rows]
     core = find_slots(
         days=days,
-        tz=timezone.get_current_timezone(),
-        hours=[
-            WorkBlock(row.clinician_id, row.weekday, row.starts, row.ends) for row in hours_rows
-        ],
+        tz=tz,
+        hours=work,
         rooms=None if rooms is None else list(rooms),
         busy_by_clinician=busy_by_clinician,
         busy_by_room=busy_by_room,
@@ -141,8 +272,45 @@ def free_slots(
         step=step,
         not_before=timezone.now(),
         busy_for_patient=busy_for_patient,
+        opening=None if opening is None else opening.weekly,
     )
-    return [
+    notes: dict[dt.date, str] = {}
+    offered_days = {slot.starts_at.date() for slot in core}
+    for day in days:
+        if day in offered_days:
+            continue
+        closed = opening.closed_reason(day) if opening is not None else ""
+        if closed:
+            notes[day] = closed
+        elif not clip_to_opening(work, None if opening is None else opening.weekly, day.weekday()):
+            notes[day] = f"Nobody who may deliver {service} works there on {day:%A}s."
+        else:
+            notes[day] = "No free time: clinicians, rooms or the patient's other visits."
+
+    if patient is not None and service.modality and core:
+        rules = spacing_rules()
+        if service.modality in rules:
+            reach = widest_gap(rules)
+            doses = patient_doses(patient=patient, start=first - reach, end=last + reach)
+            limit = clinic.max_dissociative_doses_per_day
+            kept = []
+            for slot in core:
+                found = spacing_clash(
+                    candidate=Dose(slot.starts_at, service.modality),
+                    others=doses,
+                    rules=rules,
+                    max_dissociative_per_day=limit,
+                    tz=tz,
+                )
+                if found is None:
+                    kept.append(slot)
+                else:
+                    notes.setdefault(slot.starts_at.date(), spacing_message(found))
+            kept_days = {slot.starts_at.date() for slot in kept}
+            notes = {d: n for d, n in notes.items() if d not in kept_days}
+            core = kept
+
+    slots = [
         Slot(
             slot.starts_at,
             slot.ends_at,
@@ -151,6 +319,30 @@ def free_slots(
         )
         for slot in core
     ]
+    return SlotSearch(slots, dict(sorted(notes.items())))
+
+
+def spacing_message(clash: SpacingClash) -> str:
+    """A spacing refusal naming the clashing visit by its time and place."""
+    other = clash.other.key
+    if isinstance(other, Appointment):
+        visit = (
+            f"{format_day(other.starts_at)}, "
+            f"{format_time_range(other.starts_at, other.ends_at)} ({other.where})"
+        )
+    else:
+        visit = format_when(clash.other.starts_at)
+    if clash.why == "per_day":
+        return (
+            f"The patient already has a dose that day: {visit}. The clinic allows "
+            f"{clash.per_day} dissociative dose(s) per patient per day."
+        )
+    hours = int(clash.min_gap / dt.timedelta(hours=1))
+    label = dict(Modality.choices).get(clash.other.modality, clash.other.modality)
+    return (
+        f"Too close to the patient's other {label} dose, {visit}: the clinic keeps "
+        f"these at least {hours} hours apart."
+    )
 
 
 # --- the front desk -----------------------------------------------------------------------

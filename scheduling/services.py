@@ -46,6 +46,8 @@ from scheduling.models import (
     Service,
 )
 from scheduling.payers import PayerBlock, parse_aliases, payer_refusal
+from scheduling.selectors import location_opening, patient_doses, spacing_message, spacing_rules
+from scheduling.spacing import Dose, spacing_clash, widest_gap
 
 EXCLUSION_VIOLATION = "23P01"
 NO_LONGER_FREE = (
@@ -329,6 +331,12 @@ def _check_placement(
         raise ValidationError(f"{service} is not offered at the moment.")
     if clinician.role != Role.CLINICIAN or not clinician.is_active:
         raise ValidationError("Please choose an active clinician.")
+    if not service.may_be_delivered_by(clinician.clinician_kind):
+        kind = clinician.get_clinician_kind_display().lower() or "clinician without a kind"
+        raise ValidationError(
+            f"{service} is delivered by {service.clinician_kinds_display} only; "
+            f"{clinician} is a {kind}."
+        )
     if service.is_telehealth:
         if room is not None:
             raise ValidationError("A telehealth visit needs no room.")
@@ -362,6 +370,13 @@ def _check_placement(
     if start_local.date() != end_local.date() or not hours.exists():
         where = "by telehealth" if service.is_telehealth else f"at {location}"
         raise ValidationError(f"{clinician} does not work {where} at that time.")
+    if not service.is_telehealth:
+        day = start_local.date()
+        opening = location_opening(location=location)
+        if not opening.covers(start_local, end_local):
+            raise ValidationError(
+                opening.closed_reason(day) or f"{location} is not open for all of that visit."
+            )
     if service.modality:
         gaps = dosing_gate_gaps(patient=patient, modality=Modality(service.modality))
         if gaps:
@@ -384,12 +399,40 @@ def patient_clash_message(other: Appointment) -> str:
     )
 
 
+def _check_spacing(
+    *, patient: User, service: Service, starts_at: dt.datetime, exclude_pk: int | None
+) -> None:
+    """The clinic's dose spacing (scheduling.spacing), asked under the patient's lock."""
+    if not service.modality:
+        return
+    rules = spacing_rules()
+    if service.modality not in rules:
+        return
+    reach = widest_gap(rules)
+    clash = spacing_clash(
+        candidate=Dose(starts_at, service.modality),
+        others=patient_doses(
+            patient=patient,
+            start=starts_at - reach,
+            end=starts_at + reach,
+            exclude_pk=exclude_pk,
+        ),
+        rules=rules,
+        max_dissociative_per_day=SchedulingSettings.load().max_dissociative_doses_per_day,
+        tz=timezone.get_current_timezone(),
+    )
+    if clash is not None:
+        raise ValidationError(spacing_message(clash))
+
+
 def _lock_and_check_free(
     *,
     patient: User,
     clinician: User,
     room: Room | None,
     blocked: DateTimeTZRange,
+    service: Service,
+    starts_at: dt.datetime,
     exclude_pk: int | None = None,
 ) -> None:
     # Always patient, then clinician, then room: one order for everyone, so no lock
@@ -409,6 +452,7 @@ def _lock_and_check_free(
         raise ValidationError(NO_LONGER_FREE.format(what=str(clinician)))
     if room is not None and clash.filter(room=room).exists():
         raise ValidationError(NO_LONGER_FREE.format(what=room.name))
+    _check_spacing(patient=patient, service=service, starts_at=starts_at, exclude_pk=exclude_pk)
 
 
 def _save_or_refuse(appointment: Appointment, **save_kwargs: Any) -> None:
@@ -478,7 +522,14 @@ def appointment_book(
         starts_at=starts_at,
     )
     blocked = _blocked(service, starts_at, ends_at)
-    _lock_and_check_free(patient=patient, clinician=clinician, room=room, blocked=blocked)
+    _lock_and_check_free(
+        patient=patient,
+        clinician=clinician,
+        room=room,
+        blocked=blocked,
+        service=service,
+        starts_at=starts_at,
+    )
     appointment = Appointment(
         patient=patient,
         service=service,
@@ -531,6 +582,8 @@ def appointment_reschedule(
         clinician=clinician,
         room=room,
         blocked=blocked,
+        service=appointment.service,
+        starts_at=starts_at,
         exclude_pk=appointment.pk,
     )
     appointment.starts_at = starts_at

@@ -53,6 +53,24 @@ def _free(interval: Interval, busy: Iterable[Interval]) -> bool:
     return not any(overlaps(interval, other) for other in busy)
 
 
+def clip_to_opening(
+    hours: Sequence[WorkBlock],
+    opening: Mapping[int, Sequence[tuple[dt.time, dt.time]]] | None,
+    weekday: int,
+) -> list[WorkBlock]:
+    """A weekday's work blocks cut to the location's opening hours (None: uncut)."""
+    blocks = [b for b in hours if b.weekday == weekday]
+    if opening is None:
+        return blocks
+    clipped = []
+    for block in blocks:
+        for opens, closes in opening.get(weekday, ()):
+            starts, ends = max(block.starts, opens), min(block.ends, closes)
+            if starts < ends:
+                clipped.append(WorkBlock(block.clinician, weekday, starts, ends))
+    return clipped
+
+
 def find_slots(
     *,
     days: Sequence[dt.date],
@@ -67,21 +85,23 @@ def find_slots(
     step: dt.timedelta = dt.timedelta(minutes=15),
     not_before: dt.datetime | None = None,
     busy_for_patient: Sequence[Interval] = (),
+    opening: Mapping[int, Sequence[tuple[dt.time, dt.time]]] | None = None,
 ) -> list[Slot]:
     """Every free (start, clinician, room) on `days`, in time order.
 
     `rooms=None` means the service needs no room (telehealth): slots carry room None.
     An empty `rooms` list means no suitable room exists: no slots.
     `busy_for_patient` is the patient's own visits: a time overlapping one is never free.
+    `opening` is the location's weekly opening hours by weekday (None: not limited): a
+    visit lies wholly inside one of its day's blocks, and a weekday without one offers
+    nothing.
     """
     if duration <= dt.timedelta(0) or step <= dt.timedelta(0):
         return []
     room_choices: Sequence[Hashable | None] = [None] if rooms is None else rooms
     slots: list[Slot] = []
     for day in days:
-        for block in hours:
-            if block.weekday != day.weekday():
-                continue
+        for block in clip_to_opening(hours, opening, day.weekday()):
             start = dt.datetime.combine(day, block.starts, tzinfo=tz)
             end = dt.datetime.combine(day, block.ends, tzinfo=tz)
             t = start

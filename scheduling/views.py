@@ -4,7 +4,6 @@ confirm/decline, and the day view. Thin: check access, validate, call one servic
 from __future__ import annotations
 
 import datetime as dt
-from collections import OrderedDict
 from typing import Any
 from urllib.parse import urlencode
 
@@ -33,7 +32,7 @@ from scheduling.forms import (
     RescheduleRequestForm,
     SlotSearchForm,
     StaffCancelForm,
-    slot_value,
+    slot_choices,
 )
 from scheduling.models import Appointment, AppointmentRequest, SchedulingSettings
 from scheduling.selectors import (
@@ -280,16 +279,15 @@ def request_queue_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _slot_choices(slots: list[Any]) -> list[tuple[str, list[tuple[str, str]]]]:
-    groups: OrderedDict[str, list[tuple[str, str]]] = OrderedDict()
-    for slot in slots:
-        start, end = timezone.localtime(slot.starts_at), timezone.localtime(slot.ends_at)
-        where = slot.room.name if slot.room is not None else "Telehealth"
-        label = f"{start:%H:%M}-{end:%H:%M} · {slot.clinician} · {where}"
-        groups.setdefault(f"{start:%a %-d %b %Y}", []).append(
-            (slot_value(slot.starts_at, slot.clinician.pk, getattr(slot.room, "pk", None)), label)
-        )
-    return list(groups.items())
+def _day_runs(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Sorted days as (first, last) runs of consecutive days."""
+    runs: list[tuple[dt.date, dt.date]] = []
+    for day in sorted(set(days)):
+        if runs and day == runs[-1][1] + dt.timedelta(days=1):
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
 
 
 def _search_days(search: SlotSearchForm, pending: AppointmentRequest) -> list[dt.date]:
@@ -317,18 +315,19 @@ def request_confirm(request: HttpRequest, request_id: int) -> HttpResponse:
     days = _search_days(search, pending)
     slots: list[Any] = []
     if pending.status == AppointmentRequest.Status.PENDING:
-        for day in days:
+        # One search per run of consecutive days: the same few queries for 14 days as 1.
+        for first, last in _day_runs(days):
             slots.extend(
                 free_slots(
                     service=pending.service,
                     location=location,
-                    start=day,
-                    end=day,
+                    start=first,
+                    end=last,
                     patient=pending.patient,
                 )
             )
     form = ConfirmForm(
-        request.POST if request.method == "POST" else None, slot_choices=_slot_choices(slots)
+        request.POST if request.method == "POST" else None, slot_choices=slot_choices(slots)
     )
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["slot"]

@@ -34,6 +34,27 @@ def enrol_totp(user: User) -> str:
     return secret
 
 
+@pytest.fixture(autouse=True)
+def _locations_open_whenever_clinicians_work(request: pytest.FixtureRequest) -> None:
+    """The seeded opening hours (scheduling 0008: Monday to Friday) would make a test's
+    "tomorrow" a closed day at weekends. Tests book on any day, so their locations have
+    no opening hours (open whenever clinicians work); a test about closed days sets its
+    own (tests/scheduling/factories.py `open_hours`)."""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if marker is None and not names & {"db", "transactional_db", "live_server"}:
+        return
+    transactional = "transactional_db" in names or "live_server" in names
+    if marker is not None and (
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    ):
+        transactional = True
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from scheduling.models import LocationHours
+
+    LocationHours.objects.all().delete()
+
+
 @pytest.fixture
 def patient(db: None) -> User:
     return PatientFactory(email="patient.a@example.test")

@@ -36,9 +36,9 @@ from portal.notifications.services import (
     staff_alert_raise,
 )
 from portal.permissions import Capability, require_capability
-from scheduling.models import Appointment, Service, ServiceKind
-from scheduling.selectors import free_slots
-from scheduling.services import appointment_book, appointment_set_status
+from scheduling.models import Appointment, Room, Service, ServiceKind
+from scheduling.selectors import slot_search
+from scheduling.services import appointment_book, appointment_reschedule, appointment_set_status
 from treatments import hooks, medications, protocols, rules
 from treatments.models import (
     AftercareAcknowledgement,
@@ -290,10 +290,32 @@ def _after_dose(course: Course, session: DosingSession) -> None:
 # ---------------------------------------------------------------- scheduling a series
 
 
+@dataclass(frozen=True)
+class SeriesRow:
+    """One planned session after a series booking: planned against booked, and why."""
+
+    planned_id: int
+    sequence: int
+    target_date: dt.date
+    booked_at: dt.datetime | None
+    where: str
+    why: str
+
+    @property
+    def drift_days(self) -> int | None:
+        if self.booked_at is None:
+            return None
+        return (timezone.localdate(self.booked_at) - self.target_date).days
+
+
 @dataclass
 class SeriesOutcome:
+    """What a series booking did: the sessions it placed, those it could not (with the
+    reason), and a row per session it looked at, planned against booked."""
+
     placed: list[PlannedSession] = field(default_factory=list)
     not_placed: list[tuple[PlannedSession, str]] = field(default_factory=list)
+    rows: list[SeriesRow] = field(default_factory=list)
 
 
 def service_for(course: Course, planned: PlannedSession) -> Service | None:
@@ -320,6 +342,7 @@ def _dosing_kinds(modality: str) -> list[str]:
     }.get(modality, [])
 
 
+@transaction.atomic
 def course_schedule_series(
     *,
     course: Course,
@@ -328,11 +351,14 @@ def course_schedule_series(
     clinician: User | None = None,
     today: dt.date | None = None,
 ) -> SeriesOutcome:
-    """Book every planned session that has no visit yet, in one step.
+    """Book every planned session that has no visit yet, in one step, and say what it did.
 
-    Each session is booked on its own (a savepoint each): a taken slot or a full day
-    leaves that one session unplaced, with the reason, and the rest go ahead. Doses keep
-    the clinic's minimum spacing from the dose booked before them.
+    Each session is booked on its own (a savepoint each) at the first free time the slot
+    finder offers from its target date: never on a day the location is closed, never
+    inside another of the patient's visits, always keeping the clinic's dose spacing. A
+    session that cannot be placed is reported with the reason, and the rest go ahead;
+    one placed later than its target says why (each day skipped, and its reason). The
+    patient gets one message listing the booked times and places.
     """
     if not course.is_open:
         raise ValidationError("This course is closed; there is nothing to schedule.")
@@ -342,6 +368,7 @@ def course_schedule_series(
     outcome = SeriesOutcome()
     planned_all = list(course.planned.select_related("appointment").order_by("sequence"))
     last_dose_day: dt.date | None = None
+    booked: list[Appointment] = []
     for planned in planned_all:
         appt = planned.appointment
         if appt is not None and appt.status != Appointment.Status.CANCELLED:
@@ -352,13 +379,24 @@ def course_schedule_series(
             continue
         service = service_for(course, planned)
         if service is None:
-            outcome.not_placed.append((planned, "No active service is set up for this visit."))
+            reason = "No active service is set up for this visit."
+            outcome.not_placed.append((planned, reason))
+            outcome.rows.append(_series_row(planned, None, reason))
             continue
         earliest = max(planned.target_date, today + dt.timedelta(days=1))
+        late = []
+        if earliest > planned.target_date:
+            late.append(f"The target day {planned.target_date:%a %-d %b} is not bookable now.")
         if planned.is_dose and last_dose_day is not None and spacing:
-            earliest = max(earliest, last_dose_day + dt.timedelta(days=spacing))
+            after_spacing = last_dose_day + dt.timedelta(days=spacing)
+            if after_spacing > earliest:
+                late.append(
+                    f"Doses of this course are {spacing} days apart: the one before is on "
+                    f"{last_dose_day:%a %-d %b}."
+                )
+                earliest = after_spacing
         latest = earliest + dt.timedelta(days=clinic.series_search_days)
-        booked, reason = _book_first_free(
+        appointment, reason = _book_first_free(
             course=course,
             planned=planned,
             service=service,
@@ -368,15 +406,64 @@ def course_schedule_series(
             end=latest,
             by=by,
         )
-        if booked is None:
+        if appointment is None:
             outcome.not_placed.append((planned, reason))
+            outcome.rows.append(_series_row(planned, None, " ".join([*late, reason])))
             continue
         outcome.placed.append(planned)
+        booked.append(appointment)
+        outcome.rows.append(_series_row(planned, appointment, " ".join([*late, reason])))
         if planned.is_dose:
-            last_dose_day = timezone.localdate(booked.starts_at)
+            last_dose_day = timezone.localdate(appointment.starts_at)
         if planned.kind == PlannedSession.Kind.BOOSTER:
             notifications_cancel(topic=_booster_topic(course))
+    if booked:
+        _notify_booked(course, booked)
     return outcome
+
+
+def _series_row(planned: PlannedSession, appointment: Appointment | None, why: str) -> SeriesRow:
+    return SeriesRow(
+        planned_id=planned.pk,
+        sequence=planned.sequence,
+        target_date=planned.target_date,
+        booked_at=appointment.starts_at if appointment is not None else None,
+        where=appointment.where if appointment is not None else "",
+        why=why,
+    )
+
+
+def _notify_booked(course: Course, appointments: list[Appointment]) -> None:
+    """One message for the visits just booked: their times and places, nothing else."""
+    appointments = sorted(appointments, key=lambda a: a.starts_at)
+    first = appointments[0]
+    notification_schedule(
+        recipient=course.patient,
+        kind=Kind.REQUEST_CONFIRMED,
+        send_at=timezone.now(),
+        # A moved visit is news again: its move count is part of the key.
+        idempotency_key="course:{}:booked:{}".format(
+            course.pk, "-".join(f"{a.pk}.{a.reschedule_count}" for a in appointments)
+        ),
+        context={
+            "starts_at": first.starts_at.isoformat(),
+            "location": first.where,
+            "visits": [
+                {"starts_at": a.starts_at.isoformat(), "location": a.where} for a in appointments
+            ],
+            "url": portal_link(reverse("scheduling:appointment-list")),
+        },
+        topic=f"course:{course.pk}:booked",
+    )
+
+
+def _skipped_days(notes: Mapping[dt.date, str], start: dt.date, before: dt.date) -> str:
+    """The days from `start` up to `before` that offered nothing, grouped by reason."""
+    by_reason: dict[str, list[str]] = {}
+    for day, note in sorted(notes.items()):
+        if start <= day < before:
+            by_reason.setdefault(note, []).append(f"{day:%a %-d %b}")
+    return " ".join(f"{', '.join(days)}: {note}" for note, days in by_reason.items())
 
 
 def _book_first_free(
@@ -390,8 +477,11 @@ def _book_first_free(
     end: dt.date,
     by: User,
 ) -> tuple[Appointment | None, str]:
+    """Book the first free slot from `start` to `end` and link it to `planned`. Returns
+    the visit and why it is later than `start` ("" when it is not), or None and why
+    nothing was booked."""
     try:
-        slots = free_slots(
+        search = slot_search(
             service=service,
             location=location,
             start=start,
@@ -402,10 +492,11 @@ def _book_first_free(
     except ValidationError as exc:
         return None, " ".join(exc.messages)
     reason = (
-        f"No free {service.name} slot at {location} between {start:%a %-d %b} and {end:%a %-d %b}."
-    )
+        f"No free {service.name} slot at {location} between {start:%a %-d %b} and "
+        f"{end:%a %-d %b}. {_skipped_days(search.notes, start, end + dt.timedelta(days=1))}"
+    ).strip()
     # Try a few slots: another desk may take one between finding and booking it.
-    for slot in slots[:5]:
+    for slot in search.slots[:5]:
         try:
             with transaction.atomic():
                 appointment = appointment_book(
@@ -422,8 +513,62 @@ def _book_first_free(
         except ValidationError as exc:
             reason = " ".join(exc.messages)
             continue
-        return appointment, ""
+        day = timezone.localdate(appointment.starts_at)
+        return appointment, _skipped_days(search.notes, start, day)
     return None, reason
+
+
+@transaction.atomic
+def planned_session_place(
+    *,
+    planned: PlannedSession,
+    by: User,
+    starts_at: dt.datetime,
+    clinician: User,
+    room: Room | None,
+    location: Location | None,
+) -> Appointment:
+    """The desk places one planned session by hand on a slot it picked: books it through
+    scheduling (or moves its visit there when it has one) and links the visit to it.
+    The patient is told the time and place."""
+    planned = (
+        PlannedSession.objects.select_for_update(of=("self",))
+        .select_related("course", "course__patient", "appointment")
+        .get(pk=planned.pk)
+    )
+    course = planned.course
+    if not course.is_open:
+        raise ValidationError("This course is closed; there is nothing to schedule.")
+    if DosingSession.objects.filter(planned=planned).exists():
+        raise ValidationError("This session has been charted; its visit can no longer move.")
+    service = service_for(course, planned)
+    if service is None:
+        raise ValidationError("No active service is set up for this visit.")
+    current = planned.appointment
+    if current is not None and current.status == Appointment.Status.SCHEDULED:
+        appointment = appointment_reschedule(
+            appointment=current, starts_at=starts_at, by=by, clinician=clinician, room=room
+        )
+    elif current is not None and current.status != Appointment.Status.CANCELLED:
+        raise ValidationError(
+            f"This session's visit is {current.get_status_display().lower()}; it cannot move."
+        )
+    else:
+        appointment = appointment_book(
+            patient=course.patient,
+            service=service,
+            location=location,
+            clinician=clinician,
+            room=room,
+            starts_at=starts_at,
+            booked_by=by,
+        )
+        planned.appointment = appointment
+        planned.save(update_fields=["appointment", "updated_at"])
+    _notify_booked(course, [appointment])
+    if planned.kind == PlannedSession.Kind.BOOSTER:
+        notifications_cancel(topic=_booster_topic(course))
+    return appointment
 
 
 # ---------------------------------------------------------------- charting

@@ -14,6 +14,11 @@ urlpatterns = [
     path("courses/<int:course_id>/booster/", views.course_booster, name="course-booster"),
     path("courses/<int:course_id>/stop/", views.course_stop, name="course-stop"),
     path("courses/<int:course_id>/schedule/", views.course_schedule, name="course-schedule"),
+    path(
+        "courses/<int:course_id>/schedule/<int:planned_id>/",
+        views.planned_place,
+        name="planned-place",
+    ),
     path("sessions/today/", views.session_board, name="session-board"),
     path("visits/<int:appointment_id>/chart/", views.session_start, name="session-start"),
     path("visits/<int:appointment_id>/check-in/", views.visit_check_in, name="visit-check-in"),

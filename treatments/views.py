@@ -3,6 +3,7 @@ service, redirect. Every clinician read of a chart is audited."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -15,9 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from intake.selectors import approved_modalities
 from portal.audit import audit_clinical_read
+from portal.formats import format_when
 from portal.models import Role, User
 from portal.permissions import Capability, access_patient_object, has_capability, require
+from scheduling.forms import ConfirmForm, SlotSearchForm, slot_choices
 from scheduling.models import Appointment
+from scheduling.selectors import slot_search
 from treatments import selectors, services
 from treatments.forms import (
     CHART_FORMS,
@@ -34,6 +38,7 @@ from treatments.models import (
     AftercareCheckin,
     Course,
     DosingSession,
+    PlannedSession,
     RemsMonitoringForm,
     TreatmentSettings,
 )
@@ -173,6 +178,49 @@ def course_stop(request: HttpRequest, course_id: int) -> HttpResponse:
 # ---------------------------------------------------------------- front desk: the series
 
 
+def _outcome_key(course_id: int) -> str:
+    return f"treatments:series-outcome:{course_id}"
+
+
+def _drift_label(days: int | None) -> str:
+    if days is None:
+        return ""
+    if days == 0:
+        return "on target"
+    unit = "day" if abs(days) == 1 else "days"
+    return f"{days:+d} {unit}"
+
+
+def _series_rows(view: selectors.CourseView, why: dict[str, str]) -> list[dict[str, Any]]:
+    """Each planned session, planned against booked: the date, the drift in days, why
+    (from the last series booking, kept for one showing), and whether the desk may place
+    it by hand (no live visit, or a visit off its target day, and nothing charted)."""
+    rows = []
+    for entry in view.entries:
+        planned = entry.planned
+        appointment = planned.appointment
+        live = appointment is not None and appointment.status != Appointment.Status.CANCELLED
+        drift = (
+            (timezone.localdate(appointment.starts_at) - planned.target_date).days if live else None
+        )
+        rows.append(
+            {
+                "entry": entry,
+                "planned": planned,
+                "appointment": appointment if live else None,
+                "drift": drift,
+                "drift_label": _drift_label(drift),
+                "why": why.get(str(planned.pk), ""),
+                "can_place": view.course.is_open
+                and entry.session is None
+                and (
+                    not live or (appointment.status == Appointment.Status.SCHEDULED and drift != 0)
+                ),
+            }
+        )
+    return rows
+
+
 @require_http_methods(["GET", "POST"])
 @require(Capability.SCHEDULE_MANAGE)
 def course_schedule(request: HttpRequest, course_id: int) -> HttpResponse:
@@ -194,21 +242,108 @@ def course_schedule(request: HttpRequest, course_id: int) -> HttpResponse:
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            if outcome.placed:
-                messages.success(request, f"{len(outcome.placed)} session(s) booked.")
-            for planned, reason in outcome.not_placed:
-                messages.warning(
-                    request,
-                    f"Session {planned.sequence} (target {planned.target_date:%a %-d %b}) "
-                    f"could not be placed: {reason}",
-                )
+            # What it did is shown once, on the page it redirects to (planned vs booked,
+            # the drift and why): the reasons are kept in the session until then.
+            request.session[_outcome_key(course.pk)] = {
+                "placed": len(outcome.placed),
+                "not_placed": len(outcome.not_placed),
+                "why": {str(row.planned_id): row.why for row in outcome.rows if row.why},
+            }
             if not outcome.placed and not outcome.not_placed:
                 messages.info(request, "Every session of this course already has a visit.")
             return redirect("treatments:course-schedule", course_id=course.pk)
+    last = request.session.pop(_outcome_key(course.pk), None)
+    view = selectors.course_view(course)
     return render(
         request,
         "treatments/course_schedule.html",
-        {"view": selectors.course_view(course), "form": form},
+        {
+            "view": view,
+            "form": form,
+            "rows": _series_rows(view, (last or {}).get("why", {})),
+            "last": last,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require(Capability.SCHEDULE_MANAGE)
+def planned_place(request: HttpRequest, course_id: int, planned_id: int) -> HttpResponse:
+    """Place one planned session by hand: pick one of the slot finder's free times."""
+    planned = get_object_or_404(
+        PlannedSession.objects.select_related(
+            "course",
+            "course__patient__patient_profile__preferred_location",
+            "course__location",
+            "appointment",
+            "appointment__location",
+        ),
+        pk=planned_id,
+        course_id=course_id,
+    )
+    course = planned.course
+    # Where to look first: the course's location, else where the session is booked, else
+    # the patient's preferred one (the desk can choose another).
+    profile = getattr(course.patient, "patient_profile", None)
+    location = (
+        course.location
+        or (planned.appointment.location if planned.appointment else None)
+        or (profile.preferred_location if profile else None)
+    )
+    start = max(planned.target_date, timezone.localdate() + dt.timedelta(days=1))
+    days = 3
+    search = SlotSearchForm(
+        request.GET or None, initial={"location": location, "start": start, "days": days}
+    )
+    if search.is_valid():
+        location = search.cleaned_data["location"] or location
+        start = max(search.cleaned_data["start"] or start, timezone.localdate())
+        days = search.cleaned_data["days"] or days
+    end = start + dt.timedelta(days=days - 1)
+    service = services.service_for(course, planned)
+    found = None
+    if service is not None and (location is not None or service.is_telehealth):
+        found = slot_search(
+            service=service, location=location, start=start, end=end, patient=course.patient
+        )
+    form = ConfirmForm(
+        request.POST if request.method == "POST" else None,
+        slot_choices=slot_choices(found.slots if found else []),
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data["slot"]
+        try:
+            appointment = services.planned_session_place(
+                planned=planned,
+                by=request.user,
+                starts_at=chosen["starts_at"],
+                clinician=chosen["clinician"],
+                room=chosen["room"],
+                location=chosen["room"].location if chosen["room"] else location,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Session {planned.sequence} booked: {format_when(appointment.starts_at)}, "
+                f"{appointment.where}. The patient is told the time and place.",
+            )
+            return redirect("treatments:course-schedule", course_id=course.pk)
+    return render(
+        request,
+        "treatments/planned_place.html",
+        {
+            "planned": planned,
+            "course": course,
+            "service": service,
+            "search": search,
+            "location": location,
+            "days": [start + dt.timedelta(days=i) for i in range(days)],
+            "notes": sorted(found.notes.items()) if found else [],
+            "slot_count": len(found.slots) if found else 0,
+            "form": form,
+        },
     )
 
 

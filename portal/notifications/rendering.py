@@ -18,8 +18,11 @@ from django.template.loader import render_to_string
 from portal.formats import format_when
 from portal.notifications.kinds import Kind
 
-# The only keys a caller may put in a notification's context (see services).
-CONTEXT_KEYS = frozenset({"starts_at", "location", "url", "urgent"})
+# The only keys a caller may put in a notification's context (see services). `visits`
+# lists several visits in one message (a booked series): each only a time and a place.
+CONTEXT_KEYS = frozenset({"starts_at", "location", "url", "urgent", "visits"})
+VISIT_KEYS = frozenset({"starts_at", "location"})
+MAX_VISITS = 30
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,11 @@ def template_context(context: Mapping[str, Any]) -> dict[str, Any]:
         "location": str(context.get("location") or ""),
         "url": str(context.get("url") or settings.PORTAL_BASE_URL + "/"),
         "urgent": bool(context.get("urgent")),
+        "visits": [
+            {"when": stored_when(v.get("starts_at")), "location": str(v.get("location") or "")}
+            for v in (context.get("visits") or [])[:MAX_VISITS]
+            if isinstance(v, Mapping)
+        ],
         "clinic_name": settings.PORTAL_CLINIC_NAME,
         "clinic_phone": settings.PORTAL_CLINIC_PHONE,
     }

@@ -24,7 +24,7 @@ from portal.notifications.models import (
     NotificationPreference,
     StaffAlert,
 )
-from portal.notifications.rendering import CONTEXT_KEYS
+from portal.notifications.rendering import CONTEXT_KEYS, MAX_VISITS, VISIT_KEYS
 from portal.notifications.selectors import preference_for, preference_zone
 
 logger = logging.getLogger(__name__)
@@ -67,6 +67,33 @@ def _kick_send(notification_id: int) -> None:
         )
 
 
+def _check_starts_at(starts_at: Any) -> str:
+    if isinstance(starts_at, dt.datetime):
+        starts_at = starts_at.isoformat()
+    try:
+        parsed = dt.datetime.fromisoformat(str(starts_at))
+    except ValueError:
+        raise ValidationError("starts_at must be an ISO-8601 datetime.") from None
+    if parsed.tzinfo is None:
+        raise ValidationError("starts_at must carry its time zone.")
+    return str(starts_at)
+
+
+def _check_visits(visits: Any) -> list[dict[str, str]]:
+    """Several visits in one message: each a time and a place name, nothing else."""
+    if not isinstance(visits, list | tuple) or not 0 < len(visits) <= MAX_VISITS:
+        raise ValidationError(f"visits must list 1 to {MAX_VISITS} visits.")
+    cleaned = []
+    for visit in visits:
+        if not isinstance(visit, Mapping) or set(visit) - VISIT_KEYS or "starts_at" not in visit:
+            raise ValidationError(f"Each visit may hold only {sorted(VISIT_KEYS)}.")
+        location = visit.get("location") or ""
+        if not isinstance(location, str) or len(location) > 100:
+            raise ValidationError("A visit's location is a place name.")
+        cleaned.append({"starts_at": _check_starts_at(visit["starts_at"]), "location": location})
+    return cleaned
+
+
 def _check_context(context: Mapping[str, Any]) -> dict[str, Any]:
     unknown = set(context) - CONTEXT_KEYS
     if unknown:
@@ -74,19 +101,11 @@ def _check_context(context: Mapping[str, Any]) -> dict[str, Any]:
         raise ValidationError(
             f"Notification context may hold only {sorted(CONTEXT_KEYS)}; got {sorted(unknown)}."
         )
-    starts_at = context.get("starts_at")
-    if starts_at is not None:
-        if isinstance(starts_at, dt.datetime):
-            starts_at = starts_at.isoformat()
-        try:
-            parsed = dt.datetime.fromisoformat(str(starts_at))
-        except ValueError:
-            raise ValidationError("starts_at must be an ISO-8601 datetime.") from None
-        if parsed.tzinfo is None:
-            raise ValidationError("starts_at must carry its time zone.")
     cleaned = dict(context)
-    if starts_at is not None:
-        cleaned["starts_at"] = starts_at
+    if context.get("starts_at") is not None:
+        cleaned["starts_at"] = _check_starts_at(context["starts_at"])
+    if "visits" in context:
+        cleaned["visits"] = _check_visits(context["visits"])
     return cleaned
 
 

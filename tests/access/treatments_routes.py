@@ -66,6 +66,14 @@ ROUTES = [
         data=lambda w: {"reason": ""},  # refused by the form: nothing changes for others
     ),
     Route("treatments:course-schedule", DESK_MANAGE, kwargs=_course),
+    Route(
+        "treatments:planned-place",
+        DESK_MANAGE,
+        kwargs=lambda w: {
+            "course_id": w.objects["course"].pk,
+            "planned_id": w.objects["planned"].pk,
+        },
+    ),
     Route("treatments:session-board", STAFF_VIEW),
     Route(
         "treatments:session-start",

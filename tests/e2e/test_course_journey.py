@@ -61,7 +61,7 @@ def test_a_course_is_started_scheduled_charted_and_followed_by_the_patient(
     desk.get_by_test_id("courses-needing-scheduling").get_by_role("link").first.click()
     desk.locator("#id_location").select_option(label="Folsom")
     desk.get_by_role("button", name="Schedule the series").click()
-    desk.get_by_text("6 session(s) booked.").wait_for()
+    desk.get_by_test_id("series-outcome").get_by_text("6 sessions booked").wait_for()
     assert desk.get_by_test_id("booked").count() == 6
 
     # On the day of the first infusion the desk checks Dana in (the chart opens only

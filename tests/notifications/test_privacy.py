@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -101,3 +102,44 @@ def test_a_document_ready_message_says_only_that_a_document_waits() -> None:
     for part in (message.subject, message.text, message.sms):
         assert "$" not in part
         assert "estimate" not in part.lower()
+
+
+SERIES = {
+    **FULL_CONTEXT,
+    "visits": [
+        {"starts_at": "2026-03-03T18:00:00+00:00", "location": "Folsom"},
+        {"starts_at": "2026-03-05T18:30:00+00:00", "location": "Roseville"},
+    ],
+}
+
+
+def test_one_message_lists_every_booked_visit_by_time_and_place_only() -> None:
+    message = render_message(Kind.REQUEST_CONFIRMED, SERIES)
+    for part in (message.text, message.html, message.sms):
+        assert "Tue 3 Mar, 10:00 AM" in part
+        assert "Thu 5 Mar, 10:30 AM" in part
+        assert "Roseville" in part
+        assert not FORBIDDEN.findall(part)
+    assert message.subject == "Your visits are booked, from Tue 3 Mar, 10:00 AM"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "visits",
+    [
+        [{"starts_at": "2026-03-03T18:00:00+00:00", "service": "IV ketamine infusion"}],
+        [{"starts_at": "2026-03-03T18:00:00", "location": "Folsom"}],  # no time zone
+        [{"location": "Folsom"}],
+        [],
+        "Tue 3 Mar",
+    ],
+)
+def test_a_visit_list_carries_nothing_but_times_and_places(visits, patient: User) -> None:
+    with pytest.raises(ValidationError):
+        notification_schedule(
+            recipient=patient,
+            kind=Kind.REQUEST_CONFIRMED,
+            send_at=dt.datetime(2026, 3, 1, tzinfo=dt.UTC),
+            idempotency_key="series:test",
+            context={"visits": visits},
+        )

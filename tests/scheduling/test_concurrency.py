@@ -4,6 +4,7 @@ outside a test transaction (so the rows really commit)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections import Counter
 from typing import Any
@@ -222,3 +223,62 @@ def test_concurrent_confirm_posts_for_one_patient_never_500(patient_race) -> Non
     assert all(isinstance(s, int) for s in statuses), statuses
     assert Counter(statuses) == {302: 1, 200: 63}
     assert Appointment.objects.count() == 1
+
+
+@pytest.fixture
+def dose_race() -> dict[str, Any]:
+    """One patient's many IV requests at times that do not overlap (8:00 to 16:00, two
+    hours apart), each with its own nurse and chair: nothing in the database refuses a
+    second; only the one-dose-a-day rule, checked under the patient's row lock."""
+    from intake.modalities import Modality
+    from tests.intake.factories import approve_patient
+
+    service = service_of(ServiceKind.IV_INFUSION)
+    chairs = [RoomFactory(kind=RoomKind.INFUSION_CHAIR, name=f"Chair {n}") for n in range(8)]
+    nurses = [ClinicianFactory(clinician_kind="nurse", credential="RN") for _ in range(8)]
+    for nurse in nurses:
+        hours_every_day(nurse, folsom(), starts=dt.time(7), ends=dt.time(19))
+    desk = FrontDeskFactory()
+    enrol_totp(desk)
+    patient = PatientFactory()
+    approve_patient(patient, Modality.IV, clinician=ClinicianFactory())
+    requests = [
+        AppointmentRequestFactory(patient=patient, service=service) for _ in range(ATTEMPTS)
+    ]
+    return {"chairs": chairs, "nurses": nurses, "desk": desk, "requests": requests}
+
+
+def test_200_concurrent_dose_confirmations_for_one_patient_book_one_dose_a_day(
+    dose_race,
+) -> None:
+    chairs, nurses, desk = dose_race["chairs"], dose_race["nurses"], dose_race["desk"]
+    jobs = [
+        {
+            "request": request,
+            "starts_at": next_local(3, 8 + 2 * (i % 5)),
+            "clinician": nurses[i % 8],
+            "room": chairs[i % 8],
+        }
+        for i, request in enumerate(dose_race["requests"])
+    ]
+
+    def confirm(job: dict[str, Any]) -> str:
+        appointment_request_confirm(
+            request=job["request"],
+            by=desk,
+            starts_at=job["starts_at"],
+            clinician=job["clinician"],
+            room=job["room"],
+        )
+        return "booked"
+
+    results = race(jobs, confirm)
+
+    booked = [r for r in results if r == "booked"]
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    other = [r for r in results if r != "booked" and not isinstance(r, ValidationError)]
+    assert other == [], f"unexpected errors (deadlock or crash): {Counter(map(repr, other))}"
+    assert len(booked) == 1
+    assert len(refused) == ATTEMPTS - 1
+    assert Appointment.objects.count() == 1
+    assert AppointmentRequest.objects.filter(status="confirmed").count() == 1

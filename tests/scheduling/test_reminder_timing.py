@@ -53,6 +53,7 @@ def set_in_admin(client: Any, **changes: Any) -> None:
         "second_reminder_hours": row.second_reminder_hours,
         "day_before_reminder_at": row.day_before_reminder_at or "",
         "slot_step_minutes": row.slot_step_minutes,
+        "max_dissociative_doses_per_day": row.max_dissociative_doses_per_day,
         **changes,
     }
     if not data["medi_cal_self_pay_allowed"]:

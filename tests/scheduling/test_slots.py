@@ -116,3 +116,35 @@ def test_blocked_interval_adds_buffers():
 
 def test_zero_duration_offers_nothing():
     assert slots(duration=dt.timedelta(0)) == []
+
+
+# --- the location's opening hours ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("opening", "expected"),
+    [
+        # Not limited: the clinician's hours decide.
+        (None, ["08:00", "09:00", "10:00"]),
+        # Open only 09:00-10:30: a 60-minute visit fits at 09:00 only.
+        ({0: [(dt.time(9), dt.time(10, 30))]}, ["09:00"]),
+        # Closed that weekday (hours only on Tuesday): nothing.
+        ({1: [(dt.time(8), dt.time(18))]}, []),
+        # Two blocks (a lunch closure): each clipped to the clinician's hours.
+        ({0: [(dt.time(7), dt.time(9)), (dt.time(10), dt.time(12))]}, ["08:00", "10:00"]),
+    ],
+)
+def test_slots_lie_inside_the_locations_opening_hours(opening, expected) -> None:
+    monday = dt.date(2026, 12, 7)
+    slots = find_slots(
+        days=[monday],
+        tz=LA,
+        hours=[WorkBlock("c", 0, dt.time(8), dt.time(11))],
+        rooms=["r"],
+        busy_by_clinician={},
+        busy_by_room={},
+        duration=dt.timedelta(minutes=60),
+        step=dt.timedelta(minutes=60),
+        opening=opening,
+    )
+    assert [f"{s.starts_at:%H:%M}" for s in slots] == expected

@@ -41,6 +41,7 @@ TEXT = st.one_of(st.sampled_from(ODD), st.text(max_size=30))
 PARAMS: dict[str, dict[str, st.SearchStrategy[str]]] = {
     "scheduling:day-view": {"day": DATE, "location": NUMBER},
     "scheduling:request-confirm": {"start": DATE, "days": NUMBER, "location": NUMBER},
+    "treatments:planned-place": {"start": DATE, "days": NUMBER, "location": NUMBER},
     "scheduling:request-queue": {
         "status": TEXT,
         "location": NUMBER,

@@ -143,15 +143,18 @@ def test_a_session_whose_day_is_full_is_reported_and_the_rest_are_booked(
         patient, Modality.IV, clinician=clinician, start_date=dt.date(2026, 3, 3)
     )
     third = course.planned.get(sequence=3)
-    # The only chair is taken all day on the third session's date.
+    # The only chair is taken all day on the third session's date (by five patients:
+    # one patient gets at most one dose a day).
     from scheduling.services import appointment_book
+    from tests.factories import PatientFactory
     from tests.scheduling.factories import service_of
 
-    approve_patient(other_patient, Modality.IV, clinician=clinician)
     day = third.target_date
     for hour in (8, 10, 12, 14, 16):
+        someone = other_patient if hour == 8 else PatientFactory()
+        approve_patient(someone, Modality.IV, clinician=clinician)
         appointment_book(
-            patient=other_patient,
+            patient=someone,
             service=service_of("iv_infusion"),
             location=location,
             clinician=clinician,

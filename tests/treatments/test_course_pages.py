@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from portal.audit import AuditEvent
+from portal.formats import format_when
 from portal.models import PatientProfile
 from tests.factories import ClinicianFactory, PatientFactory, UserFactory
 from tests.scheduling.factories import AppointmentFactory, folsom, next_local, service_of
@@ -291,8 +292,8 @@ def test_the_home_panel_shows_open_courses_only_with_the_next_visit(client_for, 
     visit = book(course, hour=14)
     html = client_for(patient).get(reverse("portal:patient-home")).content.decode()
     assert html.count('data-testid="course-panel"') == 1
-    when = dateformat.format(timezone.localtime(visit.starts_at), "D j M, H:i")
-    assert f"Next: {when} · Folsom" in html
+    # Patient pages print times one way, US 12-hour in clinic time (portal.formats).
+    assert f"Next: {format_when(visit.starts_at)} · Folsom" in html
     assert "Infusion 0 of 6" in html
 
 

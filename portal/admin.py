@@ -1,16 +1,112 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
+from allauth.mfa.admin import AuthenticatorAdmin as BaseAuthenticatorAdmin
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from portal.audit import AuditEvent
+from portal.audit import AuditEvent, audit_clinical_list, audit_clinical_read
 from portal.models import Location, PatientProfile, Role, User
+from portal.permissions import admin_may_view_clinical
+
+
+class ClinicalRecordAdmin(admin.ModelAdmin):
+    """A clinical record in the admin: read-only for everyone (a superuser included),
+    shown only to someone who may read clinical data in the portal (the clinic admin
+    and a break-glass superuser see none: portal.permissions.admin_may_view_clinical),
+    and every view of it audited: the list writes one row per patient shown, a record
+    (or its history) one row. Clinical work is done in the portal, through services."""
+
+    # Where the record's patient is (a field holding a User).
+    patient_field = "patient"
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return admin_may_view_clinical(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return admin_may_view_clinical(request.user)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def _action(self, verb: str) -> str:
+        return f"admin.{self.model._meta.model_name}.{verb}"
+
+    def _audit_one(self, request: HttpRequest, object_id: str, verb: str) -> None:
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None:
+            audit_clinical_read(
+                request=request,
+                action=self._action(verb),
+                patient=getattr(obj, self.patient_field),
+                obj=obj,
+            )
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if response.status_code == 200 and changelist is not None:
+            attname = self.model._meta.get_field(self.patient_field).attname
+            audit_clinical_list(
+                request=request,
+                action=self._action("list"),
+                patients=[getattr(row, attname) for row in changelist.result_list],
+                object_type=self.model._meta.label,
+            )
+        return response
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: Any = None,
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200:
+            self._audit_one(request, object_id, "view")
+        return response
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        response = super().history_view(request, object_id, extra_context)
+        if response.status_code == 200:
+            self._audit_one(request, object_id, "history")
+        return response
+
+
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(BaseAuthenticatorAdmin):
+    """Who has enrolled which second factor. The secret is never shown, and no one adds
+    or edits one here (only its owner enrols, through the portal); a lost phone's
+    authenticator may be removed."""
+
+    fields = ("user", "type", "created_at", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(User)
@@ -45,6 +141,35 @@ class UserAdmin(BaseUserAdmin):
     )
     readonly_fields = ["last_login", "date_joined"]
 
+    # Only a superuser (break-glass, docs/operations.md) grants superuser or groups; the
+    # clinic admin's rights come from portal/permissions.py, not from permission rows.
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or obj is None:
+            return fieldsets
+        return [
+            (name, {**options, "fields": _without(options["fields"], "is_superuser", "groups")})
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj == request.user and not request.user.is_superuser:
+            # Nobody raises their own rights.
+            readonly += ["role", "clinician_kind", "credential", "is_staff", "is_active"]
+        return readonly
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A patient's account is theirs: changing its email here would let whoever
+        # changed it reset the password and read the patient's record.
+        if obj is not None and obj.role == Role.PATIENT and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+
+def _without(fields: Any, *names: str) -> tuple[str, ...]:
+    return tuple(field for field in fields if field not in names)
+
 
 @admin.register(Location)
 class LocationAdmin(admin.ModelAdmin):
@@ -54,6 +179,8 @@ class LocationAdmin(admin.ModelAdmin):
 
 @admin.register(PatientProfile)
 class PatientProfileAdmin(admin.ModelAdmin):
+    """Read-only for the clinic admin (portal/permissions.py): a patient edits their own."""
+
     list_display = ["user", "legal_name", "preferred_location"]
     search_fields = ["user__email", "legal_name"]
     raw_id_fields = ["user"]

@@ -7,6 +7,7 @@ portal 0002), so not even a bug or a shell session can rewrite history.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -119,3 +120,42 @@ def audit_clinical_read(
     return audit_record(
         actor=request.user, action=action, patient=patient, obj=obj, request=request
     )
+
+
+def audit_clinical_list(
+    *, request: HttpRequest, action: str, patients: Iterable[Any], object_type: str = ""
+) -> list[AuditEvent]:
+    """Record that a list page showed the logged-in staff member several patients'
+    clinical data: one row per patient shown (so "who saw my data" is one indexed
+    lookup by patient, as for a single read), all written in one INSERT. `patients`
+    are users or their ids; an empty page writes nothing."""
+    seen: dict[int, None] = {}
+    for patient in patients:
+        patient_id = getattr(patient, "pk", patient)
+        if patient_id is not None:
+            seen[int(patient_id)] = None
+    if not seen:
+        return []
+    user = request.user
+    now = timezone.now()
+    common = {
+        "created_at": now,
+        "actor": user if getattr(user, "is_authenticated", False) else None,
+        "actor_role": getattr(user, "role", "") or "",
+        "action": action,
+        "object_type": object_type,
+        "path": request.path[:300],
+        "ip_address": client_ip(request),
+        "user_agent": request.META.get("HTTP_USER_AGENT", "")[:200],
+    }
+    return AuditEvent.objects.bulk_create(
+        [AuditEvent(patient_id=patient_id, **common) for patient_id in seen]
+    )
+
+
+def audit_refused(*, request: HttpRequest, action: str = "access.refused") -> AuditEvent | None:
+    """Record who was refused a page (a 403): the actor, their role and the path. An
+    anonymous visitor is sent to sign in, never refused, so there is always a user."""
+    if not getattr(request.user, "is_authenticated", False):
+        return None
+    return audit_record(actor=request.user, action=action, request=request)

@@ -1,5 +1,12 @@
+"""The outbox (read-only for the clinic admin: portal/permissions.py) and staff alerts,
+which are clinical records (portal.admin.ClinicalRecordAdmin: never changed or deleted
+here; resolved in the portal)."""
+
+from __future__ import annotations
+
 from django.contrib import admin
 
+from portal.admin import ClinicalRecordAdmin
 from portal.notifications.models import Notification, StaffAlert
 
 
@@ -13,7 +20,6 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(StaffAlert)
-class StaffAlertAdmin(admin.ModelAdmin):
+class StaffAlertAdmin(ClinicalRecordAdmin):
     list_display = ["kind", "title", "urgent", "created_at", "resolved_at"]
     list_filter = ["kind", "urgent"]
-    raw_id_fields = ["patient", "resolved_by"]

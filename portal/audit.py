@@ -1,8 +1,10 @@
 """The audit trail: who read or changed which patient's clinical data, when, from where.
 
 Every staff view of clinical data calls `audit_clinical_read`. The table is append-only:
-read-only in the admin, and a database trigger refuses UPDATE and DELETE (migration
-portal 0002), so not even a bug or a shell session can rewrite history.
+read-only in the admin, database triggers refuse UPDATE, DELETE (migration portal 0002)
+and TRUNCATE and stamp each row's time (0006), and the app's database role may only
+INSERT and SELECT it (portal/db_roles.py), so not even a bug or a shell session can
+rewrite history.
 """
 
 from __future__ import annotations
@@ -79,7 +81,7 @@ INSERT INTO portal_auditevent (created_at, actor_id, actor_role, action, patient
                                object_type, object_id, path, ip_address, user_agent)
 VALUES (%(created_at)s, %(actor_id)s, %(actor_role)s, %(action)s, %(patient_id)s,
         %(object_type)s, %(object_id)s, %(path)s, %(ip_address)s, %(user_agent)s)
-RETURNING id
+RETURNING id, created_at
 """,
 )
 
@@ -107,7 +109,8 @@ def audit_record(
     # Every column the model has (tests/portal/test_audit.py checks the insert names them
     # all, so a field added to the model cannot be silently left out of the row).
     values = {field.attname: getattr(event, field.attname) for field in _COLUMNS}
-    [(event.pk,)] = _INSERT.fetchall(values)
+    # The database stamps the time (migration portal 0006: no row is back-dated).
+    [(event.pk, event.created_at)] = _INSERT.fetchall(values)
     event._state.adding = False
     event._state.db = connection.alias
     return event

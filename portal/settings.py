@@ -100,6 +100,9 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # past its transaction) cannot be used. Keeping the client connection (CONN_MAX_AGE) is
 # fine: it is a socket to PgBouncer, which holds the real ones.
 DATABASE_POOLER = env.str("DATABASE_POOLER", default="")
+# The role the app's processes connect as, when migrations run as another (the owner):
+# `manage.py grant_app_role` grants it its rights (portal/db_roles.py, docs/operations.md).
+DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")
 if DATABASE_POOLER not in {"", "pgbouncer"}:
     raise ImproperlyConfigured("DATABASE_POOLER must be empty or 'pgbouncer'.")
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_POOLER == "pgbouncer"

@@ -13,7 +13,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -126,34 +128,65 @@ def audit_clinical_read(
 
 
 def audit_clinical_list(
-    *, request: HttpRequest, action: str, patients: Iterable[Any], object_type: str = ""
-) -> list[AuditEvent]:
+    *,
+    request: HttpRequest,
+    action: str,
+    patients: Iterable[Any] | QuerySet[Any],
+    object_type: str = "",
+) -> int:
     """Record that a list page showed the logged-in staff member several patients'
     clinical data: one row per patient shown (so "who saw my data" is one indexed
-    lookup by patient, as for a single read), all written in one INSERT. `patients`
-    are users or their ids; an empty page writes nothing."""
-    seen: dict[int, None] = {}
-    for patient in patients:
-        patient_id = getattr(patient, "pk", patient)
-        if patient_id is not None:
-            seen[int(patient_id)] = None
-    if not seen:
-        return []
+    lookup by patient, as for a single read), all written in one INSERT, the page named
+    by `action` and its path. `patients` are users or their ids, or a one-column
+    queryset of patient ids (`Intake.objects.filter(pk__in=...).values("patient_id")`),
+    which the INSERT selects from without a round trip. An empty page still records
+    that it was opened: one row naming no patient. Returns the rows written."""
     user = request.user
-    now = timezone.now()
-    common = {
-        "created_at": now,
-        "actor": user if getattr(user, "is_authenticated", False) else None,
-        "actor_role": getattr(user, "role", "") or "",
-        "action": action,
-        "object_type": object_type,
-        "path": request.path[:300],
-        "ip_address": client_ip(request),
-        "user_agent": request.META.get("HTTP_USER_AGENT", "")[:200],
-    }
-    return AuditEvent.objects.bulk_create(
-        [AuditEvent(patient_id=patient_id, **common) for patient_id in seen]
-    )
+    common = [
+        user.pk if getattr(user, "is_authenticated", False) else None,
+        getattr(user, "role", "") or "",
+        action,
+        object_type,
+        request.path[:300],
+        client_ip(request),
+        request.META.get("HTTP_USER_AGENT", "")[:200],
+    ]
+    if isinstance(patients, QuerySet):
+        try:
+            source, source_params = patients.query.sql_with_params()
+        except EmptyResultSet:  # e.g. pk__in=[]: an empty page
+            source, source_params = "SELECT NULL::bigint WHERE false", ()
+        params: list[Any] = [*common, *source_params]
+    else:
+        ids = sorted({int(getattr(p, "pk", p)) for p in patients if p is not None})
+        source, params = "SELECT unnest(%s::bigint[])", [*common, ids]
+    written = _LIST_INSERT.execute(source, params)
+    if written:
+        return written
+    audit_record(actor=user, action=action, request=request)
+    return 1
+
+
+class _ListInsert:
+    """The list pages' statement: one row per patient `source` selects (the second of
+    the two places an audit row is written; tests/security switch both off)."""
+
+    def execute(self, source: str, params: list[Any]) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+INSERT INTO portal_auditevent (created_at, actor_id, actor_role, action, object_type,
+                               path, ip_address, user_agent, object_id, patient_id)
+SELECT statement_timestamp(), %s, %s, %s, %s, %s, %s, %s, '', shown.patient_id
+FROM (SELECT DISTINCT patient_id FROM ({source}) AS listed(patient_id)) AS shown
+WHERE shown.patient_id IS NOT NULL
+""",  # noqa: S608 - `source` is SQL the ORM compiled, its values passed as parameters
+                params,
+            )
+            return cursor.rowcount
+
+
+_LIST_INSERT = _ListInsert()
 
 
 def audit_refused(*, request: HttpRequest, action: str = "access.refused") -> AuditEvent | None:
@@ -162,3 +195,12 @@ def audit_refused(*, request: HttpRequest, action: str = "access.refused") -> Au
     if not getattr(request.user, "is_authenticated", False):
         return None
     return audit_record(actor=request.user, action=action, request=request)
+
+
+def audit_clinical_write(
+    *, actor: Any, action: str, patient: Any, obj: models.Model | None = None
+) -> AuditEvent:
+    """Record that `actor` changed `patient`'s clinical data (a decision, a course, a
+    chart, a REMS form, an alert). Services call it inside their own transaction, so a
+    refused or rolled-back write leaves no row and every kept write has one."""
+    return audit_record(actor=actor, action=action, patient=patient, obj=obj)

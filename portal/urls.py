@@ -30,6 +30,8 @@ portal_patterns = (
 
 # The 500 page is drawn without the request (see portal.views.server_error).
 handler500 = "portal.views.server_error"
+# A refused page records who was refused (portal.audit), then draws 403.html.
+handler403 = "portal.views.permission_denied"
 
 urlpatterns = [
     path("", include(portal_patterns)),

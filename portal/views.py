@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.views import defaults
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal import health
-from portal.audit import audit_clinical_read
+from portal.audit import audit_clinical_read, audit_refused
 from portal.extensions import Home, home_panels
 from portal.forms import PatientProfileForm
 from portal.models import Role
@@ -23,6 +25,8 @@ from portal.notifications.services import staff_alert_resolve
 from portal.permissions import Capability, has_capability, require
 from portal.selectors import home_profile
 from portal.services import patient_profile_ensure, patient_profile_update
+
+logger = logging.getLogger(__name__)
 
 
 def _panels(request: HttpRequest, home: Home) -> list[dict[str, Any]]:
@@ -129,3 +133,15 @@ def server_error(request: HttpRequest) -> HttpResponse:
         }
     )
     return HttpResponseServerError(html)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The 403 page (Django's, in the portal's layout), after recording who was refused
+    which page: one audit row naming the user, their role and the path (the log line,
+    portal.log_filters, names them too). A failing database does not turn a refusal
+    into a 500."""
+    try:
+        audit_refused(request=request)
+    except DatabaseError:
+        logger.warning("Could not record a refused page for user=%s", request.user.pk)
+    return defaults.permission_denied(request, exception)

@@ -24,6 +24,7 @@ from django.utils import timezone
 from intake.modalities import Modality
 from intake.selectors import approved_modalities, dosing_gate_gaps
 from intake.services import safety_path_trigger
+from portal.audit import audit_clinical_write
 from portal.models import Location, Role, User
 from portal.notifications.kinds import Kind
 from portal.notifications.models import StaffAlert
@@ -133,6 +134,7 @@ def course_start(
             for p in plan
         ]
     )
+    audit_clinical_write(actor=by, action="treatments.course.start", patient=patient, obj=course)
     return course
 
 
@@ -151,6 +153,9 @@ def course_set_booster_interval(*, course: Course, interval_days: int, by: User)
         last = _last_dose_day(course)
         if last is not None:
             _plan_next_booster(course, last)
+    audit_clinical_write(
+        actor=by, action="treatments.course.booster_interval", patient=course.patient, obj=course
+    )
     return course
 
 
@@ -167,6 +172,9 @@ def course_stop(*, course: Course, by: User, reason: str) -> Course:
     course.next_booster_due = None
     course.save(update_fields=["phase", "stopped_reason", "next_booster_due", "updated_at"])
     notifications_cancel(topic=_booster_topic(course))
+    audit_clinical_write(
+        actor=by, action="treatments.course.stop", patient=course.patient, obj=course
+    )
     return course
 
 
@@ -473,7 +481,7 @@ def session_start(*, planned: PlannedSession, by: User) -> DosingSession:
     gaps = dosing_gate_gaps(patient=course.patient, modality=Modality(course.modality))
     if gaps:
         raise ValidationError(gaps)
-    return DosingSession.objects.create(
+    session = DosingSession.objects.create(
         patient=course.patient,
         course=course,
         planned=planned,
@@ -481,6 +489,10 @@ def session_start(*, planned: PlannedSession, by: User) -> DosingSession:
         appointment=planned.appointment,
         charted_by=by,
     )
+    audit_clinical_write(
+        actor=by, action="treatments.session.start", patient=session.patient, obj=session
+    )
+    return session
 
 
 def pre_dose_check(values: Mapping[str, Any]) -> rules.BloodPressureCheck:
@@ -580,6 +592,12 @@ def session_record(
     if section == ChartSection.DOSE and session.dose_given_at is None:
         session.dose_given_at = now
     session.save()
+    audit_clinical_write(
+        actor=by,
+        action=f"treatments.session.chart.{section.value}",
+        patient=session.patient,
+        obj=session,
+    )
     return session
 
 
@@ -667,6 +685,9 @@ def session_discharge(*, session: DosingSession, by: User) -> DosingSession:
 
     _after_dose(session.course, session)
     hooks.notify_session_discharged(session)
+    audit_clinical_write(
+        actor=by, action="treatments.session.discharge", patient=session.patient, obj=session
+    )
     return session
 
 
@@ -686,6 +707,9 @@ def rems_form_submit(
     form.confirmation_reference = confirmation_reference.strip()[:60]
     form.save(
         update_fields=["submitted_at", "submitted_by", "confirmation_reference", "updated_at"]
+    )
+    audit_clinical_write(
+        actor=by, action="treatments.rems_form.submit", patient=form.patient, obj=form
     )
     return form
 

@@ -258,12 +258,17 @@ def test_the_audit_check_fails_when_auditing_is_switched_off(
     ]
     assert audited, "no audited clinical page yet to switch off"
 
-    # The one place an audit row is written: a statement that now writes nothing.
+    # The two places an audit row is written (one row; a list page's rows): statements
+    # that now write nothing.
     class WritesNothing:
         parameters = portal.audit._INSERT.parameters
 
-        def fetchall(self, params: object) -> list[tuple[int]]:
-            return [(0,)]
+        def fetchall(self, params: object) -> list[tuple[int, None]]:
+            return [(0, None)]
+
+        def execute(self, source: str, params: object) -> int:
+            return 0
 
     monkeypatch.setattr(portal.audit, "_INSERT", WritesNothing())
+    monkeypatch.setattr(portal.audit, "_LIST_INSERT", WritesNothing())
     assert unaudited(world, audited) == [v.route.name for v in audited]

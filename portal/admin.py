@@ -5,7 +5,8 @@ from typing import Any
 
 from allauth.mfa.admin import AuthenticatorAdmin as BaseAuthenticatorAdmin
 from allauth.mfa.models import Authenticator
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.paginator import Paginator
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.audit import AuditEvent, audit_clinical_list, audit_clinical_read
 from portal.models import Location, PatientProfile, Role, User
 from portal.permissions import admin_may_view_clinical
+from portal.services import staff_invite
 
 
 class ClinicalRecordAdmin(admin.ModelAdmin):
@@ -109,9 +111,41 @@ class AuthenticatorAdmin(BaseAuthenticatorAdmin):
         return False
 
 
+class StaffCreationForm(forms.ModelForm):
+    """A new staff account: who they are and their role, never a password. Saving it
+    emails them an invitation to set their password and authenticator (portal.services
+    .staff_invite); until then the account cannot sign in."""
+
+    role = forms.ChoiceField(
+        choices=[(value, label) for value, label in Role.choices if value != Role.PATIENT]
+    )
+
+    class Meta:
+        model = User
+        fields = ("email", "full_name", "role", "clinician_kind", "credential")
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("An account with this email already exists.")
+        return email
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=False)
+        user.set_unusable_password()
+        user.is_staff = user.role == Role.CLINIC_ADMIN
+        if commit:
+            user.save()
+        return user
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    """Staff accounts are created here by a clinic admin (patients sign up themselves)."""
+    """Staff accounts are created here by a clinic admin (patients sign up themselves),
+    without a password: the new member gets an emailed invitation (StaffCreationForm)."""
+
+    add_form = StaffCreationForm
+    actions = ["send_invitation"]
 
     ordering = ["email"]
     list_display = ["email", "full_name", "role", "clinician_kind", "is_active", "date_joined"]
@@ -128,18 +162,31 @@ class UserAdmin(BaseUserAdmin):
             None,
             {
                 "classes": ("wide",),
-                "fields": (
-                    "email",
-                    "full_name",
-                    "role",
-                    "clinician_kind",
-                    "password1",
-                    "password2",
-                ),
+                "fields": ("email", "full_name", "role", "clinician_kind", "credential"),
             },
         ),
     )
     readonly_fields = ["last_login", "date_joined"]
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            staff_invite(user=obj, invited_by=request.user)
+
+    def response_add(self, request: HttpRequest, obj: User, post_url_continue: Any = None) -> Any:
+        messages.info(request, f"An invitation is on its way to {obj.email}.")
+        return super().response_add(request, obj, post_url_continue)
+
+    @admin.action(
+        description="Send a new invitation (the account's password stops working)",
+        permissions=["change"],
+    )
+    def send_invitation(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        sent = 0
+        for user in queryset.exclude(role=Role.PATIENT):
+            staff_invite(user=user, invited_by=request.user)
+            sent += 1
+        messages.info(request, f"Invitations sent: {sent} (patients are never invited).")
 
     # Only a superuser (break-glass, docs/operations.md) grants superuser or groups; the
     # clinic admin's rights come from portal/permissions.py, not from permission rows.

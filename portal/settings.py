@@ -177,6 +177,8 @@ MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Clinic Portal")
 
 # Staff must enrol TOTP before any staff page opens. The demo turns this off (and says so).
 PORTAL_REQUIRE_STAFF_MFA = env.bool("PORTAL_REQUIRE_STAFF_MFA", default=True)
+# Hours a staff invitation link works (once) to set the password and the authenticator.
+PORTAL_INVITATION_HOURS = env.int("PORTAL_INVITATION_HOURS", default=72)
 # Idle timeouts, in minutes, by kind of user. The session is saved on every request so
 # that its expiry slides with activity.
 PORTAL_STAFF_IDLE_MINUTES = env.int("PORTAL_STAFF_IDLE_MINUTES", default=15)

@@ -24,6 +24,8 @@ portal_patterns = (
             name="alert-resolve",
         ),
         path("healthz", views.healthz, name="healthz"),
+        # A staff member's emailed invitation (set the password and the authenticator).
+        path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
     ],
     "portal",
 )

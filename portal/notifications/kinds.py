@@ -25,6 +25,7 @@ class Kind(models.TextChoices):
     AFTERCARE_CHECKIN = "aftercare_checkin", "Next-day check-in"
     CLINICIAN_ALERT = "clinician_alert", "Clinician alert"
     DOCUMENT_READY = "document_ready", "Document ready"
+    STAFF_INVITATION = "staff_invitation", "Staff invitation"
 
 
 # Kinds that reach staff about patient safety: they ignore quiet hours.

@@ -208,6 +208,7 @@ ADMIN_CLINIC_ADMIN_ACTIONS: dict[str, frozenset[str]] = {
     "treatments.protocoltemplate": ADMIN_ALL,
     "treatments.aftercareitem": ADMIN_ALL,
     "integration.integrationsettings": ADMIN_ALL,
+    "messaging.messagingsettings": ADMIN_ALL,  # secure messages (portal/messaging)
     # Read only: the trail, the outbox, visits, who a patient is, sign-in records. An
     # authenticator may be removed (a lost phone) but its secret is never shown.
     "portal.auditevent": ADMIN_VIEW,
@@ -241,6 +242,10 @@ ADMIN_CLINICAL_RECORDS: frozenset[str] = frozenset(
         "integration.symptomcheckin",
         "integration.journalentry",
         "scheduling.diagnosiscode",
+        # Secure messages are patients' words (portal/messaging): never in the admin.
+        "messaging.messagethread",
+        "messaging.message",
+        "messaging.threadread",
     }
 )
 

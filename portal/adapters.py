@@ -17,7 +17,7 @@ from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
 from django.utils import timezone
 
-from portal.models import Role, User
+from portal.models import STAFF_ROLES, Role, User
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Channel
 from portal.notifications.services import notification_schedule
@@ -55,6 +55,15 @@ class AccountAdapter(DefaultAccountAdapter):
         typed = request.POST.get("password1", "") if request is not None else ""
         make_password(typed or secrets.token_urlsafe(16))
         super().send_account_already_exists_mail(email)
+
+    def send_password_reset_mail(self, user: Any, email: str, context: dict[str, Any]) -> None:
+        """A staff account without a usable password is waiting for (or lost) its
+        invitation: a reset link would set a password without the authenticator, and
+        outlive the invitation's expiry. Their way in is a new invitation; the page
+        answers as for everyone else."""
+        if user.role in STAFF_ROLES and not user.has_usable_password():
+            return
+        super().send_password_reset_mail(user, email, context)
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         route = OUTBOX_MAILS.get(template_prefix)

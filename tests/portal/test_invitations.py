@@ -182,3 +182,15 @@ def test_the_admin_never_shows_an_invitations_link(clinic_admin: User) -> None:
     page = client.get(f"/admin/notifications/notification/{notification.pk}/change/")
     assert page.status_code == 200
     assert path_of(url) not in page.content.decode()
+
+
+def test_an_invited_staff_member_gets_no_password_reset_link(clinic_admin: User) -> None:
+    from django.core import mail
+
+    user, _url = invite_through_the_admin(clinic_admin)
+    response = Client().post("/accounts/password/reset/", {"email": user.email}, follow=True)
+    assert response.status_code == 200
+    assert not [m for m in mail.outbox if user.email in m.to]
+    assert (
+        not Notification.objects.filter(recipient=user).exclude(kind=Kind.STAFF_INVITATION).exists()
+    )

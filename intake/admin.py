@@ -1,10 +1,14 @@
-"""Clinic data (screening thresholds) and a read-mostly view of intakes for the admin."""
+"""Clinic data (screening thresholds) in the admin. Intakes, decisions and REMS
+enrolments are clinical records: read-only, shown only to someone who may read them in
+the portal (never the clinic admin), every view audited (portal.admin.ClinicalRecordAdmin).
+Statuses, decisions and enrolments are made in the portal, through intake.services."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
 from intake.models import Intake, IntakeDecision, RemsEnrollment, ScreeningSettings
+from portal.admin import ClinicalRecordAdmin
 
 
 @admin.register(ScreeningSettings)
@@ -19,22 +23,21 @@ class ScreeningSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Intake)
-class IntakeAdmin(admin.ModelAdmin):
+class IntakeAdmin(ClinicalRecordAdmin):
     list_display = ["id", "patient", "status", "urgent", "location", "submitted_at"]
     list_filter = ["status", "urgent", "location"]
+    list_select_related = ["patient", "patient__patient_profile", "location"]
     search_fields = ["patient__email"]
-    raw_id_fields = ["patient"]
-    readonly_fields = ["answers", "drafts", "steps_done", "created_at", "updated_at"]
 
 
 @admin.register(IntakeDecision)
-class IntakeDecisionAdmin(admin.ModelAdmin):
+class IntakeDecisionAdmin(ClinicalRecordAdmin):
     list_display = ["intake", "outcome", "clinician", "created_at"]
     list_filter = ["outcome"]
-    raw_id_fields = ["intake", "patient", "clinician"]
+    list_select_related = ["intake", "clinician"]
 
 
 @admin.register(RemsEnrollment)
-class RemsEnrollmentAdmin(admin.ModelAdmin):
+class RemsEnrollmentAdmin(ClinicalRecordAdmin):
     list_display = ["patient", "enrollment_reference", "enrolled_on", "prescriber"]
-    raw_id_fields = ["patient", "prescriber", "recorded_by"]
+    list_select_related = ["patient", "patient__patient_profile", "prescriber"]

@@ -16,6 +16,7 @@ from intake import rules, selectors, steps
 from intake.instruments import cssrs_needs_safety_path, cssrs_risk, gad7_score, phq9_score
 from intake.modalities import Modality
 from intake.models import Intake, IntakeDecision, RemsEnrollment
+from portal.audit import audit_clinical_write
 from portal.models import Location, Role, User
 from portal.notifications.kinds import Kind
 from portal.notifications.models import StaffAlert
@@ -277,6 +278,9 @@ def intake_decide(
         context={"url": portal_link(reverse("intake:intake-status"))},
         topic=f"intake:{intake.pk}",
     )
+    audit_clinical_write(
+        actor=clinician, action="intake.decision.record", patient=intake.patient, obj=decision
+    )
     return decision
 
 
@@ -316,5 +320,8 @@ def rems_enrollment_record(
             "signed_by_prescriber": True,
             "recorded_by": recorded_by,
         },
+    )
+    audit_clinical_write(
+        actor=recorded_by, action="intake.rems_enrollment.record", patient=patient, obj=enrollment
     )
     return enrollment

@@ -38,7 +38,7 @@ from intake.services import (
     intake_step_save,
     rems_enrollment_record,
 )
-from portal.audit import audit_clinical_read
+from portal.audit import audit_clinical_list, audit_clinical_read
 from portal.forms import PatientProfileForm, add_service_errors
 from portal.permissions import Capability, access_patient_object, require
 from portal.services import patient_profile_ensure
@@ -208,8 +208,13 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         location_id=location.pk if location is not None else None,
         start=_start(request.GET.get("start")),
     )
-    # One record for the list: it shows score bands and flag counts of many patients.
-    audit_clinical_read(request=request, action="intake.review_queue.view", patient=None)
+    # The list shows score bands and flag counts of many patients: a row for each.
+    audit_clinical_list(
+        request=request,
+        action="intake.review_queue.view",
+        patients=[row.patient_id for row in page.rows],
+        object_type="intake.Intake",
+    )
     here = (
         reverse("intake:review-queue")
         + "?"
@@ -289,9 +294,7 @@ def review_decide(request: HttpRequest, intake_id: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            audit_clinical_read(
-                request=request, action="intake.decision.record", patient=intake.patient, obj=intake
-            )
+            # intake_decide wrote the decision's audit row in its transaction.
             messages.success(
                 request,
                 f"Decision recorded: {decision.get_outcome_display()}. The patient is told.",

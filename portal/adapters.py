@@ -1,14 +1,34 @@
-"""allauth hooks: whoever signs up is a patient; staff accounts come from the admin."""
+"""allauth hooks: whoever signs up is a patient; staff accounts come from the admin.
+
+Sign-up answers in the same time whether or not the address already has an account: in
+both cases the password is hashed (the costly part of making an account) and one email
+is written to the outbox (portal.notifications), which a worker sends, so neither path
+waits for a mail server. (Being a patient of a ketamine clinic is itself sensitive.)
+"""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
+from django.utils import timezone
 
-from portal.models import Role
+from portal.models import STAFF_ROLES, Role, User
+from portal.notifications.kinds import Kind
+from portal.notifications.models import Channel
+from portal.notifications.services import notification_schedule
 from portal.services import patient_profile_ensure
+
+# allauth's emails that go through the outbox: the kind, and the link it carries.
+OUTBOX_MAILS: dict[str, tuple[Kind, str]] = {
+    "account/email/email_confirmation_signup": (Kind.ACCOUNT_CONFIRM_EMAIL, "activate_url"),
+    "account/email/email_confirmation": (Kind.ACCOUNT_CONFIRM_EMAIL, "activate_url"),
+    "account/email/account_already_exists": (Kind.ACCOUNT_ALREADY_EXISTS, "password_reset_url"),
+}
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -26,3 +46,37 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             patient_profile_ensure(user=user)
         return user
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        """A sign-up with a taken address: hash the typed password as a new account's
+        would be hashed (then forget it), so the answer takes as long as a new
+        account's; the owner is told by email, never on the page."""
+        request = allauth_context.request
+        typed = request.POST.get("password1", "") if request is not None else ""
+        make_password(typed or secrets.token_urlsafe(16))
+        super().send_account_already_exists_mail(email)
+
+    def send_password_reset_mail(self, user: Any, email: str, context: dict[str, Any]) -> None:
+        """A staff account without a usable password is waiting for (or lost) its
+        invitation: a reset link would set a password without the authenticator, and
+        outlive the invitation's expiry. Their way in is a new invitation; the page
+        answers as for everyone else."""
+        if user.role in STAFF_ROLES and not user.has_usable_password():
+            return
+        super().send_password_reset_mail(user, email, context)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        route = OUTBOX_MAILS.get(template_prefix)
+        user = context.get("user") or User.objects.filter(email__iexact=email).first()
+        if route is None or user is None or user.email.lower() != email.lower():
+            super().send_mail(template_prefix, email, context)
+            return
+        kind, link = route
+        notification_schedule(
+            recipient=user,
+            kind=kind,
+            send_at=timezone.now(),
+            idempotency_key=f"account:{kind.value}:{user.pk}:{secrets.token_hex(8)}",
+            context={"url": context[link]},
+            channel=Channel.EMAIL,
+        )

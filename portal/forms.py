@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -94,3 +95,30 @@ class PatientProfileForm(forms.ModelForm):
 
     def clean_emergency_contact_phone(self) -> str:
         return clean_phone(self.cleaned_data["emergency_contact_phone"])
+
+
+class InvitationAcceptForm(forms.Form):
+    """A staff member's first visit: a password (twice) and the code their app shows."""
+
+    password1 = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 10 characters; not a common password or one like your email.",
+    )
+    password2 = forms.CharField(
+        label="The same password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    code = forms.CharField(
+        label="The 6-digit code your authenticator app shows",
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", "The two passwords differ.")
+        return data

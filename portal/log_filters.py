@@ -16,9 +16,10 @@ class ForbiddenOneLine(logging.Filter):
         request = getattr(record, "request", None)
         user = getattr(request, "user", None)
         user_id = getattr(user, "pk", None) if user is not None else None
-        record.msg = "Forbidden: user=%s path=%s"
+        record.msg = "Forbidden: user=%s role=%s path=%s"
         record.args = (
             user_id if user_id is not None else "anonymous",
+            getattr(user, "role", "") or "-",
             getattr(request, "path", "?"),
         )
         record.exc_info = None

@@ -310,6 +310,29 @@ class PatientProfile(TimeStamped):
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
+class StaffInvitation(TimeStamped):
+    """How a staff account starts: an emailed link that works once, until `expires_at`,
+    to set the password and enrol the authenticator together (portal.services). Only
+    the token's SHA-256 is kept; the account has no usable password until then."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.user.email}"
+
+    def is_open(self, now: dt.datetime) -> bool:
+        return self.used_at is None and now < self.expires_at
+
+
 # The audit model lives in portal/audit.py beside its helper; importing it here is how
 # Django finds it.
 from portal.audit import AuditEvent  # noqa: E402
@@ -324,6 +347,7 @@ __all__ = [
     "Location",
     "PatientProfile",
     "Role",
+    "StaffInvitation",
     "TimeStamped",
     "User",
 ]

@@ -193,3 +193,127 @@ def ensure_patient(user: Any) -> None:
     """For services acting on a patient's behalf: the user must be an active patient."""
     if not getattr(user, "is_authenticated", False) or user.role != Role.PATIENT:
         raise Http404
+
+
+# --- The Django admin (/admin/) ------------------------------------------------------
+#
+# The admin is not a side door: what anyone may do there is decided here too. A person
+# reaches /admin/ only with `is_staff` (the clinic admin; a break-glass superuser); what
+# they may do on each model is this table, read by `AdminRoleBackend` (Django's
+# `user.has_perm`) for the clinic admin. Clinic data and staff accounts are theirs to
+# manage; a few operational tables are theirs to read; clinical records are not theirs
+# at all (ADMIN_CLINICAL_RECORDS below).
+ADMIN_ALL = frozenset({"view", "add", "change", "delete"})
+ADMIN_VIEW = frozenset({"view"})
+
+ADMIN_CLINIC_ADMIN_ACTIONS: dict[str, frozenset[str]] = {
+    # Staff accounts (patients' own accounts are read-only: portal/admin.py) and sites.
+    "portal.user": frozenset({"view", "add", "change"}),
+    "portal.location": ADMIN_ALL,
+    # Clinic data: numbers, rules, services, prices, rooms and hours.
+    "intake.screeningsettings": ADMIN_ALL,
+    "scheduling.service": ADMIN_ALL,
+    "scheduling.room": ADMIN_ALL,
+    "scheduling.clinicianhours": ADMIN_ALL,
+    "scheduling.payerrule": ADMIN_ALL,
+    "scheduling.schedulingsettings": ADMIN_ALL,
+    "scheduling.appointmentrequest": ADMIN_ALL,
+    "scheduling.billingsettings": ADMIN_ALL,
+    "scheduling.clinicholiday": ADMIN_ALL,
+    "scheduling.serviceprice": ADMIN_ALL,
+    "scheduling.servicepackage": ADMIN_ALL,
+    "scheduling.clinicianbillingprofile": ADMIN_ALL,
+    "treatments.treatmentsettings": ADMIN_ALL,
+    "treatments.protocoltemplate": ADMIN_ALL,
+    "treatments.aftercareitem": ADMIN_ALL,
+    "integration.integrationsettings": ADMIN_ALL,
+    "messaging.messagingsettings": ADMIN_ALL,  # secure messages (portal/messaging)
+    # Read only: the trail, the outbox, visits, who a patient is, sign-in records. An
+    # authenticator may be removed (a lost phone) but its secret is never shown.
+    "portal.auditevent": ADMIN_VIEW,
+    "portal.patientprofile": ADMIN_VIEW,
+    "notifications.notification": ADMIN_VIEW,
+    "scheduling.appointment": ADMIN_VIEW,
+    "account.emailaddress": ADMIN_VIEW,
+    "mfa.authenticator": frozenset({"view", "delete"}),
+}
+
+# Clinical records: answers, scores, decisions, REMS records, alerts, doses, vitals,
+# check-ins, mood and journals. In the admin they are read-only for everyone (a
+# superuser included: their admin classes refuse add, change and delete), shown only to
+# someone who may read clinical data in the portal (`admin_may_view_clinical`), and
+# every view of one is audited (portal.admin.ClinicalRecordAdmin). Those not
+# registered in the admin are listed too, so registering one later is a decision
+# (tests/portal/test_admin_side_door.py checks every registered model is in one list).
+ADMIN_CLINICAL_RECORDS: frozenset[str] = frozenset(
+    {
+        "intake.intake",
+        "intake.intakedecision",
+        "intake.remsenrollment",
+        "notifications.staffalert",
+        "treatments.course",
+        "treatments.plannedsession",
+        "treatments.dosingsession",
+        "treatments.remsmonitoringform",
+        "treatments.aftercareacknowledgement",
+        "treatments.aftercarecheckin",
+        "integration.moodcheckin",
+        "integration.symptomcheckin",
+        "integration.journalentry",
+        "scheduling.diagnosiscode",
+        # Secure messages are patients' words (portal/messaging): never in the admin.
+        "messaging.messagethread",
+        "messaging.message",
+        "messaging.threadread",
+    }
+)
+
+
+def admin_may(user: Any, model_label: str, action: str) -> bool:
+    """May `user` do `action` (view, add, change, delete) on `model_label` in the admin?
+    Clinical records: only a viewer who may read clinical data in the portal, and only
+    to view. Everything else: the clinic admin's table above (a superuser passes
+    Django's own check before this one is asked)."""
+    if model_label in ADMIN_CLINICAL_RECORDS:
+        return action == "view" and admin_may_view_clinical(user)
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.is_staff:
+        return False
+    if user.role != Role.CLINIC_ADMIN:
+        return False
+    return action in ADMIN_CLINIC_ADMIN_ACTIONS.get(model_label, frozenset())
+
+
+def admin_may_view_clinical(user: Any) -> bool:
+    """Clinical content in the admin: shown to no one who could not read it in the
+    portal. The clinic admin (and a break-glass superuser, who is one) sees none."""
+    return (
+        bool(getattr(user, "is_authenticated", False))
+        and user.is_active
+        and user.is_staff
+        and has_capability(user, Capability.CLINICAL_VIEW)
+    )
+
+
+class AdminRoleBackend:
+    """An authentication backend that authenticates no one and answers Django's
+    `user.has_perm("app.action_model")` from `admin_may`, so the admin's permission
+    checks come from this module and no one edits permission rows by hand."""
+
+    def authenticate(self, request: HttpRequest | None, **credentials: Any) -> None:
+        return None
+
+    def get_user(self, user_id: Any) -> None:
+        return None
+
+    def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
+        app_label, _, codename = perm.partition(".")
+        action, _, model_name = codename.partition("_")
+        return admin_may(user_obj, f"{app_label}.{model_name}", action)
+
+    def has_module_perms(self, user_obj: Any, app_label: str) -> bool:
+        labels = set(ADMIN_CLINIC_ADMIN_ACTIONS) | ADMIN_CLINICAL_RECORDS
+        return any(
+            admin_may(user_obj, label, "view")
+            for label in labels
+            if label.partition(".")[0] == app_label
+        )

@@ -101,6 +101,9 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # past its transaction) cannot be used. Keeping the client connection (CONN_MAX_AGE) is
 # fine: it is a socket to PgBouncer, which holds the real ones.
 DATABASE_POOLER = env.str("DATABASE_POOLER", default="")
+# The role the app's processes connect as, when migrations run as another (the owner):
+# `manage.py grant_app_role` grants it its rights (portal/db_roles.py, docs/operations.md).
+DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")
 if DATABASE_POOLER not in {"", "pgbouncer"}:
     raise ImproperlyConfigured("DATABASE_POOLER must be empty or 'pgbouncer'.")
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_POOLER == "pgbouncer"
@@ -129,6 +132,8 @@ CACHES = {
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
+    # What the clinic admin may do in /admin/: decided in portal/permissions.py.
+    "portal.permissions.AdminRoleBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -173,6 +178,8 @@ MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Clinic Portal")
 
 # Staff must enrol TOTP before any staff page opens. The demo turns this off (and says so).
 PORTAL_REQUIRE_STAFF_MFA = env.bool("PORTAL_REQUIRE_STAFF_MFA", default=True)
+# Hours a staff invitation link works (once) to set the password and the authenticator.
+PORTAL_INVITATION_HOURS = env.int("PORTAL_INVITATION_HOURS", default=72)
 # Idle timeouts, in minutes, by kind of user. The session is saved on every request so
 # that its expiry slides with activity.
 PORTAL_STAFF_IDLE_MINUTES = env.int("PORTAL_STAFF_IDLE_MINUTES", default=15)

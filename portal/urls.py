@@ -24,12 +24,16 @@ portal_patterns = (
             name="alert-resolve",
         ),
         path("healthz", views.healthz, name="healthz"),
+        # A staff member's emailed invitation (set the password and the authenticator).
+        path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
     ],
     "portal",
 )
 
 # The 500 page is drawn without the request (see portal.views.server_error).
 handler500 = "portal.views.server_error"
+# A refused page records who was refused (portal.audit), then draws 403.html.
+handler403 = "portal.views.permission_denied"
 
 urlpatterns = [
     path("", include(portal_patterns)),

@@ -2,27 +2,42 @@
 
 from __future__ import annotations
 
+import logging
+from base64 import b64encode
 from typing import Any
 
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+from allauth.mfa.totp.internal.auth import generate_totp_secret
 from django.conf import settings
 from django.contrib import messages
-from django.db import connection
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.utils import timezone
+from django.views import defaults
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal import health
-from portal.audit import audit_clinical_read
+from portal.audit import audit_clinical_read, audit_refused
 from portal.extensions import Home, home_panels
-from portal.forms import PatientProfileForm
-from portal.models import Role
+from portal.forms import InvitationAcceptForm, PatientProfileForm
+from portal.models import Role, StaffInvitation
 from portal.notifications.models import StaffAlert
 from portal.notifications.selectors import staff_alerts_open
 from portal.notifications.services import staff_alert_resolve
 from portal.permissions import Capability, has_capability, require
 from portal.selectors import home_profile
-from portal.services import patient_profile_ensure, patient_profile_update
+from portal.services import (
+    INVITATION_REFUSED,
+    patient_profile_ensure,
+    patient_profile_update,
+    staff_invitation_accept,
+    staff_invitation_for,
+)
+
+logger = logging.getLogger(__name__)
 
 
 def _panels(request: HttpRequest, home: Home) -> list[dict[str, Any]]:
@@ -129,3 +144,75 @@ def server_error(request: HttpRequest) -> HttpResponse:
         }
     )
     return HttpResponseServerError(html)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The 403 page (Django's, in the portal's layout), after recording who was refused
+    which page: one audit row naming the user, their role and the path (the log line,
+    portal.log_filters, names them too). A failing database does not turn a refusal
+    into a 500."""
+    try:
+        audit_refused(request=request)
+    except DatabaseError:
+        logger.warning("Could not record a refused page for user=%s", request.user.pk)
+    return defaults.permission_denied(request, exception)
+
+
+def _invitation_secret(request: HttpRequest, invitation: StaffInvitation) -> str:
+    """The authenticator secret shown on this invitation's page, kept in the session
+    until the form is sent (so a wrong password does not change the QR code)."""
+    key = f"portal_invitation_totp:{invitation.pk}"
+    secret = request.session.get(key)
+    if not secret:
+        secret = generate_totp_secret()
+        request.session[key] = secret
+    return secret
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """A staff member's invitation: set a password and enrol the authenticator on one
+    page; the account is usable only after both. A used, expired or unknown link is
+    refused with a page that says so (410 Gone)."""
+    invitation = staff_invitation_for(token)
+    if invitation is None or not invitation.is_open(timezone.now()):
+        return render(
+            request, "portal/invitation_refused.html", {"message": INVITATION_REFUSED}, status=410
+        )
+    secret = _invitation_secret(request, invitation)
+    form = InvitationAcceptForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff_invitation_accept(
+                token=token,
+                password=form.cleaned_data["password1"],
+                totp_secret=secret,
+                totp_code=form.cleaned_data["code"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error("password1" if _is_password_error(error) else None, error)
+        else:
+            request.session.pop(f"portal_invitation_totp:{invitation.pk}", None)
+            messages.success(request, "Your account is ready. Sign in with your new password.")
+            return redirect("account_login")
+    adapter = get_mfa_adapter()
+    totp_url = adapter.build_totp_url(invitation.user, secret)
+    svg = adapter.build_totp_svg(totp_url)
+    return render(
+        request,
+        "portal/invitation_accept.html",
+        {
+            "form": form,
+            "invitee": invitation.user,
+            "secret": secret,
+            "qr_data_uri": "data:image/svg+xml;base64," + b64encode(svg.encode()).decode(),
+        },
+    )
+
+
+def _is_password_error(error: ValidationError) -> bool:
+    return INVITATION_REFUSED not in error.messages

@@ -61,6 +61,7 @@ class ClinicianFactory(UserFactory):
 
 
 class ClinicAdminFactory(UserFactory):
+    """A daily clinic admin: staff in the Django admin, never a superuser."""
+
     role = Role.CLINIC_ADMIN
     is_staff = True
-    is_superuser = True

@@ -25,7 +25,7 @@ from django.utils import timezone
 from intake.modalities import Modality
 from intake.selectors import approved_modalities, dosing_gate_gaps, medications_reported
 from intake.services import safety_path_trigger
-from portal.audit import audit_record
+from portal.audit import audit_clinical_write, audit_record
 from portal.models import Location, Role, User
 from portal.notifications.kinds import Kind
 from portal.notifications.models import StaffAlert
@@ -161,6 +161,7 @@ def course_start(
             for p in plan
         ]
     )
+    audit_clinical_write(actor=by, action="treatments.course.start", patient=patient, obj=course)
     return course
 
 
@@ -179,6 +180,9 @@ def course_set_booster_interval(*, course: Course, interval_days: int, by: User)
         last = _last_dose_day(course)
         if last is not None:
             _plan_next_booster(course, last)
+    audit_clinical_write(
+        actor=by, action="treatments.course.booster_interval", patient=course.patient, obj=course
+    )
     return course
 
 
@@ -195,6 +199,9 @@ def course_stop(*, course: Course, by: User, reason: str) -> Course:
     course.next_booster_due = None
     course.save(update_fields=["phase", "stopped_reason", "next_booster_due", "updated_at"])
     notifications_cancel(topic=_booster_topic(course))
+    audit_clinical_write(
+        actor=by, action="treatments.course.stop", patient=course.patient, obj=course
+    )
     return course
 
 
@@ -727,7 +734,7 @@ def session_start(*, appointment: Appointment, by: User) -> DosingSession:
     findings = _medication_findings(course.patient)
     classes = {f.drug_class for f in findings}
     D = medications.DrugClass  # noqa: N806 - a short alias for the five flags below
-    return DosingSession.objects.create(
+    session = DosingSession.objects.create(
         patient=course.patient,
         course=course,
         planned=planned,
@@ -742,6 +749,10 @@ def session_start(*, appointment: Appointment, by: User) -> DosingSession:
         psychostimulant=D.PSYCHOSTIMULANT in classes,
         maoi=D.MAOI in classes,
     )
+    audit_clinical_write(
+        actor=by, action="treatments.session.start", patient=session.patient, obj=session
+    )
+    return session
 
 
 def visit_check_in(*, appointment: Appointment, by: User) -> Appointment:
@@ -926,6 +937,12 @@ def session_record(
     if section == ChartSection.READY and session.ready_to_leave_at is None:
         session.ready_to_leave_at = now
     session.save()
+    audit_clinical_write(
+        actor=by,
+        action=f"treatments.session.chart.{section.value}",
+        patient=session.patient,
+        obj=session,
+    )
     return session
 
 
@@ -1082,6 +1099,9 @@ def session_discharge(*, session: DosingSession, by: User) -> DosingSession:
 
     _after_dose(session.course, session)
     hooks.notify_session_discharged(session)
+    audit_clinical_write(
+        actor=by, action="treatments.session.discharge", patient=session.patient, obj=session
+    )
     return session
 
 
@@ -1101,6 +1121,9 @@ def rems_form_submit(
     form.confirmation_reference = confirmation_reference.strip()[:60]
     form.save(
         update_fields=["submitted_at", "submitted_by", "confirmation_reference", "updated_at"]
+    )
+    audit_clinical_write(
+        actor=by, action="treatments.rems_form.submit", patient=form.patient, obj=form
     )
     return form
 

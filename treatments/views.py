@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intake.selectors import approved_modalities
-from portal.audit import audit_clinical_read
+from portal.audit import audit_clinical_list, audit_clinical_read
 from portal.formats import format_when
 from portal.models import Role, User
 from portal.permissions import Capability, access_patient_object, has_capability, require
@@ -510,7 +510,12 @@ def session_discharge(request: HttpRequest, session_id: int) -> HttpResponse:
 @require(Capability.CLINICAL_VIEW)
 def rems_forms(request: HttpRequest) -> HttpResponse:
     due = selectors.rems_forms_due()
-    audit_clinical_read(request=request, action="treatments.rems.list", patient=None)
+    audit_clinical_list(
+        request=request,
+        action="treatments.rems.list",
+        patients=[row.form.patient_id for row in due],
+        object_type="treatments.RemsMonitoringForm",
+    )
     return render(request, "treatments/rems_forms.html", {"due": due, "form": RemsSubmitForm()})
 
 

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal.audit import audit_clinical_read, audit_record
+from portal.audit import audit_clinical_list, audit_clinical_read
 from portal.forms import add_service_errors
 from portal.messaging import selectors, services
 from portal.messaging.forms import ReplyForm, ThreadStartForm
@@ -79,9 +79,15 @@ def staff_inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.staff_threads(user=request.user, show=show), 25).get_page(
         request.GET.get("page")
     )
-    if Topic.CARE in message_topics_for(request.user) and page.object_list:
-        # Care threads' subjects name how patients feel: the list itself is a clinical read.
-        audit_record(actor=request.user, action="message_inbox.view", request=request)
+    if Topic.CARE in message_topics_for(request.user):
+        # Care threads' subjects say how patients feel: the list is a clinical read of
+        # each patient it shows.
+        audit_clinical_list(
+            request=request,
+            action="message_inbox.view",
+            patients=[t.patient_id for t in page.object_list if t.topic == Topic.CARE],
+            object_type="messaging.MessageThread",
+        )
     return render(
         request,
         "messaging/staff_inbox.html",

@@ -1,5 +1,16 @@
-from django.contrib import admin
+"""The outbox (read-only for the clinic admin: portal/permissions.py) and staff alerts,
+which are clinical records (portal.admin.ClinicalRecordAdmin: never changed or deleted
+here; resolved in the portal)."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from portal.admin import ClinicalRecordAdmin
+from portal.notifications.kinds import Kind
 from portal.notifications.models import Notification, StaffAlert
 
 
@@ -11,9 +22,14 @@ class NotificationAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at", "sent_at", "attempts", "last_error"]
     raw_id_fields = ["recipient"]
 
+    def get_exclude(self, request: HttpRequest, obj: Notification | None = None) -> Any:
+        # A pending invitation's context is its working link: shown to no one here.
+        if obj is not None and obj.kind == Kind.STAFF_INVITATION:
+            return ["context"]
+        return super().get_exclude(request, obj)
+
 
 @admin.register(StaffAlert)
-class StaffAlertAdmin(admin.ModelAdmin):
+class StaffAlertAdmin(ClinicalRecordAdmin):
     list_display = ["kind", "title", "urgent", "created_at", "resolved_at"]
     list_filter = ["kind", "urgent"]
-    raw_id_fields = ["patient", "resolved_by"]

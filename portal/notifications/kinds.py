@@ -26,6 +26,9 @@ class Kind(models.TextChoices):
     CLINICIAN_ALERT = "clinician_alert", "Clinician alert"
     DOCUMENT_READY = "document_ready", "Document ready"
     MESSAGE_WAITING = "message_waiting", "Secure message waiting"
+    STAFF_INVITATION = "staff_invitation", "Staff invitation"
+    ACCOUNT_CONFIRM_EMAIL = "account_confirm_email", "Confirm your email"
+    ACCOUNT_ALREADY_EXISTS = "account_already_exists", "Sign-up with an existing account"
 
 
 # Kinds that reach staff about patient safety: they ignore quiet hours.

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from portal.audit import audit_clinical_write
 from portal.models import Role, User
 from portal.notifications import timing
 from portal.notifications.kinds import URGENT_KINDS, Kind
@@ -235,6 +236,9 @@ def staff_alert_resolve(*, alert: StaffAlert, by: User) -> StaffAlert:
         alert.resolved_at = timezone.now()
         alert.resolved_by = by
         alert.save(update_fields=["resolved_at", "resolved_by", "updated_at"])
+        audit_clinical_write(
+            actor=by, action="notifications.alert.resolve", patient=alert.patient, obj=alert
+        )
     return alert
 
 

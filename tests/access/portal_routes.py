@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from portal.notifications.models import StaffAlert
+from portal.notifications.kinds import Kind
+from portal.notifications.models import Notification, StaffAlert
+from portal.services import staff_invite
 from tests.access.spec import (
     CLINICIAN_PAGE,
     FRONT_DESK_PAGE,
@@ -9,6 +11,7 @@ from tests.access.spec import (
     World,
     expect,
 )
+from tests.factories import FrontDeskFactory
 
 
 def build(world: World) -> None:
@@ -18,6 +21,10 @@ def build(world: World) -> None:
         title="Screening needs review",
         dedupe_key="matrix:alert",
     )
+    invitee = FrontDeskFactory(email="matrix.invitee@example.test")
+    staff_invite(user=invitee, invited_by=None)
+    url = Notification.objects.get(recipient=invitee, kind=Kind.STAFF_INVITATION).context["url"]
+    world.objects["invitation_token"] = url.rstrip("/").rsplit("/", 1)[1]
 
 
 ROUTES = [
@@ -44,6 +51,21 @@ ROUTES = [
         expect(clinician=302, nurse=403),
         kwargs=lambda w: {"alert_id": w.objects["alert"].pk},
         method="post",
+    ),
+    # An invitation link is its own key: whoever holds it sees the set-up page (GET
+    # changes nothing; the account is set up only with the password and a valid code).
+    Route(
+        "portal:invitation-accept",
+        expect(
+            anonymous=200,
+            patient_a=200,
+            patient_b=200,
+            front_desk=200,
+            clinician=200,
+            therapist=200,
+            clinic_admin=200,
+        ),
+        kwargs=lambda w: {"token": w.objects["invitation_token"]},
     ),
     # Health is public on purpose (load balancers probe it); 200 or 503 by health.
     Route(

@@ -34,7 +34,8 @@ ACTORS: tuple[Actor, ...] = (
 )
 SAME_AS_PRESCRIBER: Any = object()  # the nurse's default: whatever the prescriber gets
 LOGIN = "login"  # a redirect to the login page
-Expect = int | str  # a status code, or LOGIN
+ADMIN_LOGIN = "admin_login"  # a redirect to the Django admin's sign-in (not staff there)
+Expect = int | str  # a status code, LOGIN or ADMIN_LOGIN
 
 
 @dataclass

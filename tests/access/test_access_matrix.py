@@ -15,7 +15,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import tests.access
-from tests.access.spec import ACTORS, LOGIN, Actor, Route, World
+from tests.access.admin_routes import admin_url_names
+from tests.access.spec import ACTORS, ADMIN_LOGIN, LOGIN, Actor, Route, World
 from tests.conftest import enrol_totp
 from tests.factories import ClinicAdminFactory, ClinicianFactory, FrontDeskFactory, PatientFactory
 
@@ -53,7 +54,8 @@ def _our_url_names() -> set[str]:
                 names.add(f"{namespace}:{entry.name}")
 
     walk(get_resolver().url_patterns, None)
-    return names
+    # The Django admin's pages of every clinical model registered there.
+    return names | admin_url_names()
 
 
 def test_every_url_has_an_access_rule() -> None:
@@ -100,6 +102,9 @@ def test_access(route: Route, actor: Actor, world: World) -> None:
     if expected == LOGIN:
         assert response.status_code == 302, response.status_code
         assert response["Location"].startswith(reverse("account_login")), response["Location"]
+    elif expected == ADMIN_LOGIN:
+        assert response.status_code == 302, f"{actor} {url}: {response.status_code}"
+        assert response["Location"].startswith(reverse("admin:login")), response["Location"]
     else:
         assert response.status_code == expected, (
             f"{actor} {route.method.upper()} {url}: {response.status_code}, expected {expected}"

@@ -31,8 +31,17 @@ def healthy_dependencies(service: dict[str, Any]) -> dict[str, str]:
     return {name: rule["condition"] for name, rule in service.get("depends_on", {}).items()}
 
 
-def test_it_has_exactly_the_seven_services(services: dict[str, Any]) -> None:
-    assert set(services) == {"db", "pgbouncer", "redis", "web", "worker", "beat", "proxy"}
+def test_it_has_exactly_the_eight_services(services: dict[str, Any]) -> None:
+    assert set(services) == {
+        "db",
+        "pgbouncer",
+        "redis",
+        "migrate",
+        "web",
+        "worker",
+        "beat",
+        "proxy",
+    }
 
 
 def test_the_database_is_postgres_16_on_a_named_volume(
@@ -101,10 +110,13 @@ def test_each_app_service_is_configured_from_the_environment(
     assert "ALLOWED_HOSTS" in env
 
 
-def test_web_migrates_then_runs_gunicorn_with_a_healthz_check(services: dict[str, Any]) -> None:
+def test_web_runs_gunicorn_with_a_healthz_check_and_never_migrates(
+    services: dict[str, Any],
+) -> None:
     web = services["web"]
     command = command_text(web)
-    assert command.index("manage.py migrate") < command.index("gunicorn portal.wsgi:application")
+    assert "manage.py migrate" not in command  # web's role could not: it owns no table
+    assert "gunicorn portal.wsgi:application" in command
     assert "0.0.0.0:8000" in command
     assert "8000" in [str(port) for port in web["expose"]]
     assert "/healthz" in " ".join(web["healthcheck"]["test"])
@@ -125,6 +137,7 @@ def test_every_service_has_a_health_check_except_the_celery_processes(
     services: dict[str, Any],
 ) -> None:
     # Celery's health shows in web's /healthz (a worker must answer its ping).
+    # migrate is a one-off that exits (the others wait for it to complete successfully).
     assert {name for name, s in services.items() if "healthcheck" in s} == {
         "db",
         "pgbouncer",
@@ -206,3 +219,63 @@ def test_the_trusted_proxy_count_is_the_one_proxy_and_fixed(services: dict[str, 
         env = services[name]["environment"]
         # A literal, not ${...:-1}: an override would let clients choose their address.
         assert env["ALLAUTH_TRUSTED_PROXY_COUNT"] == str(len(proxies)) == "1"
+
+
+# Database roles (docs/operations.md): the app is not a superuser and owns no table.
+SECRET = r"\$\{%s:\?[^}]+\}"
+INIT = ROOT / "docker" / "postgres-init" / "10-portal-roles.sh"
+
+
+def test_no_database_password_has_a_default() -> None:
+    text = (ROOT / "docker-compose.yml").read_text()
+    for name in ("POSTGRES_PASSWORD", "PORTAL_DB_OWNER_PASSWORD", "PORTAL_DB_APP_PASSWORD"):
+        uses = re.findall(r"\$\{" + name + r"[^}]*\}", text)
+        assert uses, name
+        assert all(re.fullmatch(SECRET % name, use) for use in uses), uses
+
+
+def test_db_creates_the_owner_and_app_roles_from_a_mounted_init_script(
+    services: dict[str, Any],
+) -> None:
+    db = services["db"]
+    assert "./docker/postgres-init:/docker-entrypoint-initdb.d:ro" in db["volumes"]
+    assert db["environment"]["POSTGRES_USER"] != "portal_app"
+    for name in ("PORTAL_DB_OWNER_PASSWORD", "PORTAL_DB_APP_PASSWORD"):
+        assert re.fullmatch(SECRET % name, db["environment"][name])
+    script = INIT.read_text()
+    assert INIT.stat().st_mode & 0o111, "the postgres image runs *.sh files that are executable"
+    assert re.search(r"CREATE ROLE portal_owner LOGIN NOSUPERUSER", script)
+    assert re.search(r"CREATE ROLE portal_app LOGIN NOSUPERUSER", script)
+    assert 'ALTER DATABASE :"db" OWNER TO portal_owner' in script
+    # The passwords are psql variables from the environment, never written inline.
+    assert ":'app_password'" in script
+    assert ":'owner_password'" in script
+
+
+@pytest.mark.parametrize("name", ["web", "worker", "beat"])
+def test_each_app_service_connects_as_the_app_role_after_migrate_completes(
+    services: dict[str, Any], name: str
+) -> None:
+    service = services[name]
+    assert service["environment"]["DATABASE_URL"].startswith("postgres://portal_app:")
+    assert healthy_dependencies(service)["migrate"] == "service_completed_successfully"
+    assert "manage.py migrate" not in command_text(service)
+
+
+def test_pgbouncer_pools_only_the_app_role(services: dict[str, Any]) -> None:
+    assert services["pgbouncer"]["environment"]["DATABASE_URL"].startswith("postgres://portal_app:")
+
+
+def test_migrate_runs_as_the_owner_straight_to_db_then_grants_the_app_role(
+    services: dict[str, Any],
+) -> None:
+    migrate = services["migrate"]
+    env = migrate["environment"]
+    assert env["DATABASE_URL"].startswith("postgres://portal_owner:")
+    assert "@db:5432/portal" in env["DATABASE_URL"]
+    assert env["DATABASE_POOLER"] == ""
+    assert env["DATABASE_APP_ROLE"] == "portal_app"
+    command = command_text(migrate)
+    assert command.index("manage.py migrate") < command.index("manage.py grant_app_role")
+    assert healthy_dependencies(migrate) == {"db": "service_healthy"}
+    assert migrate["restart"] == "no"

@@ -69,4 +69,4 @@ def test_a_403_logs_one_line_with_the_user_and_path(patient: User, client_for, c
     records = [r for r in caplog.records if r.name == "django.request"]
     assert len(records) == 1
     assert records[0].exc_info is None
-    assert records[0].getMessage() == f"Forbidden: user={patient.pk} path=/front-desk/"
+    assert records[0].getMessage() == f"Forbidden: user={patient.pk} role=patient path=/front-desk/"

@@ -184,7 +184,7 @@ def test_clinicians_reads_of_care_threads_and_their_inbox_are_audited(
     client_for(clinician).get(reverse("messaging:staff-inbox"))
     client_for(clinician).get(reverse("messaging:staff-thread", kwargs={"thread_id": care.pk}))
     actions = set(AuditEvent.objects.filter(actor=clinician).values_list("action", "patient_id"))
-    assert ("message_inbox.view", None) in actions
+    assert ("message_inbox.view", patient.pk) in actions
     assert ("message_thread.view", patient.pk) in actions
     desk = thread_start(patient=patient, topic="scheduling", subject="Time", body="Later?")
     client_for(front_desk).get(reverse("messaging:staff-thread", kwargs={"thread_id": desk.pk}))

@@ -51,7 +51,6 @@ def seed_people() -> None:
             full_name=full_name,
             clinician_kind=kind,
             credential=credential,
-            is_superuser=(role == Role.CLINIC_ADMIN),
         )
         if role == Role.PATIENT:
             patient_profile_update(

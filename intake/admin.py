@@ -38,3 +38,6 @@ class IntakeDecisionAdmin(admin.ModelAdmin):
 class RemsEnrollmentAdmin(admin.ModelAdmin):
     list_display = ["patient", "enrollment_reference", "enrolled_on", "prescriber"]
     raw_id_fields = ["patient", "prescriber", "recorded_by"]
+
+
+from intake import consent_admin  # noqa: E402, F401 (registers the consent documents)

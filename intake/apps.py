@@ -22,6 +22,12 @@ def _clinician_panel(request: HttpRequest) -> dict[str, Any]:
     return {"awaiting": awaiting, "urgent": urgent}
 
 
+def _consents_panel(request: HttpRequest) -> dict[str, Any]:
+    from intake.consent_selectors import due_count
+
+    return {"due": due_count(patient=request.user)}
+
+
 class IntakeConfig(AppConfig):
     name = "intake"
     verbose_name = "Intake"
@@ -47,6 +53,12 @@ class IntakeConfig(AppConfig):
         )
         register_home_panel(
             HomePanel("patient", "intake/_panel_patient.html", _patient_panel, order=10)
+        )
+        register_nav(
+            NavItem("Forms to sign", "intake:consent-list", Capability.PATIENT_SELF, order=12)
+        )
+        register_home_panel(
+            HomePanel("patient", "intake/consents/_panel_patient.html", _consents_panel, order=12)
         )
         register_home_panel(
             HomePanel("clinician", "intake/_panel_clinician.html", _clinician_panel, order=10)

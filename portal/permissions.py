@@ -46,6 +46,7 @@ class Capability(StrEnum):
     OUTBOX_MONITOR = "outbox_monitor"  # failed notifications
     AUDIT_VIEW = "audit_view"  # read the audit trail
     BILLING_MANAGE = "billing_manage"  # estimates due, payments, refunds (no diagnoses)
+    PAPERWORK_VIEW = "paperwork_view"  # signed consents, ID and insurance card (reads audited)
 
 
 GRANTS: dict[Capability, frozenset[Role]] = {
@@ -61,6 +62,7 @@ GRANTS: dict[Capability, frozenset[Role]] = {
     Capability.OUTBOX_MONITOR: frozenset({Role.FRONT_DESK, Role.CLINIC_ADMIN}),
     Capability.AUDIT_VIEW: frozenset({Role.CLINIC_ADMIN}),
     Capability.BILLING_MANAGE: frozenset({Role.FRONT_DESK, Role.CLINIC_ADMIN}),
+    Capability.PAPERWORK_VIEW: frozenset({Role.FRONT_DESK, Role.CLINICIAN, Role.CLINIC_ADMIN}),
 }
 
 

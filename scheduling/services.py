@@ -21,8 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from psycopg2.extras import DateTimeTZRange
 
-from intake.modalities import Modality
-from intake.selectors import dosing_gate_gaps
+from intake.selectors import visit_gate_gaps
 from portal.formats import format_day, format_time_range
 from portal.models import Location, Role, User
 from portal.notifications import timing
@@ -361,10 +360,11 @@ def _check_placement(
     if start_local.date() != end_local.date() or not hours.exists():
         where = "by telehealth" if service.is_telehealth else f"at {location}"
         raise ValidationError(f"{clinician} does not work {where} at that time.")
-    if service.modality:
-        gaps = dosing_gate_gaps(patient=patient, modality=Modality(service.modality))
-        if gaps:
-            raise ValidationError(gaps)
+    gaps = visit_gate_gaps(
+        patient=patient, modality=service.modality, telehealth=service.is_telehealth
+    )
+    if gaps:
+        raise ValidationError(gaps)
     return ends_at
 
 

@@ -57,6 +57,9 @@ class IntakeConfig(AppConfig):
         register_nav(
             NavItem("Forms to sign", "intake:consent-list", Capability.PATIENT_SELF, order=12)
         )
+        register_nav(
+            NavItem("My documents", "intake:my-documents", Capability.PATIENT_SELF, order=13)
+        )
         register_home_panel(
             HomePanel("patient", "intake/consents/_panel_patient.html", _consents_panel, order=12)
         )

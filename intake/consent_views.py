@@ -52,8 +52,11 @@ def consent_sign_page(request: HttpRequest, document_id: int) -> HttpResponse:
         messages.info(request, "This form has a newer version. Here it is.")
         return redirect("intake:consent-sign", document_id=current.pk)
     already = document.signatures.filter(patient=request.user).first()
+    if request.method == "POST" and already is not None:
+        messages.info(request, "You have already signed this version.")
+        return redirect("intake:consent-list")
     form = ConsentSignForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and already is None and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             consent_sign(
                 patient=request.user,

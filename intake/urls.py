@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from intake import consent_urls, views
+from intake import consent_urls, document_urls, views
 
 app_name = "intake"
 
@@ -18,4 +18,4 @@ urlpatterns = [
     path("board/", views.status_board, name="status-board"),
 ]
 
-urlpatterns += consent_urls.urlpatterns
+urlpatterns += consent_urls.urlpatterns + document_urls.urlpatterns

@@ -37,10 +37,11 @@ ROUTES = [
         PATIENT_PAGE,
         kwargs=lambda w: {"document_id": w.objects["consent_document"].pk},
     ),
-    # A post without the boxes ticked: the form again, with why (nothing signed).
+    # A post without the boxes ticked: the form again, with why (nothing signed); patient
+    # A has signed this version already and is sent back to the list.
     Route(
         "intake:consent-sign",
-        expect(patient_a=200, patient_b=200),
+        expect(patient_a=302, patient_b=200),
         kwargs=lambda w: {"document_id": w.objects["consent_document"].pk},
         method="post",
         data=lambda w: {"typed_name": "Nobody"},

@@ -434,3 +434,14 @@ def test_staff_see_a_patients_consents_and_every_read_is_audited(
 def test_staff_consents_page_for_a_non_patient_is_404(client_for, front_desk, clinician) -> None:
     url = reverse("intake:staff-patient-consents", args=[clinician.pk])
     assert client_for(front_desk).get(url).status_code == 404
+
+
+def test_the_staff_consents_page_reads_in_bounded_queries(
+    client_for, front_desk, patient, django_assert_max_num_queries
+) -> None:
+    sign_consents(patient, *ConsentKind.values)
+    new_version()
+    client = client_for(front_desk)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("intake:staff-patient-consents", args=[patient.pk]))
+    assert "New version to sign" in response.content.decode()

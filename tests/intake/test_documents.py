@@ -238,3 +238,18 @@ def test_the_desk_sees_the_patients_documents_and_each_read_is_audited(
             AuditEvent.objects.filter(actor=staff, patient=patient).values_list("action", flat=True)
         )
         assert actions == {"document.list.view", "document.download"}
+
+
+def test_the_staff_documents_page_reads_in_bounded_queries(
+    client_for, patient, front_desk, django_assert_max_num_queries
+) -> None:
+    client = client_for(patient)
+    for kind in ("photo_id", "insurance_front", "insurance_back"):
+        upload(client, kind, "x.jpg", jpeg_with_gps())
+        upload(client, kind, "y.jpg", jpeg_with_gps())
+    staff = client_for(front_desk)
+    with django_assert_max_num_queries(12):
+        html = staff.get(
+            reverse("intake:staff-patient-documents", args=[patient.pk])
+        ).content.decode()
+    assert html.count("<img") == 3

@@ -56,8 +56,8 @@ def signature_problem(*, typed: str, legal_name: str) -> str | None:
         return "Please type your full legal name to sign."
     if not normalise_name(legal_name):
         return (
-            "We do not have your legal name on file yet. Please add it to your contact "
-            "details (the first step of your intake) and come back to sign."
+            "We do not have your legal name on file yet. Please add it on your profile "
+            "page and come back to sign."
         )
     if normalise_name(typed) != normalise_name(legal_name):
         return (

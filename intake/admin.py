@@ -41,3 +41,6 @@ class IntakeDecisionAdmin(ClinicalRecordAdmin):
 class RemsEnrollmentAdmin(ClinicalRecordAdmin):
     list_display = ["patient", "enrollment_reference", "enrolled_on", "prescriber"]
     list_select_related = ["patient", "patient__patient_profile", "prescriber"]
+
+
+from intake import consent_admin  # noqa: E402, F401 (registers the consent documents)

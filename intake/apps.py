@@ -32,6 +32,17 @@ class IntakeConfig(AppConfig):
         register_home_panel(
             HomePanel("patient", "intake/_panel_patient.html", panels.patient_panel, order=10)
         )
+        register_nav(
+            NavItem("Forms to sign", "intake:consent-list", Capability.PATIENT_SELF, order=12)
+        )
+        register_nav(
+            NavItem("My documents", "intake:my-documents", Capability.PATIENT_SELF, order=13)
+        )
+        register_home_panel(
+            HomePanel(
+                "patient", "intake/consents/_panel_patient.html", panels.consents_panel, order=12
+            )
+        )
         register_home_panel(
             HomePanel("clinician", "intake/_panel_clinician.html", panels.clinician_panel, order=10)
         )

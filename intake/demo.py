@@ -1,7 +1,8 @@
 """Demo intakes for `make run` (registered as a DemoSeeder; idempotent).
 
 The demo patient (patient@demo.clinic) is approved for IV ketamine and Spravato with
-REMS enrollment on file, so the scheduling and treatment demos can book dosing visits.
+REMS enrollment on file and every consent form signed, so the scheduling and treatment
+demos can book dosing visits.
 A second demo patient (jordan@demo.clinic) has a sent intake awaiting review, with a
 needs-review flag, so the clinician's queue has something in it.
 """
@@ -79,6 +80,39 @@ def _sent_intake(patient: User, answers: dict[str, Any], days_ago: int) -> Intak
     return intake
 
 
+def _sign_demo_consents(patient: User) -> None:
+    """The demo patient has signed every current form, so the demo books their visits."""
+    from intake.consent_models import ConsentSignature
+    from intake.consent_selectors import missing_consents
+    from intake.consent_services import consent_sign
+    from intake.consents import ConsentKind
+
+    profile = getattr(patient, "patient_profile", None)
+    name = (profile.legal_name if profile else "") or ""
+    for document in missing_consents(patient=patient, kinds=ConsentKind.values):
+        if name:
+            consent_sign(
+                patient=patient,
+                document=document,
+                typed_name=name,
+                agreed=True,
+                esign_consent=True,
+                ip_address=None,
+                user_agent="demo data",
+            )
+        else:
+            ConsentSignature.objects.create(
+                patient=patient,
+                document=document,
+                typed_name=patient.display_name,
+                agreed=True,
+                esign_consent=True,
+                text_sha256=document.sha256,
+                signed_at=timezone.now(),
+                user_agent="demo data",
+            )
+
+
 def seed_demo_intakes() -> None:
     from intake.services import intake_decide
     from portal.services import patient_profile_update, user_create_verified
@@ -112,6 +146,8 @@ def seed_demo_intakes() -> None:
             "recorded_by": reviewer,
         },
     )
+
+    _sign_demo_consents(dana)
 
     jordan = User.objects.filter(email=DEMO_WAITING).first()
     if jordan is None:

@@ -184,3 +184,19 @@ class RemsEnrollment(TimeStamped):
 
     def __str__(self) -> str:
         return f"REMS enrollment {self.enrollment_reference} ({self.enrolled_on})"
+
+
+# Consents and uploaded documents live in their own modules (imported here so that
+# Django finds their models).
+from intake.consent_models import ConsentDocument, ConsentSignature  # noqa: E402
+from intake.document_models import PatientDocument  # noqa: E402
+
+__all__ = [
+    "ConsentDocument",
+    "ConsentSignature",
+    "Intake",
+    "IntakeDecision",
+    "PatientDocument",
+    "RemsEnrollment",
+    "ScreeningSettings",
+]

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from intake import selectors
+from intake.consent_selectors import due_count
 
 
 def patient_panel(request: HttpRequest) -> dict[str, Any]:
@@ -17,3 +18,8 @@ def patient_panel(request: HttpRequest) -> dict[str, Any]:
 def clinician_panel(request: HttpRequest) -> dict[str, Any]:
     awaiting, urgent = selectors.awaiting_review_counts()
     return {"awaiting": awaiting, "urgent": urgent}
+
+
+def consents_panel(request: HttpRequest) -> dict[str, Any]:
+    """The forms the patient still has to sign (a new version counts as unsigned)."""
+    return {"due": due_count(patient=request.user)}

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from intake import rules, steps
+from intake.consent_selectors import consent_gaps
 from intake.forms import (
     ConsentForm,
     CssrsBehaviourForm,
@@ -119,7 +120,9 @@ def medications_reported(*, patient: User) -> MedicationsReported | None:
 
 
 def dosing_gate_gaps(*, patient: User, modality: Modality) -> list[str]:
-    """Why a dosing visit of `modality` may not be confirmed yet (empty: it may)."""
+    """Why a dosing visit of `modality` may not be confirmed yet (empty: it may): the
+    intake's approval, Spravato's REMS enrollment, and the current version of the
+    modality's signed consents (intake.consents.REQUIRED_FOR_MODALITY)."""
     modality = Modality(modality)
     gaps = []
     if modality not in approved_modalities(patient=patient):
@@ -129,6 +132,16 @@ def dosing_gate_gaps(*, patient: User, modality: Modality) -> list[str]:
         and not RemsEnrollment.objects.filter(patient=patient).exists()
     ):
         gaps.append("Spravato REMS patient enrollment is not on file.")
+    gaps += consent_gaps(patient=patient, modality=modality, telehealth=False)
+    return gaps
+
+
+def visit_gate_gaps(*, patient: User, modality: str | None, telehealth: bool) -> list[str]:
+    """Why a visit may not be booked yet (empty: it may): a dosing visit's gate (above)
+    and, for a telehealth visit, the signed telehealth consent (California B&P 2290.5)."""
+    gaps = dosing_gate_gaps(patient=patient, modality=Modality(modality)) if modality else []
+    if telehealth:
+        gaps += consent_gaps(patient=patient, modality=None, telehealth=True)
     return gaps
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from intake import views
+from intake import consent_urls, document_urls, views
 
 app_name = "intake"
 
@@ -17,3 +17,5 @@ urlpatterns = [
     path("review/<int:intake_id>/rems/", views.rems_record, name="rems-record"),
     path("board/", views.status_board, name="status-board"),
 ]
+
+urlpatterns += consent_urls.urlpatterns + document_urls.urlpatterns

@@ -48,6 +48,7 @@ class Capability(StrEnum):
     BILLING_MANAGE = "billing_manage"  # estimates due, payments, refunds (no diagnoses)
     MESSAGES_DESK = "messages_desk"  # answer patients' scheduling and paperwork messages
     MESSAGES_CARE = "messages_care"  # answer patients' messages about their care (audited)
+    PAPERWORK_VIEW = "paperwork_view"  # signed consents, ID and insurance card (reads audited)
 
 
 GRANTS: dict[Capability, frozenset[Role]] = {
@@ -65,6 +66,7 @@ GRANTS: dict[Capability, frozenset[Role]] = {
     Capability.BILLING_MANAGE: frozenset({Role.FRONT_DESK, Role.CLINIC_ADMIN}),
     Capability.MESSAGES_DESK: frozenset({Role.FRONT_DESK}),
     Capability.MESSAGES_CARE: frozenset({Role.CLINICIAN}),
+    Capability.PAPERWORK_VIEW: frozenset({Role.FRONT_DESK, Role.CLINICIAN, Role.CLINIC_ADMIN}),
 }
 
 # Secure messages (portal/messaging): which capability answers a thread of each topic.

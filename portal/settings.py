@@ -200,14 +200,35 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded documents (ID, insurance card): a private folder, never served by URL (no
+# MEDIA_URL route; every download is intake's permission-checked, audited view). In
+# production FILE_STORAGE_BACKEND names an S3-compatible backend (docs/operations.md).
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / ".local" / "media")
+PORTAL_UPLOAD_MAX_BYTES = env.int("PORTAL_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": env.str(
+            "FILE_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+        )
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+if STORAGES["default"]["BACKEND"].startswith("storages.backends.s3"):
+    # django-storages (installed in production only; docs/operations.md). Credentials come
+    # from the standard AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the instance's role.
+    STORAGES["default"]["OPTIONS"] = {
+        "bucket_name": env.str("S3_BUCKET"),
+        "endpoint_url": env.str("S3_ENDPOINT_URL", default=None),
+        "region_name": env.str("S3_REGION", default=None),
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+        "object_parameters": {"ServerSideEncryption": "AES256"},
+    }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -7,6 +7,8 @@ the email backend and static-file storage are swapped.
 from __future__ import annotations
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-" + "x" * 60)
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/clinic_portal")
@@ -17,6 +19,8 @@ from portal.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Uploads go to a folder of this run's own, removed by the OS's temp cleaning.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / f"portal-test-media-{os.getpid()}"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

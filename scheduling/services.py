@@ -21,8 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from psycopg2.extras import DateTimeTZRange
 
-from intake.modalities import Modality
-from intake.selectors import dosing_gate_gaps
+from intake.selectors import visit_gate_gaps
 from portal.formats import format_day, format_time_range
 from portal.models import Location, Role, User
 from portal.notifications import timing
@@ -377,10 +376,11 @@ def _check_placement(
             raise ValidationError(
                 opening.closed_reason(day) or f"{location} is not open for all of that visit."
             )
-    if service.modality:
-        gaps = dosing_gate_gaps(patient=patient, modality=Modality(service.modality))
-        if gaps:
-            raise ValidationError(gaps)
+    gaps = visit_gate_gaps(
+        patient=patient, modality=service.modality, telehealth=service.is_telehealth
+    )
+    if gaps:
+        raise ValidationError(gaps)
     return ends_at
 
 

@@ -15,8 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from intake.modalities import Modality
-from intake.selectors import dosing_gate_gaps
+from intake.selectors import visit_gate_gaps
 from portal.forms import add_service_errors
 from portal.models import Location
 from portal.permissions import Capability, access_patient_object, has_capability, require
@@ -368,9 +367,12 @@ def request_confirm(request: HttpRequest, request_id: int) -> HttpResponse:
 
 def _gate_gaps(pending: AppointmentRequest) -> list[str]:
     """Shown up front so the desk knows before picking a slot (status only)."""
-    if not pending.service.modality or pending.status != AppointmentRequest.Status.PENDING:
+    if pending.status != AppointmentRequest.Status.PENDING:
         return []
-    return dosing_gate_gaps(patient=pending.patient, modality=Modality(pending.service.modality))
+    service = pending.service
+    return visit_gate_gaps(
+        patient=pending.patient, modality=service.modality, telehealth=service.is_telehealth
+    )
 
 
 @require_POST

@@ -1,8 +1,9 @@
 """Intake test helpers, also used by scheduling, treatments and integration tests.
 
 `approve_patient(patient, Modality.IV)` gives a patient a sent intake that a clinician
-approved for those treatments; `enrol_rems(patient)` records their Spravato REMS
-enrollment.
+approved for those treatments, and (unless `consents=False`) the signed consents those
+treatments and telehealth visits need; `enrol_rems(patient)` records their Spravato REMS
+enrollment; `sign_consents(patient, *kinds)` signs the current version of consents.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from typing import Any
 from django.utils import timezone
 
 from intake import steps
+from intake.consent_models import ConsentSignature
+from intake.consent_selectors import current_documents
+from intake.consents import required_kinds
 from intake.modalities import Modality
 from intake.models import Intake, RemsEnrollment
 from intake.services import intake_decide
@@ -97,8 +101,38 @@ def submitted_intake(
     return intake
 
 
-def approve_patient(patient: User, *modalities: Modality, clinician: User | None = None) -> Intake:
-    """A reviewed intake approved for `modalities` (IV when none are named)."""
+def sign_consents(patient: User, *kinds: str) -> list[ConsentSignature]:
+    """The patient's signatures of the current version of `kinds` (already signed: kept)."""
+    signatures = []
+    for document in current_documents(kinds=kinds):
+        signature, _ = ConsentSignature.objects.get_or_create(
+            patient=patient,
+            document=document,
+            defaults={
+                "typed_name": patient.full_name or "Pat Example",
+                "legal_name": patient.full_name or "Pat Example",
+                "agreed": True,
+                "esign_consent": True,
+                "text_sha256": document.sha256,
+                "signed_at": timezone.now(),
+                "ip_address": "127.0.0.1",
+                "user_agent": "test set-up",
+            },
+        )
+        signatures.append(signature)
+    return signatures
+
+
+def approve_patient(
+    patient: User, *modalities: Modality, clinician: User | None = None, consents: bool = True
+) -> Intake:
+    """A reviewed intake approved for `modalities` (IV when none are named); with
+    `consents`, the modalities' consents and the telehealth consent signed too."""
+    if consents:
+        kinds = required_kinds(modality=None, telehealth=True)
+        for modality in modalities or (Modality.IV,):
+            kinds += required_kinds(modality=modality, telehealth=False)
+        sign_consents(patient, *kinds)
     intake = Intake.objects.filter(patient=patient).first() or submitted_intake(patient)
     reviewer = clinician or User.objects.filter(role=Role.CLINICIAN).first() or ClinicianFactory()
     intake_decide(

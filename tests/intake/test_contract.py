@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 def test_a_patient_without_intake_may_not_be_dosed(patient) -> None:
     assert approved_modalities(patient=patient) == frozenset()
     assert dosing_gate_gaps(patient=patient, modality=Modality.IV) == [
-        "Intake is not approved for IV ketamine infusion."
+        "Intake is not approved for IV ketamine infusion.",
+        "Consent to IV ketamine treatment (version 1) is not signed.",
     ]
     assert intake_status_label(patient=patient) == "Not started"
 
@@ -22,7 +23,8 @@ def test_a_patient_without_intake_may_not_be_dosed(patient) -> None:
 def test_an_intake_awaiting_review_does_not_open_the_gate(patient) -> None:
     submitted_intake(patient)
     assert dosing_gate_gaps(patient=patient, modality=Modality.KAP) == [
-        "Intake is not approved for Ketamine-assisted psychotherapy."
+        "Intake is not approved for Ketamine-assisted psychotherapy.",
+        "Consent to ketamine-assisted psychotherapy (version 1) is not signed.",
     ]
     assert intake_status_label(patient=patient) == "Submitted"
 
@@ -32,7 +34,8 @@ def test_approval_for_iv_opens_the_gate_for_iv_only(patient, clinician) -> None:
     assert approved_modalities(patient=patient) == frozenset({Modality.IV})
     assert dosing_gate_gaps(patient=patient, modality=Modality.IV) == []
     assert dosing_gate_gaps(patient=patient, modality="kap") == [
-        "Intake is not approved for Ketamine-assisted psychotherapy."
+        "Intake is not approved for Ketamine-assisted psychotherapy.",
+        "Consent to ketamine-assisted psychotherapy (version 1) is not signed.",
     ]
     assert intake_status_label(patient=patient) == "Approved for IV ketamine infusion"
 
@@ -41,6 +44,8 @@ def test_spravato_needs_approval_and_rems_enrollment(patient, clinician) -> None
     assert dosing_gate_gaps(patient=patient, modality=Modality.SPRAVATO) == [
         "Intake is not approved for Spravato (esketamine nasal spray).",
         "Spravato REMS patient enrollment is not on file.",
+        "Consent to Spravato treatment (version 1) is not signed.",
+        "Spravato REMS patient enrollment acknowledgement (version 1) is not signed.",
     ]
     approve_patient(patient, Modality.SPRAVATO, clinician=clinician)
     assert dosing_gate_gaps(patient=patient, modality=Modality.SPRAVATO) == [

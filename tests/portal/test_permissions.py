@@ -33,6 +33,7 @@ EXPECTED: dict[tuple[Role, str], frozenset[Capability]] = {
             C.SCHEDULE_MANAGE,
             C.SCHEDULE_VIEW,
             C.INTAKE_STATUS_VIEW,
+            C.PAPERWORK_VIEW,
             C.OUTBOX_MONITOR,
             C.INTEGRATION_BOOK,
             C.BILLING_MANAGE,
@@ -43,6 +44,7 @@ EXPECTED: dict[tuple[Role, str], frozenset[Capability]] = {
         {
             C.SCHEDULE_VIEW,
             C.INTAKE_STATUS_VIEW,
+            C.PAPERWORK_VIEW,
             C.CLINICAL_VIEW,
             C.CLINICAL_DECIDE,
             C.SESSION_CHART,
@@ -54,6 +56,7 @@ EXPECTED: dict[tuple[Role, str], frozenset[Capability]] = {
         {
             C.SCHEDULE_VIEW,
             C.INTAKE_STATUS_VIEW,
+            C.PAPERWORK_VIEW,
             C.CLINICAL_VIEW,
             C.SESSION_CHART,
             C.TRENDS_VIEW,
@@ -64,18 +67,20 @@ EXPECTED: dict[tuple[Role, str], frozenset[Capability]] = {
         {
             C.SCHEDULE_VIEW,
             C.INTAKE_STATUS_VIEW,
+            C.PAPERWORK_VIEW,
             C.TRENDS_VIEW,
             C.INTEGRATION_BOOK,
             C.MESSAGES_CARE,
         }
     ),
     # A clinician whose kind is not set yet holds none of the kind-bound capabilities.
-    (Role.CLINICIAN, ""): frozenset({C.SCHEDULE_VIEW, C.INTAKE_STATUS_VIEW}),
+    (Role.CLINICIAN, ""): frozenset({C.SCHEDULE_VIEW, C.INTAKE_STATUS_VIEW, C.PAPERWORK_VIEW}),
     (Role.CLINIC_ADMIN, ""): frozenset(
         {
             C.SCHEDULE_MANAGE,
             C.SCHEDULE_VIEW,
             C.INTAKE_STATUS_VIEW,
+            C.PAPERWORK_VIEW,
             C.OUTBOX_MONITOR,
             C.AUDIT_VIEW,
             C.INTEGRATION_BOOK,

@@ -134,7 +134,8 @@ def appointment_booked(
     location: Location | None = None,
     **extra: Any,
 ) -> Appointment:
-    """Book through `appointment_book`, creating a clinician with hours and a room to fit."""
+    """Book through `appointment_book`, creating a clinician with hours and a room to fit
+    (and, for a telehealth visit, the patient's signed telehealth consent)."""
     from scheduling.services import appointment_book
 
     service = service or service_of(ServiceKind.CONSULTATION)
@@ -144,6 +145,11 @@ def appointment_booked(
         hours_every_day(clinician, location, dt.time(6), dt.time(22))
     if room is None and not service.is_telehealth:
         room = RoomFactory(location=location, kind=service.room_kind)
+    if service.is_telehealth:  # a telehealth visit needs the signed telehealth consent
+        from intake.consents import ConsentKind
+        from tests.intake.factories import sign_consents
+
+        sign_consents(patient, ConsentKind.TELEHEALTH)
     return appointment_book(
         patient=patient,
         service=service,

@@ -1,5 +1,7 @@
-"""File uploads: the portal takes none. The day a form or model adds one, this fails and
-asks for size and type limits (and a test of them) before it ships."""
+"""File uploads: the portal takes one kind, the patient's documents (ID, insurance card),
+whose size and type limits are decided by content in intake.uploads and tested in
+tests/intake/test_documents.py. The day another form or model adds one, this fails and
+asks for the same limits (and a test of them) before it ships."""
 
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ def our_form_classes() -> list[type[forms.BaseForm]]:
     return found
 
 
-def test_no_model_of_ours_stores_files() -> None:
+def test_only_patient_documents_store_files() -> None:
     file_fields = [
         f"{model._meta.label}.{field.name}"
         for model in apps.get_models()
@@ -39,10 +41,12 @@ def test_no_model_of_ours_stores_files() -> None:
         for field in model._meta.get_fields()
         if isinstance(field, models.FileField)
     ]
-    assert file_fields == [], "uploads need size/type limits and tests: " + ", ".join(file_fields)
+    assert file_fields == ["intake.PatientDocument.file"], (
+        "uploads need size/type limits and tests: " + ", ".join(file_fields)
+    )
 
 
-def test_no_form_of_ours_accepts_files() -> None:
+def test_only_the_document_form_accepts_files() -> None:
     classes = our_form_classes()
     assert classes, "premise: the forms modules were found"
     file_fields = [
@@ -51,7 +55,9 @@ def test_no_form_of_ours_accepts_files() -> None:
         for name, field in cls.base_fields.items()
         if isinstance(field, forms.FileField)
     ]
-    assert file_fields == [], "uploads need size/type limits and tests: " + ", ".join(file_fields)
+    assert file_fields == ["intake.document_forms.DocumentUploadForm.file"], (
+        "uploads need size/type limits and tests: " + ", ".join(file_fields)
+    )
 
 
 def test_request_bodies_stay_bounded() -> None:

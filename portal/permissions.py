@@ -48,6 +48,7 @@ class Capability(StrEnum):
     BILLING_MANAGE = "billing_manage"  # estimates due, payments, refunds (no diagnoses)
     MESSAGES_DESK = "messages_desk"  # answer patients' scheduling and paperwork messages
     MESSAGES_CARE = "messages_care"  # answer patients' messages about their care (audited)
+    TELEHEALTH_LINK = "telehealth_link"  # attach the video link to a telehealth visit
     PAPERWORK_VIEW = "paperwork_view"  # signed consents, ID and insurance card (reads audited)
 
 
@@ -67,6 +68,7 @@ GRANTS: dict[Capability, frozenset[Role]] = {
     Capability.MESSAGES_DESK: frozenset({Role.FRONT_DESK}),
     Capability.MESSAGES_CARE: frozenset({Role.CLINICIAN}),
     Capability.PAPERWORK_VIEW: frozenset({Role.FRONT_DESK, Role.CLINICIAN, Role.CLINIC_ADMIN}),
+    Capability.TELEHEALTH_LINK: frozenset({Role.FRONT_DESK, Role.CLINICIAN}),
 }
 
 # Secure messages (portal/messaging): which capability answers a thread of each topic.
@@ -97,6 +99,9 @@ KIND_GRANTS: dict[Capability, frozenset[ClinicianKind]] = {
     ),
     Capability.INTEGRATION_BOOK: frozenset({ClinicianKind.THERAPIST}),
     Capability.MESSAGES_CARE: frozenset(
+        {ClinicianKind.PRESCRIBER, ClinicianKind.NURSE, ClinicianKind.THERAPIST}
+    ),
+    Capability.TELEHEALTH_LINK: frozenset(
         {ClinicianKind.PRESCRIBER, ClinicianKind.NURSE, ClinicianKind.THERAPIST}
     ),
 }

@@ -28,6 +28,9 @@ class SchedulingConfig(AppConfig):
             NavItem("Requests", "scheduling:request-queue", Capability.SCHEDULE_MANAGE, 10)
         )
         register_nav(NavItem("Day view", "scheduling:day-view", Capability.SCHEDULE_VIEW, 11))
+        register_nav(
+            NavItem("Video visits", "scheduling:telehealth-list", Capability.TELEHEALTH_LINK, 14)
+        )
         register_nav(NavItem("Billing", "scheduling:billing", Capability.PATIENT_SELF, 25))
         register_nav(
             NavItem("Estimates due", "scheduling:estimates-due", Capability.BILLING_MANAGE, 12)

@@ -291,3 +291,15 @@ class DayViewForm(forms.Form):
     def __init__(self, *args: Any, locations: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["location"].choices = locations
+
+
+class VideoLinkForm(forms.Form):
+    """A telehealth visit's meeting link, pasted from the clinic's video service."""
+
+    video_link = forms.CharField(
+        label="Video meeting link",
+        max_length=500,
+        required=False,
+        help_text="From the clinic's video service, starting https://. Leave empty to remove.",
+        widget=forms.URLInput(attrs={"placeholder": "https://", "inputmode": "url"}),
+    )

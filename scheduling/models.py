@@ -314,6 +314,11 @@ class SchedulingSettings(ClinicSettingsBase):
         "(e.g. 09:00); empty for none.",
     )
     slot_step_minutes = models.PositiveSmallIntegerField(default=15)
+    telehealth_join_minutes_before = models.PositiveSmallIntegerField(
+        default=15,
+        help_text="The patient's Join button for a video visit shows this many minutes "
+        "before the start, until the visit's end.",
+    )
     max_dissociative_doses_per_day = models.PositiveSmallIntegerField(
         default=1,
         help_text="Most dissociative doses (IV, Spravato, KAP: see Dosing spacing) one "
@@ -477,6 +482,9 @@ class Appointment(TimeStamped):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     cancel_reason = models.CharField(max_length=300, blank=True)
+    # The clinic's video meeting for a telehealth visit: shown to the patient only in the
+    # portal, and only around the visit (scheduling/telehealth.py).
+    video_link = models.URLField(max_length=500, blank=True)
     cancelled_by_patient = models.BooleanField(default=False)
     late_cancellation = models.BooleanField(
         default=False, help_text="Cancelled inside the clinic's late-cancellation window."

@@ -23,10 +23,13 @@ from scheduling.models import (
     AppointmentRequest,
     ClinicianHours,
     Room,
+    RoomKind,
+    SchedulingSettings,
     Service,
 )
 from scheduling.slots import Interval, Slot, WorkBlock, clip_to_opening, find_slots
 from scheduling.spacing import Dose, SpacingClash, SpacingRule, spacing_clash, widest_gap
+from scheduling.telehealth import join_is_open
 
 __all__ = [
     "DayView",
@@ -655,15 +658,20 @@ def appointments_for_patient(*, patient: User) -> QuerySet[Appointment]:
 
 @dataclass(frozen=True)
 class UpcomingVisit:
+    appointment_id: int
     starts_at: dt.datetime
+    ends_at: dt.datetime
     where: str
+    join_open: bool = False
 
 
 def patient_panel(*, patient: User, limit: int = 3) -> dict[str, Any]:
-    """The patient's home panel: their next `limit` scheduled visits, when and where,
-    and how many of their requests are pending. One query: the patient's row, joined to
-    their upcoming visits (one row with none when no visit is booked), with the count of
-    waiting requests beside it."""
+    """The patient's home panel: their next `limit` visits (one under way included, so a
+    video visit's Join button shows), when and where, and how many of their requests are
+    pending. One query: the patient's row, joined to their visits still to come or under
+    way (one row with none when no visit is booked), with the count of waiting requests
+    beside it; a second reads the join window's minutes only when a visit has a link."""
+    now = timezone.now()
     waiting = (
         AppointmentRequest.objects.filter(
             patient=OuterRef("pk"), status=AppointmentRequest.Status.PENDING
@@ -679,21 +687,60 @@ def patient_panel(*, patient: User, limit: int = 3) -> dict[str, Any]:
             upcoming=FilteredRelation(
                 "appointments",
                 condition=Q(
-                    appointments__status=Appointment.Status.SCHEDULED,
-                    appointments__starts_at__gte=timezone.now(),
+                    appointments__status__in=[
+                        Appointment.Status.SCHEDULED,
+                        Appointment.Status.CHECKED_IN,
+                    ],
+                    appointments__ends_at__gte=now,
                 ),
             ),
             waiting=Coalesce(Subquery(waiting), 0),
         )
-        .values_list("waiting", "upcoming__starts_at", "upcoming__location__name")
+        .values_list(
+            "waiting",
+            "upcoming__pk",
+            "upcoming__starts_at",
+            "upcoming__ends_at",
+            "upcoming__location__name",
+            "upcoming__video_link",
+        )
         .order_by("upcoming__starts_at")[:limit]
     )
     rows = list(found)
+    minutes = telehealth_join_minutes() if any(row[5] for row in rows) else 0
     return {
         "upcoming": [
-            UpcomingVisit(starts_at=starts_at, where=location_name or "Telehealth (video)")
-            for _n, starts_at, location_name in rows
+            UpcomingVisit(
+                appointment_id=pk,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                where=location_name or "Telehealth (video)",
+                join_open=bool(link)
+                and join_is_open(
+                    starts_at=starts_at, ends_at=ends_at, now=now, minutes_before=minutes
+                ),
+            )
+            for _n, pk, starts_at, ends_at, location_name, link in rows
             if starts_at is not None
         ],
         "pending_requests": rows[0][0] if rows else 0,
     }
+
+
+def telehealth_join_minutes() -> int:
+    return SchedulingSettings.load().telehealth_join_minutes_before
+
+
+def telehealth_visits(*, since: dt.datetime, days: int = 14) -> QuerySet[Appointment]:
+    """Telehealth visits still to happen in the next `days` (one under way included),
+    soonest first, with who and with whom: the staff list that attaches video links."""
+    return (
+        Appointment.objects.filter(
+            service__room_kind=RoomKind.TELEHEALTH,
+            status__in=[Appointment.Status.SCHEDULED, Appointment.Status.CHECKED_IN],
+            ends_at__gte=since,
+            starts_at__lt=since + dt.timedelta(days=days),
+        )
+        .select_related("service", "clinician", "patient", "patient__patient_profile")
+        .order_by("starts_at", "id")
+    )

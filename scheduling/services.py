@@ -31,6 +31,7 @@ from portal.notifications.services import (
     notifications_cancel,
     portal_link,
 )
+from portal.permissions import Capability, require_capability
 from scheduling import hooks
 from scheduling.billing_services import charge_for_completed, estimate_due_for_booking
 from scheduling.models import (
@@ -47,6 +48,7 @@ from scheduling.models import (
 from scheduling.payers import PayerBlock, parse_aliases, payer_refusal
 from scheduling.selectors import location_opening, patient_doses, spacing_message, spacing_rules
 from scheduling.spacing import Dose, spacing_clash, widest_gap
+from scheduling.telehealth import video_link_problem
 
 EXCLUSION_VIOLATION = "23P01"
 NO_LONGER_FREE = (
@@ -693,4 +695,28 @@ def appointment_set_status(*, appointment: Appointment, status: str, by: User) -
         notifications_cancel(
             topic=f"appointment:{appointment.pk}", kinds=[Kind.APPOINTMENT_REMINDER]
         )
+    return appointment
+
+
+@transaction.atomic
+def appointment_set_video_link(*, appointment: Appointment, url: str, by: User) -> Appointment:
+    """Attach (or replace, or with an empty `url` remove) the video meeting link of a
+    telehealth visit. The patient sees it only in the portal, around the visit."""
+    require_capability(by, Capability.TELEHEALTH_LINK, "You cannot set video links.")
+    appointment = (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("service")
+        .get(pk=appointment.pk)
+    )
+    if not appointment.service.is_telehealth:
+        raise ValidationError("Only a telehealth visit has a video link.")
+    if appointment.status not in (Appointment.Status.SCHEDULED, Appointment.Status.CHECKED_IN):
+        raise ValidationError("This visit is over or cancelled: it needs no video link.")
+    url = url.strip()
+    if url:
+        problem = video_link_problem(url)
+        if problem:
+            raise ValidationError({"video_link": problem})
+    appointment.video_link = url
+    appointment.save(update_fields=["video_link", "updated_at"])
     return appointment

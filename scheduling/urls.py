@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from scheduling import views
+from scheduling import telehealth_views, views
 
 app_name = "scheduling"
 
@@ -42,5 +42,11 @@ urlpatterns = [
         name="desk-appointment-cancel",
     ),
     # Billing: prices, estimates, payments (scheduling/billing_urls.py)
+    path("desk/telehealth/", telehealth_views.telehealth_list, name="telehealth-list"),
+    path(
+        "appointments/<int:appointment_id>/join/",
+        telehealth_views.telehealth_join,
+        name="telehealth-join",
+    ),
     path("", include("scheduling.billing_urls")),
 ]

@@ -45,6 +45,7 @@ from scheduling.selectors import (
     request_queue_total,
     requests_for_patient,
     service_choices,
+    telehealth_join_minutes,
 )
 from scheduling.services import (
     STATUS_MOVES,
@@ -57,6 +58,7 @@ from scheduling.services import (
     appointment_set_status,
     is_late_cancellation,
 )
+from scheduling.telehealth import join_is_open
 
 # --- the patient ----------------------------------------------------------------------------
 
@@ -105,9 +107,18 @@ def request_create(request: HttpRequest) -> HttpResponse:
 def appointment_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     appointments = list(appointments_for_patient(patient=request.user))
-    upcoming = [a for a in appointments if a.starts_at >= now]
+    # A visit under way stays "upcoming" until it ends: a video visit's Join is there.
+    upcoming = [a for a in appointments if a.ends_at >= now]
     upcoming.reverse()  # soonest first
-    past = [a for a in appointments if a.starts_at < now]
+    past = [a for a in appointments if a.ends_at < now]
+    minutes = telehealth_join_minutes() if any(a.video_link for a in upcoming) else 0
+    for appointment in upcoming:
+        appointment.join_open = bool(appointment.video_link) and join_is_open(
+            starts_at=appointment.starts_at,
+            ends_at=appointment.ends_at,
+            now=now,
+            minutes_before=minutes,
+        )
     for appointment in upcoming:
         appointment.reschedule_pending = any(
             r.status == AppointmentRequest.Status.PENDING

@@ -75,3 +75,25 @@ ROUTES = [
         kwargs=_appointment,
     ),
 ]
+
+
+def _video_visit(w: World) -> dict[str, int]:
+    if "video_visit" not in w.objects:
+        from scheduling.models import ServiceKind
+        from tests.scheduling.factories import appointment_booked, service_of
+
+        w.objects["video_visit"] = appointment_booked(
+            patient=w.patient_a, service=service_of(ServiceKind.INTEGRATION)
+        )
+    return {"appointment_id": w.objects["video_visit"].pk}
+
+
+ROUTES += [
+    # Desk and clinicians of every kind attach video links; the admin does not.
+    Route(
+        "scheduling:telehealth-list",
+        expect(front_desk=200, clinician=200, therapist=200),
+    ),
+    # Patient B's guess at A's video visit is a 404; before its time A sees when it opens.
+    Route("scheduling:telehealth-join", expect(patient_a=200, patient_b=404), kwargs=_video_visit),
+]

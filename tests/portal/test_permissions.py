@@ -38,6 +38,7 @@ EXPECTED: dict[tuple[Role, str], frozenset[Capability]] = {
             C.INTEGRATION_BOOK,
             C.BILLING_MANAGE,
             C.MESSAGES_DESK,
+            C.TELEHEALTH_LINK,
         }
     ),
     (Role.CLINICIAN, ClinicianKind.PRESCRIBER): frozenset(
@@ -50,6 +51,7 @@ EXPECTED: dict[tuple[Role, str], frozenset[Capability]] = {
             C.SESSION_CHART,
             C.TRENDS_VIEW,
             C.MESSAGES_CARE,
+            C.TELEHEALTH_LINK,
         }
     ),
     (Role.CLINICIAN, ClinicianKind.NURSE): frozenset(
@@ -61,6 +63,7 @@ EXPECTED: dict[tuple[Role, str], frozenset[Capability]] = {
             C.SESSION_CHART,
             C.TRENDS_VIEW,
             C.MESSAGES_CARE,
+            C.TELEHEALTH_LINK,
         }
     ),
     (Role.CLINICIAN, ClinicianKind.THERAPIST): frozenset(
@@ -71,6 +74,7 @@ EXPECTED: dict[tuple[Role, str], frozenset[Capability]] = {
             C.TRENDS_VIEW,
             C.INTEGRATION_BOOK,
             C.MESSAGES_CARE,
+            C.TELEHEALTH_LINK,
         }
     ),
     # A clinician whose kind is not set yet holds none of the kind-bound capabilities.

@@ -51,6 +51,7 @@ PARAMS: dict[str, dict[str, st.SearchStrategy[str]]] = {
     "integration:slot-list": {"day": DATE},
     "scheduling:superbill": {"start": DATE, "end": DATE},
     "messaging:inbox": {"page": NUMBER},
+    "scheduling:telehealth-list": {"page": NUMBER},
     "messaging:staff-inbox": {"show": TEXT, "page": NUMBER},
     "scheduling:billing-account-superbill": {"start": DATE, "end": DATE},
     "intake:review-queue": {"start": NUMBER, "status": TEXT, "location": TEXT},

@@ -123,7 +123,11 @@ def trends(request: HttpRequest) -> HttpResponse:
 @require_GET
 @require(Capability.CLINICAL_VIEW)
 def patient_trends(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = User.objects.filter(pk=patient_id, role=Role.PATIENT).first()
+    patient = (
+        User.objects.select_related("patient_profile")
+        .filter(pk=patient_id, role=Role.PATIENT)
+        .first()
+    )
     if patient is None:
         raise Http404
     audit_clinical_read(request=request, action="integration.trends.view", patient=patient)

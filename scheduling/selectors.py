@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from psycopg2.extras import DateTimeTZRange
 
+from portal.identity import PatientIdentity, identity_of
 from portal.models import PERSON_FIELDS, Location, Role, User, person_name
 from scheduling.models import (
     LIVE_STATUSES,
@@ -312,6 +313,8 @@ class DayVisit:
     service: str
     clinician: str
     actions: tuple[tuple[str, str], ...]
+    # Who, as staff see them (legal name, birth date, chart number): portal.identity.
+    identity: PatientIdentity | None = None
 
 
 @dataclass(frozen=True)
@@ -360,6 +363,7 @@ def day_view(
     rooms, and the day's appointments with their service, clinician and patient names.
     `actions` maps a visit's status to the desk's buttons for it."""
     tz = timezone.get_current_timezone()
+    today = timezone.localdate()
     actions = actions or {}
     rooms = Room.objects.filter(location_id=location_id, is_active=True).order_by("kind", "name")
     columns = [
@@ -400,6 +404,7 @@ def day_view(
             service=appointment.service.name,
             clinician=appointment.clinician.display_name,
             actions=tuple(actions.get(appointment.status, ())),
+            identity=identity_of(appointment.patient, today=today),
         )
         placed.append((index.get(appointment.room_id), visit))
         in_order.append(visit)

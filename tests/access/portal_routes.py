@@ -5,6 +5,7 @@ from tests.access.spec import (
     CLINICIAN_PAGE,
     FRONT_DESK_PAGE,
     PATIENT_PAGE,
+    STAFF_PAGE,
     Route,
     World,
     expect,
@@ -44,6 +45,14 @@ ROUTES = [
         expect(clinician=302, nurse=403),
         kwargs=lambda w: {"alert_id": w.objects["alert"].pk},
         method="post",
+    ),
+    # Staff find a patient and open their chart (what each role sees inside it is
+    # tested in tests/portal/test_patient_chart.py); a patient has neither.
+    Route("portal:patient-search", STAFF_PAGE, query="?q=C-000001"),
+    Route(
+        "portal:patient-chart",
+        STAFF_PAGE,
+        kwargs=lambda w: {"patient_id": w.patient_a.pk},
     ),
     # Health is public on purpose (load balancers probe it); 200 or 503 by health.
     Route(

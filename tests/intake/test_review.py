@@ -120,7 +120,9 @@ def test_an_urgent_row_is_shaded_and_badged_and_unanswered_scores_are_a_dash(
     page = client_for(clinician).get(reverse("intake:review-queue")).content.decode()
     row = queue_row_of(page, urgent)
     assert row.startswith(' class="table-danger"')
-    assert '<span class="badge text-bg-danger me-1">Urgent</span><a href=' in row
+    assert (
+        '<span class="badge text-bg-danger me-1">Urgent</span><span class="patient-identity"' in row
+    )
     assert row.count("<td>&ndash;</td>") == 2  # PHQ-9 and GAD-7 not answered yet
     assert '<span class="text-muted">none</span>' in row  # no flags
     assert "table-danger" not in queue_row_of(page, calm)

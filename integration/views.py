@@ -197,7 +197,7 @@ def journal_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
 def _session_for(request: HttpRequest, session_id: int) -> DosingSession:
     return access_patient_object(
         request.user,
-        DosingSession.objects.select_related("patient"),
+        DosingSession.objects.select_related("patient", "patient__patient_profile"),
         staff_capability=Capability.INTEGRATION_BOOK,
         pk=session_id,
         status=DosingSession.Status.DISCHARGED,
@@ -222,7 +222,11 @@ def _slot_page(
             slots = selectors.integration_slots(window=window, day=day)
         else:
             outside = (
-                booking_refusal(window, dt.datetime.combine(day, dt.time(12), tzinfo=CLINIC_ZONE))
+                booking_refusal(
+                    window,
+                    dt.datetime.combine(day, dt.time(12), tzinfo=CLINIC_ZONE),
+                    for_staff=request.user.role != Role.PATIENT,
+                )
                 or ""
             )
     booked = selectors.integration_booked_for(session)

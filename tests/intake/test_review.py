@@ -681,3 +681,25 @@ def test_every_clinician_view_leaves_an_audit_row(
     event = AuditEvent.objects.get()
     assert event.actor == clinician
     assert event.patient == (None if name == "intake:review-queue" else patient)
+
+
+def test_an_approved_review_leads_a_prescriber_on_to_starting_a_course(
+    client_for, clinician, nurse
+) -> None:
+    from tests.intake.factories import approve_patient
+
+    patient = PatientFactory()
+    intake = approve_patient(patient, clinician=clinician)
+    url = reverse("intake:review-detail", args=[intake.pk])
+    start = reverse("treatments:course-start", args=[patient.pk])
+    assert start in client_for(clinician).get(url).content.decode()
+    assert start not in client_for(nurse).get(url).content.decode()
+
+
+def test_the_review_heading_names_the_patient_as_staff_see_them(client_for, clinician) -> None:
+    patient = PatientFactory(profile__legal_name="Blake Jordan", profile__preferred_name="BJ")
+    intake = submitted_intake(patient)
+    page = client_for(clinician).get(reverse("intake:review-detail", args=[intake.pk]))
+    html = page.content.decode()
+    assert "Blake Jordan</a> (BJ)" in html
+    assert patient.patient_profile.chart_number in html

@@ -35,7 +35,9 @@ def chart_number_of(number: int) -> str:
 
 
 def parse(raw: str) -> Query:
-    text = " ".join(raw.split())[:MAX_QUERY]
+    # Control characters (a NUL among them, which PostgreSQL refuses in text) are dropped.
+    printable = "".join(ch if ch.isprintable() else " " for ch in raw)
+    text = " ".join(printable.split())[:MAX_QUERY]
     if not text:
         return Query("empty")
     for fmt in DATE_FORMATS:

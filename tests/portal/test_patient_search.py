@@ -24,6 +24,8 @@ from tests.factories import PatientFactory
     [
         ("", "empty", "", None),
         ("   ", "empty", "", None),
+        ("\x00", "empty", "", None),
+        ("Al\x00ex", "name", "Al ex", None),
         ("03/14/1985", "birth_date", "", dt.date(1985, 3, 14)),
         ("1985-03-14", "birth_date", "", dt.date(1985, 3, 14)),
         ("02/30/1985", "name", "02/30/1985", None),  # no such day: not a date

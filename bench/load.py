@@ -47,7 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.pgbouncer import pgbouncer
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED_VERSION = "5"  # bump when the seed's shape changes: old bench databases are rebuilt
+SEED_VERSION = "6"  # bump when the seed's shape changes: old bench databases are rebuilt
 MARKER = f"seed-complete-v{SEED_VERSION}@bench.test"
 # BENCH_DB_PREFIX names the databases, so that two checkouts on one PostgreSQL server
 # can bench side by side without reseeding each other's data.
@@ -65,6 +65,9 @@ PAGES: list[tuple[str, str, str, str | None]] = [
     ("clinician review queue", "clinician", "intake:review-queue", None),
     ("course page (clinician)", "clinician", "treatments:course-detail", "course_id"),
     ("course page (patient)", "patient", "treatments:my-courses", None),
+    ("patient search, name (desk)", "front_desk", "portal:patient-search", None),
+    ("patient search, birth date (clinician)", "clinician", "portal:patient-search", None),
+    ("staff patient chart (clinician)", "clinician", "portal:patient-chart", "patient_id"),
     ("outbox", "clinic_admin", "notifications:outbox-list", None),
     ("admin audit list", "clinic_admin", "admin:portal_auditevent_changelist", None),
 ]
@@ -84,7 +87,13 @@ def busiest_day_query() -> str:
 
 
 # Query strings a page is measured with (computed in the child, where Django is set up).
-QUERIES = {"front-desk day view": busiest_day_query}
+QUERIES = {
+    "front-desk day view": busiest_day_query,
+    # A surname the seed gives many patients (trigram search over every profile), and a
+    # birth date the seed gives about one patient in 500.
+    "patient search, name (desk)": lambda: f"?q={LAST[3]}",
+    "patient search, birth date (clinician)": lambda: "?q=05/05/1954",
+}
 
 
 def log(message: str) -> None:
@@ -551,7 +560,7 @@ def seed_courses(people: dict[str, Any]) -> dict[str, Any]:
         for _ in range(4 if n == 0 else 2):
             session_discharged(course, by=doctor)
         featured = featured or course
-    return {"course_id": featured.pk}
+    return {"course_id": featured.pk, "patient_id": featured.patient_id}
 
 
 def seed_checkins(people: dict[str, Any]) -> None:

@@ -11,11 +11,14 @@ class IntakeConfig(AppConfig):
 
     def ready(self) -> None:
         from intake import panels
+        from intake.chart import intake_section
         from intake.demo import seed_demo_intakes
         from portal.extensions import (
+            ChartSection,
             DemoSeeder,
             HomePanel,
             NavItem,
+            register_chart_section,
             register_demo_seeder,
             register_home_panel,
             register_nav,
@@ -46,4 +49,5 @@ class IntakeConfig(AppConfig):
         register_home_panel(
             HomePanel("clinician", "intake/_panel_clinician.html", panels.clinician_panel, order=10)
         )
+        register_chart_section(ChartSection("intake", intake_section, order=20))
         register_demo_seeder(DemoSeeder("intake", seed_demo_intakes, order=20))

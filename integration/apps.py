@@ -11,10 +11,13 @@ class IntegrationConfig(AppConfig):
 
     def ready(self) -> None:
         from integration import demo, panels, services
+        from integration.chart import integration_section
         from portal.extensions import (
+            ChartSection,
             DemoSeeder,
             HomePanel,
             NavItem,
+            register_chart_section,
             register_demo_seeder,
             register_home_panel,
             register_nav,
@@ -34,5 +37,6 @@ class IntegrationConfig(AppConfig):
             register_home_panel(
                 HomePanel(home, "integration/_staff_windows_panel.html", panels.staff_panel, 70)
             )
+        register_chart_section(ChartSection("integration", integration_section, order=50))
         register_session_discharged(services.on_session_discharged)
         register_demo_seeder(DemoSeeder("integration: mood and PHQ-9 history", demo.seed, 60))

@@ -33,7 +33,7 @@ from integration.window import (
     local_label,
     slots_inside_window,
 )
-from portal.models import ClinicianKind, User
+from portal.models import PERSON_FIELDS, ClinicianKind, User
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Notification
 from scheduling.models import LIVE_STATUSES, Appointment, Room, Service, ServiceKind
@@ -345,11 +345,7 @@ def sessions_needing_integration() -> list[WindowRow]:
         .only(
             "id",
             "discharged_at",
-            "patient__role",
-            "patient__full_name",
-            "patient__email",
-            "patient__patient_profile__preferred_name",
-            "patient__patient_profile__legal_name",
+            *(f"patient__{name}" for name in PERSON_FIELDS),
         )
     )
     return [_window_row(row.pk, row.discharged_at, conf, now, row.patient) for row in rows]

@@ -231,7 +231,7 @@ def integration_book(
     window = selectors.window_of(session)
     if window is None or session.status != DosingSession.Status.DISCHARGED:
         raise ValidationError("Integration therapy is booked once the session has ended.")
-    refusal = booking_refusal(window, starts_at)
+    refusal = booking_refusal(window, starts_at, for_staff=booked_by.pk != session.patient_id)
     if refusal:
         raise ValidationError(refusal)
     if service.kind != ServiceKind.INTEGRATION:

@@ -123,7 +123,11 @@ def trends(request: HttpRequest) -> HttpResponse:
 @require_GET
 @require(Capability.CLINICAL_VIEW)
 def patient_trends(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = User.objects.filter(pk=patient_id, role=Role.PATIENT).first()
+    patient = (
+        User.objects.select_related("patient_profile")
+        .filter(pk=patient_id, role=Role.PATIENT)
+        .first()
+    )
     if patient is None:
         raise Http404
     audit_clinical_read(request=request, action="integration.trends.view", patient=patient)
@@ -193,7 +197,7 @@ def journal_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
 def _session_for(request: HttpRequest, session_id: int) -> DosingSession:
     return access_patient_object(
         request.user,
-        DosingSession.objects.select_related("patient"),
+        DosingSession.objects.select_related("patient", "patient__patient_profile"),
         staff_capability=Capability.INTEGRATION_BOOK,
         pk=session_id,
         status=DosingSession.Status.DISCHARGED,
@@ -218,7 +222,11 @@ def _slot_page(
             slots = selectors.integration_slots(window=window, day=day)
         else:
             outside = (
-                booking_refusal(window, dt.datetime.combine(day, dt.time(12), tzinfo=CLINIC_ZONE))
+                booking_refusal(
+                    window,
+                    dt.datetime.combine(day, dt.time(12), tzinfo=CLINIC_ZONE),
+                    for_staff=request.user.role != Role.PATIENT,
+                )
                 or ""
             )
     booked = selectors.integration_booked_for(session)

@@ -83,18 +83,22 @@ def integration_window(
     )
 
 
-def booking_refusal(window: Window, starts_at: dt.datetime) -> str | None:
-    """Why a visit starting at `starts_at` may not be booked for this window, or None."""
+def booking_refusal(
+    window: Window, starts_at: dt.datetime, *, for_staff: bool = False
+) -> str | None:
+    """Why a visit starting at `starts_at` may not be booked for this window, or None;
+    said to the patient, or (`for_staff`) to the staff member booking for them."""
     if window.contains(starts_at):
         return None
     when = window.describe()
+    whose = "the patient's" if for_staff else "your"
     if starts_at < window.opens_at:
         return (
-            "That time is too soon after your session: integration therapy is booked "
+            f"That time is too soon after {whose} session: integration therapy is booked "
             f"{when} (Pacific time)."
         )
     return (
-        "That time is after your integration window has closed: integration therapy "
+        f"That time is after {whose} integration window has closed: integration therapy "
         f"for this session is booked {when} (Pacific time)."
     )
 

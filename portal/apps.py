@@ -1,6 +1,14 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = "Portal"
+
+    def ready(self) -> None:
+        from portal.chart import alerts_section
+        from portal.extensions import ChartSection, register_chart_section
+
+        register_chart_section(ChartSection("portal: alerts", alerts_section, 10))

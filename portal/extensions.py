@@ -7,6 +7,7 @@ its AppConfig.ready(), navigation links, home-page panels and demo-data seeders 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -45,9 +46,77 @@ class DemoSeeder:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class TimelineEvent:
+    """One dated line of a patient's chart timeline (newest first across every section)."""
+
+    at: dt.datetime
+    kind: str  # "Request", "Visit", "Dosing session", "Message" ...
+    text: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class ChartPart:
+    """What a section adds to a patient's chart: a card (`template` rendered with
+    `context`) and dated events for the chart's one timeline."""
+
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    events: list[TimelineEvent] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ChartSection:
+    """A part of the staff patient chart (portal:patient-chart) that an app contributes.
+
+    `build(request=..., patient=...)` returns the part, or None when the viewer may not
+    see it (it decides through portal.permissions, and audits the clinical reads it
+    makes with portal.audit.audit_clinical_read). A section reads a bounded, fixed
+    number of queries, whatever the patient's history.
+    """
+
+    name: str
+    build: Callable[..., ChartPart | None]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class PatientLink:
+    """A link about one patient offered beside search results and on the chart (e.g. the
+    desk's billing page): `url_name` takes the patient's user id."""
+
+    label: str
+    url_name: str
+    capability: Capability
+    order: int = 100
+
+
 _nav: list[NavItem] = []
 _panels: list[HomePanel] = []
 _seeders: list[DemoSeeder] = []
+_chart_sections: list[ChartSection] = []
+_patient_links: list[PatientLink] = []
+
+
+def register_chart_section(section: ChartSection) -> None:
+    if all(s.name != section.name for s in _chart_sections):
+        _chart_sections.append(section)
+        _chart_sections.sort(key=lambda s: s.order)
+
+
+def chart_sections() -> list[ChartSection]:
+    return list(_chart_sections)
+
+
+def register_patient_link(link: PatientLink) -> None:
+    if link not in _patient_links:
+        _patient_links.append(link)
+        _patient_links.sort(key=lambda item: item.order)
+
+
+def patient_links() -> list[PatientLink]:
+    return list(_patient_links)
 
 
 def register_nav(item: NavItem) -> None:

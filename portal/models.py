@@ -7,8 +7,11 @@ from typing import Any, ClassVar, Self
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Func, Value
+from django.db.models.functions import Cast, Concat, LPad, Upper
 from django.utils import timezone
 
 
@@ -131,6 +134,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
+        indexes = [
+            # Staff search by email (part of an address, any case).
+            GinIndex(OpClass(Upper("email"), name="gin_trgm_ops"), name="user_email_trgm"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="user_clinician_kind_only_for_clinicians",
@@ -206,6 +213,9 @@ PERSON_FIELDS = (
     "patient_profile__id",
     "patient_profile__preferred_name",
     "patient_profile__legal_name",
+    # What staff read beside a name (portal.identity): birth date and chart number.
+    "patient_profile__date_of_birth",
+    "patient_profile__chart_number",
 )
 
 
@@ -272,10 +282,47 @@ def profile_is_complete(
     return all([legal_name, date_of_birth, phone, emergency_contact_name, emergency_contact_phone])
 
 
+# Chart numbers come from one PostgreSQL sequence (made by migration portal 0007), so two
+# sign-ups at once never get the same number and none is reused.
+CHART_NUMBER_SEQUENCE = "portal_patientprofile_chart_number_seq"
+
+
+def next_chart_number() -> Concat:
+    """The database default of PatientProfile.chart_number: "C-" and the next number of
+    the sequence, zero-padded to six digits ("C-000123")."""
+    return Concat(
+        Value("C-"),
+        LPad(
+            Cast(Func(Value(CHART_NUMBER_SEQUENCE), function="nextval"), models.TextField()),
+            6,
+            Value("0"),
+        ),
+        output_field=models.CharField(),
+    )
+
+
+def phone_digits(field: str) -> Func:
+    """A phone column with everything but its digits taken out ("(916) 555-0142" ->
+    "9165550142"): what search compares, whatever way the number was typed."""
+    return Func(
+        F(field),
+        Value(r"\D"),
+        Value(""),
+        Value("g"),
+        function="regexp_replace",
+        output_field=models.CharField(),
+    )
+
+
 class PatientProfile(TimeStamped):
     """Who the patient is, beyond their login: names, birth date, how to reach them."""
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="patient_profile")
+    # The clinic's chart number: given by the database when the profile is made (at
+    # sign-up), unique, never edited; staff read and search it beside the name.
+    chart_number = models.CharField(
+        max_length=20, unique=True, editable=False, db_default=next_chart_number()
+    )
     legal_name = models.CharField(max_length=150, blank=True)
     preferred_name = models.CharField(max_length=80, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
@@ -285,6 +332,22 @@ class PatientProfile(TimeStamped):
     preferred_location = models.ForeignKey(
         Location, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    class Meta:
+        indexes = [
+            # Staff search (portal.selectors.patient_search): names and phone digits by
+            # trigram (LIKE '%...%' and similarity use these), birth date exactly.
+            GinIndex(OpClass(Upper("legal_name"), name="gin_trgm_ops"), name="profile_legal_trgm"),
+            GinIndex(
+                OpClass(Upper("preferred_name"), name="gin_trgm_ops"),
+                name="profile_preferred_trgm",
+            ),
+            GinIndex(OpClass(F("legal_name"), name="gin_trgm_ops"), name="profile_legal_sim_trgm"),
+            GinIndex(
+                OpClass(phone_digits("phone"), name="gin_trgm_ops"), name="profile_phone_trgm"
+            ),
+            models.Index(fields=["date_of_birth"], name="profile_birth_date"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name

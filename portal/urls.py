@@ -23,6 +23,8 @@ portal_patterns = (
             views.staff_alert_resolve_view,
             name="alert-resolve",
         ),
+        path("staff/patients/", views.patient_search, name="patient-search"),
+        path("staff/patients/<int:patient_id>/", views.patient_chart, name="patient-chart"),
         path("healthz", views.healthz, name="healthz"),
         # A staff member's emailed invitation (set the password and the authenticator).
         path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),

@@ -12,23 +12,24 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.urls import reverse
 from django.utils import timezone
 from django.views import defaults
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal import health
-from portal.audit import audit_clinical_read, audit_refused
-from portal.extensions import Home, home_panels
+from portal import health, search
+from portal.audit import audit_clinical_read, audit_record, audit_refused
+from portal.extensions import Home, chart_sections, home_panels, patient_links
 from portal.forms import InvitationAcceptForm, PatientProfileForm
 from portal.models import Role, StaffInvitation
 from portal.notifications.models import StaffAlert
 from portal.notifications.selectors import staff_alerts_open
 from portal.notifications.services import staff_alert_resolve
 from portal.permissions import Capability, has_capability, require
-from portal.selectors import home_profile
+from portal.selectors import chart_profile, home_profile, patient_search_page
 from portal.services import (
     INVITATION_REFUSED,
     patient_profile_ensure,
@@ -120,6 +121,74 @@ def staff_alert_resolve_view(request: HttpRequest, alert_id: int) -> HttpRespons
     staff_alert_resolve(alert=alert, by=request.user)
     messages.success(request, "Alert marked as handled.")
     return redirect("portal:clinician-home")
+
+
+def _links_for(request: HttpRequest, patient_id: int) -> list[tuple[str, str]]:
+    """The registered patient links (portal.extensions.PatientLink) the viewer holds."""
+    return [
+        (link.label, reverse(link.url_name, args=[patient_id]))
+        for link in patient_links()
+        if has_capability(request.user, link.capability)
+    ]
+
+
+@require_GET
+@require(Capability.SCHEDULE_VIEW)
+def patient_search(request: HttpRequest) -> HttpResponse:
+    """The staff search box: a patient by name, chart number, birth date, phone or
+    email. A clinician's search is audited (what kind of query, never who was found:
+    the results are names and birth dates, not clinical data)."""
+    query = search.parse(request.GET.get("q", ""))
+    page = None
+    if query.kind != "empty":
+        page = patient_search_page(query, page=request.GET.get("page"))
+        if request.user.role == Role.CLINICIAN:
+            audit_record(actor=request.user, action=f"patient.search.{query.kind}", request=request)
+    rows = (
+        [(profile, _links_for(request, profile.user_id)) for profile in page.object_list]
+        if page is not None
+        else []
+    )
+    return render(
+        request,
+        "portal/patient_search.html",
+        {
+            "query": query,
+            "q": request.GET.get("q", "")[: search.MAX_QUERY],
+            "page": page,
+            "rows": rows,
+        },
+    )
+
+
+@require_GET
+@require(Capability.SCHEDULE_VIEW)
+def patient_chart(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """One patient whole, for staff: who they are and how to reach them, then each app's
+    section (portal.extensions.ChartSection; each decides what this viewer may see and
+    audits its clinical reads), and every dated event as one timeline, newest first."""
+    profile = chart_profile(patient_id=patient_id)
+    if profile is None:
+        raise Http404
+    parts = [
+        part
+        for section in chart_sections()
+        if (part := section.build(request=request, patient=profile.user)) is not None
+    ]
+    timeline = sorted(
+        (event for part in parts for event in part.events), key=lambda e: e.at, reverse=True
+    )
+    return render(
+        request,
+        "portal/patient_chart.html",
+        {
+            "profile": profile,
+            "patient": profile.user,
+            "parts": parts,
+            "timeline": timeline,
+            "links": _links_for(request, profile.user_id),
+        },
+    )
 
 
 @require_GET

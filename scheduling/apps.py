@@ -11,15 +11,20 @@ class SchedulingConfig(AppConfig):
 
     def ready(self) -> None:
         from portal.extensions import (
+            ChartSection,
             DemoSeeder,
             HomePanel,
             NavItem,
+            PatientLink,
+            register_chart_section,
             register_demo_seeder,
             register_home_panel,
             register_nav,
+            register_patient_link,
         )
         from portal.permissions import Capability
         from scheduling import demo, panels
+        from scheduling.chart import scheduling_section
 
         register_nav(
             NavItem("Appointments", "scheduling:appointment-list", Capability.PATIENT_SELF, 20)
@@ -42,5 +47,9 @@ class SchedulingConfig(AppConfig):
             HomePanel(
                 "front_desk", "scheduling/_panel_front_desk.html", panels.front_desk_panel, order=10
             )
+        )
+        register_chart_section(ChartSection("scheduling", scheduling_section, order=30))
+        register_patient_link(
+            PatientLink("Billing", "scheduling:billing-account", Capability.BILLING_MANAGE, 10)
         )
         register_demo_seeder(DemoSeeder("scheduling", demo.seed, order=20))

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import F, Q
 from django.utils import timezone
 
 from scheduling.billing import exceeds_estimate, money
+
+if TYPE_CHECKING:
+    from portal.models import User
 from scheduling.billing_models import (
     BillingSettings,
     Charge,
@@ -122,6 +126,7 @@ class DueRow:
     due_on: dt.date | None
     reason: str
     last_error: str
+    patient: User | None = None  # with their profile: what staff_patient prints
 
     @property
     def overdue(self) -> bool:
@@ -141,6 +146,7 @@ def estimates_due() -> list[DueRow]:
             rows[due.patient_id] = DueRow(
                 patient_id=due.patient_id,
                 patient_name=due.patient.display_name,
+                patient=due.patient,
                 due_on=due.due_on,
                 reason=due.get_reason_display(),
                 last_error=due.last_error,

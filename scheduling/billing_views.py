@@ -107,7 +107,9 @@ def estimates_due_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 @require(Capability.BILLING_MANAGE)
 def estimate_issue_now(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = get_object_or_404(User, pk=patient_id, role="patient")
+    patient = get_object_or_404(
+        User.objects.select_related("patient_profile"), pk=patient_id, role="patient"
+    )
     if services.estimate_issue_due(patient_id=patient.pk) is None:
         messages.error(request, "No estimate was issued: see the reason on the list.")
     else:
@@ -131,7 +133,9 @@ def receipt_download(request: HttpRequest, payment_id: int) -> HttpResponse:
 @require(Capability.BILLING_MANAGE)
 def account_page(request: HttpRequest, patient_id: int) -> HttpResponse:
     """The desk's view of one patient's billing: no diagnoses, no clinical data."""
-    patient = get_object_or_404(User, pk=patient_id, role="patient")
+    patient = get_object_or_404(
+        User.objects.select_related("patient_profile"), pk=patient_id, role="patient"
+    )
     form = PaymentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -170,7 +174,9 @@ def _render_account(
 @require(Capability.BILLING_MANAGE)
 def account_superbill(request: HttpRequest, patient_id: int) -> HttpResponse:
     """The desk prints a patient's superbill (the patient asked at the desk)."""
-    patient = get_object_or_404(User, pk=patient_id, role="patient")
+    patient = get_object_or_404(
+        User.objects.select_related("patient_profile"), pk=patient_id, role="patient"
+    )
     form = _superbill_form(request.GET)
     if not form.is_valid():
         return _render_account(request, patient, PaymentForm(), form)

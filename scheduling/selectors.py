@@ -16,6 +16,7 @@ from psycopg2.extras import DateTimeTZRange
 
 from intake.modalities import Modality
 from portal.formats import format_day, format_time_range, format_when
+from portal.identity import PatientIdentity, identity_of
 from portal.models import PERSON_FIELDS, Location, Role, User, person_name
 from scheduling.models import (
     LIVE_STATUSES,
@@ -507,6 +508,8 @@ class DayVisit:
     service: str
     clinician: str
     actions: tuple[tuple[str, str], ...]
+    # Who, as staff see them (legal name, birth date, chart number): portal.identity.
+    identity: PatientIdentity | None = None
 
 
 @dataclass(frozen=True)
@@ -555,6 +558,7 @@ def day_view(
     rooms, and the day's appointments with their service, clinician and patient names.
     `actions` maps a visit's status to the desk's buttons for it."""
     tz = timezone.get_current_timezone()
+    today = timezone.localdate()
     actions = actions or {}
     rooms = Room.objects.filter(location_id=location_id, is_active=True).order_by("kind", "name")
     columns = [
@@ -595,6 +599,7 @@ def day_view(
             service=appointment.service.name,
             clinician=appointment.clinician.display_name,
             actions=tuple(actions.get(appointment.status, ())),
+            identity=identity_of(appointment.patient, today=today),
         )
         placed.append((index.get(appointment.room_id), visit))
         in_order.append(visit)

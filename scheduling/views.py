@@ -491,7 +491,9 @@ def appointment_status(request: HttpRequest, appointment_id: int) -> HttpRespons
 def desk_appointment_cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
     """The desk cancels a visit only after saying why; the patient is told only then."""
     appointment = get_object_or_404(
-        Appointment.objects.select_related("location", "patient", "clinician", "room"),
+        Appointment.objects.select_related(
+            "location", "patient", "patient__patient_profile", "clinician", "room"
+        ),
         pk=appointment_id,
     )
     back = reverse("scheduling:day-view") + (

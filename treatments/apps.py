@@ -71,4 +71,7 @@ class TreatmentsConfig(AppConfig):
                 "front_desk", "treatments/_panel_front_desk.html", _front_desk_panel, order=30
             )
         )
+        from treatments.chart import register as register_chart_section  # the staff chart
+
+        register_chart_section()
         register_demo_seeder(DemoSeeder("treatments", seed_demo_course, order=40))

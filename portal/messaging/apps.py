@@ -10,13 +10,16 @@ class MessagingConfig(AppConfig):
 
     def ready(self) -> None:
         from portal.extensions import (
+            ChartSection,
             DemoSeeder,
             HomePanel,
             NavItem,
+            register_chart_section,
             register_demo_seeder,
             register_home_panel,
             register_nav,
         )
+        from portal.messaging.chart import messages_section
         from portal.messaging.demo import seed as seed_demo
         from portal.messaging.panels import patient_panel, staff_panel
         from portal.permissions import Capability
@@ -29,4 +32,5 @@ class MessagingConfig(AppConfig):
         )
         for home in ("front_desk", "clinician"):
             register_home_panel(HomePanel(home, "messaging/_panel_staff.html", staff_panel, 15))
+        register_chart_section(ChartSection("messaging: threads", messages_section, 90))
         register_demo_seeder(DemoSeeder("messaging: a parking question, answered", seed_demo, 950))

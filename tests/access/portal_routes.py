@@ -7,6 +7,7 @@ from tests.access.spec import (
     CLINICIAN_PAGE,
     FRONT_DESK_PAGE,
     PATIENT_PAGE,
+    STAFF_PAGE,
     Route,
     World,
     expect,
@@ -66,6 +67,14 @@ ROUTES = [
             clinic_admin=200,
         ),
         kwargs=lambda w: {"token": w.objects["invitation_token"]},
+    ),
+    # Staff find a patient and open their chart (what each role sees inside it is
+    # tested in tests/portal/test_patient_chart.py); a patient has neither.
+    Route("portal:patient-search", STAFF_PAGE, query="?q=C-000001"),
+    Route(
+        "portal:patient-chart",
+        STAFF_PAGE,
+        kwargs=lambda w: {"patient_id": w.patient_a.pk},
     ),
     # Health is public on purpose (load balancers probe it); 200 or 503 by health.
     Route(

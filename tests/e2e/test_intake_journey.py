@@ -124,7 +124,7 @@ def test_a_patient_in_crisis_gets_help_at_once_and_a_clinician_approves_iv_only(
     first_row = doctor.get_by_test_id("queue-row").first
     assert "River" in first_row.inner_text()
     assert "Urgent" in first_row.inner_text()
-    first_row.get_by_role("link").click()
+    first_row.get_by_role("link", name="Review").click()
     doctor.get_by_role("heading", name="Scores").wait_for()
     assert doctor.get_by_test_id("scores").get_by_text("17 / 27 · moderately severe").is_visible()
     doctor.get_by_label("Approved for treatment").check()

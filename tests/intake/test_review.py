@@ -120,7 +120,9 @@ def test_an_urgent_row_is_shaded_and_badged_and_unanswered_scores_are_a_dash(
     page = client_for(clinician).get(reverse("intake:review-queue")).content.decode()
     row = queue_row_of(page, urgent)
     assert row.startswith(' class="table-danger"')
-    assert '<span class="badge text-bg-danger me-1">Urgent</span><a href=' in row
+    assert (
+        '<span class="badge text-bg-danger me-1">Urgent</span><span class="patient-identity"' in row
+    )
     assert row.count("<td>&ndash;</td>") == 2  # PHQ-9 and GAD-7 not answered yet
     assert '<span class="text-muted">none</span>' in row  # no flags
     assert "table-danger" not in queue_row_of(page, calm)
@@ -682,3 +684,25 @@ def test_every_clinician_view_leaves_an_audit_row(
     event = AuditEvent.objects.get()
     assert event.actor == clinician
     assert event.patient == patient
+
+
+def test_an_approved_review_leads_a_prescriber_on_to_starting_a_course(
+    client_for, clinician, nurse
+) -> None:
+    from tests.intake.factories import approve_patient
+
+    patient = PatientFactory()
+    intake = approve_patient(patient, clinician=clinician)
+    url = reverse("intake:review-detail", args=[intake.pk])
+    start = reverse("treatments:course-start", args=[patient.pk])
+    assert start in client_for(clinician).get(url).content.decode()
+    assert start not in client_for(nurse).get(url).content.decode()
+
+
+def test_the_review_heading_names_the_patient_as_staff_see_them(client_for, clinician) -> None:
+    patient = PatientFactory(profile__legal_name="Blake Jordan", profile__preferred_name="BJ")
+    intake = submitted_intake(patient)
+    page = client_for(clinician).get(reverse("intake:review-detail", args=[intake.pk]))
+    html = page.content.decode()
+    assert "Blake Jordan</a> (BJ)" in html
+    assert patient.patient_profile.chart_number in html

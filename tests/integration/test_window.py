@@ -146,3 +146,14 @@ def test_no_slots_offered_once_the_window_has_closed() -> None:
     window = window_for()
     slots = [FakeSlot(ENDED + dt.timedelta(hours=30))]
     assert slots_inside_window(slots, window, now=ENDED + dt.timedelta(hours=48)) == []
+
+
+@pytest.mark.parametrize(("for_staff", "whose"), [(False, "your"), (True, "the patient's")])
+def test_a_refusal_speaks_to_whoever_is_booking(for_staff: bool, whose: str) -> None:
+    window = window_for()
+    soon = booking_refusal(window, ENDED + dt.timedelta(hours=2), for_staff=for_staff)
+    late = booking_refusal(window, ENDED + dt.timedelta(days=3), for_staff=for_staff)
+    assert soon is not None
+    assert f"too soon after {whose} session" in soon
+    assert late is not None
+    assert f"after {whose} integration window" in late

@@ -596,7 +596,8 @@ def test_the_day_view_escapes_what_people_typed_on_its_cards(
     )
     assert "<script>alert" not in html
     assert "<img src=x" not in html
-    assert "10:00-11:30 &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+    assert '10:00-11:30 <span class="patient-identity"' in html
+    assert "(&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;)" in html  # the preferred name
     assert "busy · &lt;script&gt;" in html  # the 11:00 row
     assert "Dr &quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
 

@@ -59,6 +59,7 @@ PARAMS: dict[str, dict[str, st.SearchStrategy[str]]] = {
     "intake:intake-support": {"next": TEXT},
     "integration:trends": {"range": TEXT},
     "integration:patient-trends": {"range": TEXT},
+    "portal:patient-search": {"q": TEXT, "page": NUMBER},
 }
 GET_ROUTES = {r.name: r for r in ROUTES if r.method == "get"}
 

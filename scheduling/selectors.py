@@ -17,6 +17,7 @@ from psycopg2.extras import DateTimeTZRange
 from intake.modalities import Modality
 from portal.formats import format_day, format_time_range, format_when
 from portal.models import PERSON_FIELDS, Location, Role, User, person_name
+from scheduling import hooks
 from scheduling.models import (
     LIVE_STATUSES,
     Appointment,
@@ -504,6 +505,8 @@ class DayVisit:
     service: str
     clinician: str
     actions: tuple[tuple[str, str], ...]
+    # What an app above says about the visit (treatments: escort and evening check).
+    before_dose: Any = None
 
 
 @dataclass(frozen=True)
@@ -580,6 +583,8 @@ def day_view(
     index = {column.room_id: i for i, column in enumerate(columns)}
     placed: list[tuple[int | None, DayVisit]] = []
     in_order: list[DayVisit] = []
+    found = list(found)
+    notes = hooks.day_visit_notes([a.pk for a in found])
     for appointment in found:
         visit = DayVisit(
             pk=appointment.pk,
@@ -592,6 +597,7 @@ def day_view(
             service=appointment.service.name,
             clinician=appointment.clinician.display_name,
             actions=tuple(actions.get(appointment.status, ())),
+            before_dose=notes.get(appointment.pk),
         )
         placed.append((index.get(appointment.room_id), visit))
         in_order.append(visit)

@@ -26,6 +26,15 @@ class Kind(models.TextChoices):
     CLINICIAN_ALERT = "clinician_alert", "Clinician alert"
     DOCUMENT_READY = "document_ready", "Document ready"
     MESSAGE_WAITING = "message_waiting", "Secure message waiting"
+    READINESS_CHECK = "readiness_check", "Evening-before readiness check"
+    ESCORT_PICKUP = "escort_pickup", "Pickup text to the patient's escort"
+
+
+# Keys a kind may carry beyond the common contract. The escort's text names the patient
+# by first name (the escort knows who they collect), and nothing else about them.
+KIND_EXTRA_KEYS: dict[str, frozenset[str]] = {
+    Kind.ESCORT_PICKUP: frozenset({"first_name"}),
+}
 
 
 # Kinds that reach staff about patient safety: they ignore quiet hours.

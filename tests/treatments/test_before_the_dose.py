@@ -417,23 +417,35 @@ def _visit_at(patient, local: dt.datetime) -> Appointment:
     ("visit_local", "expected_local"),
     [
         # Sunday 14 March 2027 the clocks go forward; the check is at 18:00 on the clock.
-        (dt.datetime(2027, 3, 15, 10, 0), dt.datetime(2027, 3, 14, 18, 0)),
-        (dt.datetime(2027, 3, 14, 10, 0), dt.datetime(2027, 3, 13, 18, 0)),
+        (
+            dt.datetime(2027, 3, 15, 10, 0, tzinfo=PACIFIC),
+            dt.datetime(2027, 3, 14, 18, 0, tzinfo=PACIFIC),
+        ),
+        (
+            dt.datetime(2027, 3, 14, 10, 0, tzinfo=PACIFIC),
+            dt.datetime(2027, 3, 13, 18, 0, tzinfo=PACIFIC),
+        ),
         # Sunday 7 November 2027 they go back.
-        (dt.datetime(2027, 11, 8, 10, 0), dt.datetime(2027, 11, 7, 18, 0)),
-        (dt.datetime(2027, 11, 7, 10, 0), dt.datetime(2027, 11, 6, 18, 0)),
+        (
+            dt.datetime(2027, 11, 8, 10, 0, tzinfo=PACIFIC),
+            dt.datetime(2027, 11, 7, 18, 0, tzinfo=PACIFIC),
+        ),
+        (
+            dt.datetime(2027, 11, 7, 10, 0, tzinfo=PACIFIC),
+            dt.datetime(2027, 11, 6, 18, 0, tzinfo=PACIFIC),
+        ),
     ],
 )
 def test_the_evening_check_goes_at_the_clinics_hour_on_daylight_saving_days(
     patient, visit_local, expected_local
 ):
-    visit_at = visit_local.replace(tzinfo=PACIFIC)
+    visit_at = visit_local
     with time_machine.travel(visit_at - dt.timedelta(days=1, hours=12), tick=False):
         visit = _visit_at(patient, visit_at)
         assert services.readiness_checks_schedule() == 1
         assert services.readiness_checks_schedule() == 0  # idempotent
     row = Notification.objects.get(kind=Kind.READINESS_CHECK)
-    assert row.send_at == expected_local.replace(tzinfo=PACIFIC)
+    assert row.send_at == expected_local
     assert row.send_at.astimezone(PACIFIC).hour == 18
     assert reverse("treatments:readiness", args=[visit.pk]) in row.context["url"]
 

@@ -18,8 +18,9 @@ if TYPE_CHECKING:
 
 StatusHook = Callable[["Appointment"], None]
 # The day view asks the apps above for a note per visit (treatments: the escort and the
-# evening check of a dosing visit): ids in, {id: note} out, a bounded read.
-DayVisitNotes = Callable[["Iterable[int]"], dict[int, Any]]
+# evening check of a dosing visit): (id, patient id, modality) in, {id: note} out, a
+# bounded read (none at all on a day without dosing visits).
+DayVisitNotes = Callable[["Iterable[tuple[int, int, str]]"], dict[int, Any]]
 
 _day_visit_notes: list[DayVisitNotes] = []
 
@@ -29,12 +30,12 @@ def register_day_visit_notes(fn: DayVisitNotes) -> None:
         _day_visit_notes.append(fn)
 
 
-def day_visit_notes(appointment_ids: list[int]) -> dict[int, Any]:
+def day_visit_notes(visits: list[tuple[int, int, str]]) -> dict[int, Any]:
     notes: dict[int, Any] = {}
-    if not appointment_ids:
+    if not visits:
         return notes
     for fn in list(_day_visit_notes):
-        notes.update(fn(appointment_ids))
+        notes.update(fn(visits))
     return notes
 
 

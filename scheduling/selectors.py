@@ -573,6 +573,7 @@ def day_view(
             "status",
             "room_id",
             "service__name",
+            "service__modality",
             "clinician__role",
             "clinician__full_name",
             "clinician__email",
@@ -584,7 +585,9 @@ def day_view(
     placed: list[tuple[int | None, DayVisit]] = []
     in_order: list[DayVisit] = []
     found = list(found)
-    notes = hooks.day_visit_notes([a.pk for a in found])
+    notes = hooks.day_visit_notes(
+        [(a.pk, a.patient_id, a.service.modality) for a in found if a.service.modality]
+    )
     for appointment in found:
         visit = DayVisit(
             pk=appointment.pk,

@@ -816,13 +816,9 @@ class VisitReadiness:
     readiness: str  # readiness.READY / NEEDS_A_LOOK / NOT_READY / NO_ANSWER
 
 
-def visit_readiness(appointment_ids: Iterable[int]) -> dict[int, VisitReadiness]:
-    """For the dosing visits among `appointment_ids`: three queries whatever their number."""
-    visits = list(
-        Appointment.objects.filter(pk__in=list(appointment_ids))
-        .exclude(service__modality="")
-        .values_list("pk", "patient_id", "service__modality")
-    )
+def visit_readiness(visits: Iterable[tuple[int, int, str]]) -> dict[int, VisitReadiness]:
+    """For dosing visits as (id, patient id, modality): two queries whatever their number."""
+    visits = [v for v in visits if v[2]]
     if not visits:
         return {}
     ids = [pk for pk, _, _ in visits]

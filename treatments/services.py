@@ -438,6 +438,13 @@ def _series_row(planned: PlannedSession, appointment: Appointment | None, why: s
     )
 
 
+def _booked_link(appointments: list[Appointment]) -> str:
+    for appointment in appointments:
+        if appointment.service.modality:
+            return reverse("treatments:my-visit", args=[appointment.pk])
+    return reverse("scheduling:appointment-list")
+
+
 def _notify_booked(course: Course, appointments: list[Appointment]) -> None:
     """One message for the visits just booked: their times and places, nothing else."""
     appointments = sorted(appointments, key=lambda a: a.starts_at)
@@ -456,7 +463,8 @@ def _notify_booked(course: Course, appointments: list[Appointment]) -> None:
             "visits": [
                 {"starts_at": a.starts_at.isoformat(), "location": a.where} for a in appointments
             ],
-            "url": portal_link(reverse("scheduling:appointment-list")),
+            # How to get ready is linked, never quoted: the first dosing visit's page.
+            "url": portal_link(_booked_link(appointments)),
         },
         topic=f"course:{course.pk}:booked",
     )

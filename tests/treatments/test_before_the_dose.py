@@ -519,3 +519,48 @@ def test_the_check_in_opens_the_next_morning_not_the_same_evening(
     checkin = session.checkin
     checkin.refresh_from_db()
     assert (checkin.sleep, checkin.lingering_effects) == ("poorly", True)
+
+
+def test_the_day_views_escort_column_costs_the_same_for_one_dose_or_ten(
+    client_for, front_desk, django_assert_max_num_queries, monday
+):
+    from tests.factories import PatientFactory
+
+    def doses(first: int, n: int) -> None:
+        for i in range(first, first + n):
+            patient = PatientFactory()
+            visit = spravato_visit(
+                patient, MONDAY_MORNING.replace(hour=8) + dt.timedelta(minutes=i)
+            )
+            escort_named(patient)
+            services.readiness_check_submit(appointment=visit, patient=patient, **READY)
+
+    doses(0, 1)
+    client = client_for(front_desk)
+    url = reverse("scheduling:day-view") + "?day=2026-03-02"
+    client.get(url)
+    with django_assert_max_num_queries(14) as one:
+        client.get(url)
+    doses(1, 9)
+    with django_assert_max_num_queries(len(one)):
+        html = client.get(url).content.decode()
+    assert html.count("Evening check: ready") == 10
+
+
+def test_an_escort_text_keeps_to_its_number_when_the_patient_changes_channel(
+    patient, clinician, monday
+):
+    from portal.notifications.services import notification_preference_update
+
+    session = _gate_clear_session(patient, clinician, monday)
+    monday.move_to(MONDAY_MORNING.replace(hour=23))  # inside the patient's quiet hours
+    text = services.escort_tell(session=session, by=clinician)
+    assert text.send_at == MONDAY_MORNING.replace(hour=23)  # the escort is told now
+    notification_preference_update(
+        user=patient,
+        channel="email",
+        quiet_hours_start=dt.time(21, 0),
+        quiet_hours_end=dt.time(8, 0),
+    )
+    text.refresh_from_db()
+    assert (text.channel, text.to_phone) == ("sms", "(916) 555-0189")

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.http import HttpRequest
 from django.urls import reverse
@@ -1202,7 +1202,12 @@ def escort_save(
         escort.consented_at = timezone.now()
     if not consent_to_text:
         escort.consented_at = None
-    escort.save()
+    try:
+        with transaction.atomic():
+            escort.save()
+    except IntegrityError:
+        # Two saves of a new escort at once (a double click): the first one stands.
+        raise ValidationError("Your escort was just saved; please check and try again.") from None
     return escort
 
 

@@ -1,5 +1,6 @@
 """Consent documents in the admin: the clinic admin adds versions; a signed version is
-read-only (only retiring it remains), and signatures are read-only records."""
+read-only (only retiring it remains). Signatures are patients' records: staff read them
+in the portal (audited), never in the admin."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from intake.consent_models import ConsentDocument, ConsentSignature
+from intake.consent_models import ConsentDocument
 from intake.consent_services import consent_document_is_signed, consent_document_save
 
 _TEXT_FIELDS = ("kind", "version", "title", "body", "effective_date")
@@ -36,22 +37,3 @@ class ConsentDocumentAdmin(admin.ModelAdmin):
             consent_document_save(document=obj)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-
-
-@admin.register(ConsentSignature)
-class ConsentSignatureAdmin(admin.ModelAdmin):
-    list_display = ["document", "patient", "typed_name", "signed_at"]
-    list_filter = ["document__kind"]
-    raw_id_fields = ["patient", "document"]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return [f.name for f in ConsentSignature._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -235,6 +235,11 @@ ADMIN_CLINIC_ADMIN_ACTIONS: dict[str, frozenset[str]] = {
     "treatments.aftercareitem": ADMIN_ALL,
     "integration.integrationsettings": ADMIN_ALL,
     "messaging.messagingsettings": ADMIN_ALL,  # secure messages (portal/messaging)
+    "scheduling.locationhours": ADMIN_ALL,
+    "scheduling.dosingspacing": ADMIN_ALL,
+    "treatments.preparation": ADMIN_ALL,
+    # A consent version once signed is read-only there (intake/consent_admin.py).
+    "intake.consentdocument": frozenset({"view", "add", "change"}),
     # Read only: the trail, the outbox, visits, who a patient is, sign-in records. An
     # authenticator may be removed (a lost phone) but its secret is never shown.
     "portal.auditevent": ADMIN_VIEW,
@@ -268,6 +273,11 @@ ADMIN_CLINICAL_RECORDS: frozenset[str] = frozenset(
         "integration.symptomcheckin",
         "integration.journalentry",
         "scheduling.diagnosiscode",
+        # Paperwork and the day before the dose: read in the portal (audited), not here.
+        "intake.consentsignature",
+        "intake.patientdocument",
+        "treatments.escort",
+        "treatments.readinesscheck",
         # Secure messages are patients' words (portal/messaging): never in the admin.
         "messaging.messagethread",
         "messaging.message",

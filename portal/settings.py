@@ -280,6 +280,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # treatments: the evening-before readiness check of each dosing visit, written as an
+    # outbox row (idempotent) for the visits of the next two days.
+    "treatments-readiness-checks": {
+        "task": "treatments.tasks.readiness_checks_schedule",
+        "schedule": 600.0,
+        "options": {"expires": 590},
+    },
 }
 
 # Notifications (portal/notifications): how failures retry, and texts. When reminders

@@ -9,12 +9,35 @@ commits or rolls back with the change, and a ValidationError they raise refuses 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from scheduling.models import Appointment
 
 StatusHook = Callable[["Appointment"], None]
+# The day view asks the apps above for a note per visit (treatments: the escort and the
+# evening check of a dosing visit): (id, patient id, modality) in, {id: note} out, a
+# bounded read (none at all on a day without dosing visits).
+DayVisitNotes = Callable[["Iterable[tuple[int, int, str]]"], dict[int, Any]]
+
+_day_visit_notes: list[DayVisitNotes] = []
+
+
+def register_day_visit_notes(fn: DayVisitNotes) -> None:
+    if fn not in _day_visit_notes:
+        _day_visit_notes.append(fn)
+
+
+def day_visit_notes(visits: list[tuple[int, int, str]]) -> dict[int, Any]:
+    notes: dict[int, Any] = {}
+    if not visits:
+        return notes
+    for fn in list(_day_visit_notes):
+        notes.update(fn(visits))
+    return notes
+
 
 _status_changed: list[StatusHook] = []
 

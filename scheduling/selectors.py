@@ -18,6 +18,7 @@ from intake.modalities import Modality
 from portal.formats import format_day, format_time_range, format_when
 from portal.identity import PatientIdentity, identity_of
 from portal.models import PERSON_FIELDS, Location, Role, User, person_name
+from scheduling import hooks
 from scheduling.models import (
     LIVE_STATUSES,
     Appointment,
@@ -510,6 +511,8 @@ class DayVisit:
     actions: tuple[tuple[str, str], ...]
     # Who, as staff see them (legal name, birth date, chart number): portal.identity.
     identity: PatientIdentity | None = None
+    # What an app above says about the visit (treatments: escort and evening check).
+    before_dose: Any = None
 
 
 @dataclass(frozen=True)
@@ -577,6 +580,7 @@ def day_view(
             "status",
             "room_id",
             "service__name",
+            "service__modality",
             "clinician__role",
             "clinician__full_name",
             "clinician__email",
@@ -587,6 +591,10 @@ def day_view(
     index = {column.room_id: i for i, column in enumerate(columns)}
     placed: list[tuple[int | None, DayVisit]] = []
     in_order: list[DayVisit] = []
+    found = list(found)
+    notes = hooks.day_visit_notes(
+        [(a.pk, a.patient_id, a.service.modality) for a in found if a.service.modality]
+    )
     for appointment in found:
         visit = DayVisit(
             pk=appointment.pk,
@@ -600,6 +608,7 @@ def day_view(
             clinician=appointment.clinician.display_name,
             actions=tuple(actions.get(appointment.status, ())),
             identity=identity_of(appointment.patient, today=today),
+            before_dose=notes.get(appointment.pk),
         )
         placed.append((index.get(appointment.room_id), visit))
         in_order.append(visit)

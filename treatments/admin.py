@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from treatments.models import AftercareItem, ProtocolTemplate, TreatmentSettings
+from treatments.models import AftercareItem, Preparation, ProtocolTemplate, TreatmentSettings
 
 
 @admin.register(TreatmentSettings)
@@ -34,6 +34,15 @@ class ProtocolTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(AftercareItem)
 class AftercareItemAdmin(admin.ModelAdmin):
+    list_display = ["text", "modality", "order", "is_active"]
+    list_filter = ["modality", "is_active"]
+    list_editable = ["order", "is_active"]
+
+
+@admin.register(Preparation)
+class PreparationAdmin(admin.ModelAdmin):
+    """How to get ready for a dosing visit, per modality (blank: every visit)."""
+
     list_display = ["text", "modality", "order", "is_active"]
     list_filter = ["modality", "is_active"]
     list_editable = ["order", "is_active"]

@@ -14,6 +14,7 @@ def _patient_panel(request: HttpRequest) -> dict[str, Any]:
     return {
         "course_views": selectors.open_courses_for_panel(patient=request.user),
         "aftercare": selectors.aftercare_due(patient=request.user),
+        "next_dose": selectors.next_dosing_visit(patient=request.user),
     }
 
 
@@ -31,7 +32,10 @@ def _clinician_panel(request: HttpRequest) -> dict[str, Any]:
 def _front_desk_panel(request: HttpRequest) -> dict[str, Any]:
     from treatments import selectors
 
-    return {"needing": list(selectors.courses_needing_scheduling(limit=10))}
+    return {
+        "needing": list(selectors.courses_needing_scheduling(limit=10)),
+        "to_call": len(selectors.call_list()),
+    }
 
 
 class TreatmentsConfig(AppConfig):
@@ -48,11 +52,13 @@ class TreatmentsConfig(AppConfig):
             register_nav,
         )
         from portal.permissions import Capability
-        from scheduling.hooks import register_appointment_status_changed
+        from scheduling.hooks import register_appointment_status_changed, register_day_visit_notes
         from treatments.demo import seed_demo_course
+        from treatments.selectors import visit_readiness
         from treatments.services import on_appointment_status_changed
 
         register_appointment_status_changed(on_appointment_status_changed)
+        register_day_visit_notes(visit_readiness)
 
         register_nav(NavItem("My treatment", "treatments:my-courses", Capability.PATIENT_SELF, 30))
         register_nav(NavItem("Courses", "treatments:course-list", Capability.SCHEDULE_VIEW, 40))

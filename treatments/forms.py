@@ -8,7 +8,7 @@ from django import forms
 
 from intake.modalities import Modality
 from portal.models import Location, Role, User
-from treatments.models import DosingSession, Level, ProtocolTemplate
+from treatments.models import DosingSession, Level, ProtocolTemplate, SleepQuality
 from treatments.services import SECTION_FIELDS, ChartSection
 
 YES_NO = [(True, "Yes"), (False, "No")]
@@ -241,3 +241,56 @@ class CheckinForm(forms.Form):
     )
     bp_concern = _yes_no("Are you worried about your blood pressure (headache, chest pain)?")
     self_harm_thoughts = _yes_no("Have you had thoughts of harming yourself?")
+    sleep = forms.ChoiceField(
+        choices=SleepQuality.choices, widget=forms.RadioSelect, label="How did you sleep?"
+    )
+    lingering_effects = _yes_no(
+        "Do you still feel any effects (drowsy, foggy, unsteady, seeing or hearing things "
+        "differently)?"
+    )
+
+
+class EscortForm(forms.Form):
+    name = forms.CharField(max_length=150, label="Their name")
+    phone = forms.CharField(max_length=30, label="Their mobile number")
+    relationship = forms.CharField(
+        max_length=60, label="Who they are to you", help_text="Partner, friend, parent ..."
+    )
+    consent_to_text = forms.BooleanField(
+        required=False,
+        label="The clinic may text them when I am ready to be picked up (time and place only).",
+    )
+
+
+class ReadinessForm(forms.Form):
+    ride_confirmed = _yes_no("Is your ride home confirmed?")
+    fasting_understood = _yes_no("Do you understand the plan for eating and drinking before?")
+    new_benzodiazepine = _yes_no(
+        "Have you started a new benzodiazepine (such as lorazepam, alprazolam, diazepam)?"
+    )
+    new_opioid = _yes_no("Have you started a new opioid pain medicine?")
+    new_stimulant = _yes_no("Have you started a new stimulant (such as an ADHD medicine)?")
+    feeling_unwell = _yes_no("Are you feeling unwell (fever, cold, stomach upset)?")
+    nasal_spray_timing_understood = forms.TypedChoiceField(
+        label="Will you use any nasal decongestant or steroid spray at least 1 hour before?",
+        choices=[(True, "Yes, or I don't use one"), (False, "No / not sure")],
+        coerce=lambda v: v in (True, "True", "true", "1"),
+        widget=forms.RadioSelect,
+        required=False,
+        empty_value=None,
+    )
+
+    def __init__(self, *args: Any, spravato: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if spravato:
+            self.fields["nasal_spray_timing_understood"].required = True
+        else:
+            del self.fields["nasal_spray_timing_understood"]
+
+
+class ReadinessOverrideForm(forms.Form):
+    reason = forms.CharField(
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why the dose goes ahead despite the evening check",
+    )

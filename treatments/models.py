@@ -52,6 +52,16 @@ class TreatmentSettings(ClinicSettingsBase):
     aftercare_checkin_hour = models.PositiveSmallIntegerField(
         default=10, help_text="Local hour on the next day when the aftercare check-in is sent."
     )
+    readiness_check_time = models.TimeField(
+        default=dt.time(18, 0),
+        help_text="Local time on the evening before a dosing visit when the readiness check "
+        "is sent (texts still wait for the patient's quiet hours to end).",
+    )
+    readiness_answer_by = models.TimeField(
+        default=dt.time(21, 0),
+        help_text="Local time on the evening before: a readiness check not answered by then "
+        "puts the patient on the front desk's call list for the morning.",
+    )
     series_search_days = models.PositiveSmallIntegerField(
         default=3,
         help_text="When scheduling a series, how many days after a target date to look "
@@ -275,6 +285,13 @@ class DosingSession(TimeStamped):
     )
     high_bp_reason = models.TextField(blank=True)
     pre_dose_recorded_at = models.DateTimeField(null=True, blank=True)
+    # The evening check said "no ride", "not fasting" or a new sedating medicine: the dose
+    # is given only after a clinician records why they proceed (audited).
+    readiness_override_reason = models.CharField(max_length=300, blank=True)
+    readiness_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    readiness_override_at = models.DateTimeField(null=True, blank=True)
 
     # The dose
     weight_kg = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
@@ -436,8 +453,14 @@ class AftercareAcknowledgement(TimeStamped):
         return f"Session {self.session_id} item {self.item_id} acknowledged"
 
 
+class SleepQuality(models.TextChoices):
+    WELL = "well", "I slept well"
+    POORLY = "poorly", "I slept poorly"
+    NOT_AT_ALL = "not_at_all", "I hardly slept"
+
+
 class AftercareCheckin(TimeStamped):
-    """How the patient feels the day after a session."""
+    """How the patient feels the morning after a session."""
 
     session = models.OneToOneField(DosingSession, on_delete=models.CASCADE, related_name="checkin")
     patient = models.ForeignKey(
@@ -447,7 +470,91 @@ class AftercareCheckin(TimeStamped):
     dizziness = models.CharField(max_length=10, choices=Level.choices)
     bp_concern = models.BooleanField()
     self_harm_thoughts = models.BooleanField()
+    # Asked from the next-morning check-in on (blank on older check-ins).
+    sleep = models.CharField(max_length=10, choices=SleepQuality.choices, blank=True)
+    lingering_effects = models.BooleanField(null=True, blank=True)
     concerning = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"Check-in after session {self.session_id}"
+
+
+class Preparation(TimeStamped):
+    """One line of how to get ready for a dosing visit, shown to the patient from the
+    moment the visit is booked. Clinic data; a blank modality applies to every visit."""
+
+    modality = models.CharField(max_length=20, choices=Modality.choices, blank=True)
+    text = models.CharField(max_length=300)
+    order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_modality_display() or 'Every visit'}: {self.text[:60]}"
+
+
+class Escort(TimeStamped):
+    """The adult who takes the patient home: the patient's default (no visit) or for one
+    visit. The clinic texts them about pickup only with the patient's consent."""
+
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="escorts"
+    )
+    appointment = models.ForeignKey(
+        "scheduling.Appointment",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="escorts",
+    )
+    name = models.CharField(max_length=150)
+    phone = models.CharField(max_length=30)
+    relationship = models.CharField(max_length=60)
+    consent_to_text = models.BooleanField(default=False)
+    consented_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=Q(appointment__isnull=True),
+                name="escort_one_default_per_patient",
+            ),
+            models.UniqueConstraint(
+                fields=["appointment"],
+                condition=Q(appointment__isnull=False),
+                name="escort_one_per_visit",
+            ),
+            models.CheckConstraint(
+                name="escort_consent_has_time",
+                condition=Q(consent_to_text=False) | Q(consented_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Escort for {self.patient_id}" + (
+            f" (visit {self.appointment_id})" if self.appointment_id else ""
+        )
+
+
+class ReadinessCheck(TimeStamped):
+    """The patient's answers the evening before a dosing visit."""
+
+    appointment = models.OneToOneField(
+        "scheduling.Appointment", on_delete=models.CASCADE, related_name="readiness_check"
+    )
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="readiness_checks"
+    )
+    ride_confirmed = models.BooleanField()
+    fasting_understood = models.BooleanField()
+    new_benzodiazepine = models.BooleanField(default=False)
+    new_opioid = models.BooleanField(default=False)
+    new_stimulant = models.BooleanField(default=False)
+    feeling_unwell = models.BooleanField(default=False)
+    nasal_spray_timing_understood = models.BooleanField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Readiness check for visit {self.appointment_id}"

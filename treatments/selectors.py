@@ -23,15 +23,20 @@ from django.utils import timezone
 
 from intake.modalities import Modality
 from intake.models import Intake
+from portal.formats import format_day
 from portal.models import User, display_name_from, name_from_columns
+from portal.notifications import timing
 from scheduling.models import Appointment
-from treatments import protocols, rules
+from treatments import protocols, readiness, rules
 from treatments.models import (
     AftercareAcknowledgement,
     AftercareItem,
     Course,
     DosingSession,
+    Escort,
     PlannedSession,
+    Preparation,
+    ReadinessCheck,
     RemsMonitoringForm,
     TreatmentSettings,
 )
@@ -745,3 +750,164 @@ def aftercare_due(*, patient: User, limit: int = 10) -> list[AftercareDue]:
         for session_id, discharged_at, left in rows
         if left
     ]
+
+
+# ---------------------------------------------------------------- before the dose
+
+
+def preparation_for(modality: str) -> list[str]:
+    """How to get ready for a visit of `modality`: its own lines, then every visit's."""
+    return list(
+        Preparation.objects.filter(is_active=True)
+        .filter(Q(modality=modality) | Q(modality=""))
+        .order_by("order", "id")
+        .values_list("text", flat=True)
+    )
+
+
+def _dosing_visits() -> QuerySet[Appointment]:
+    return Appointment.objects.exclude(service__modality="").select_related("service", "location")
+
+
+@dataclass(frozen=True)
+class NextDose:
+    visit: Appointment  # annotated with `answered` (the evening check is in)
+    day_label: str  # "Thursday" within the week, else "Thu 17 Dec"; "today", "tomorrow"
+
+
+def next_dosing_visit(*, patient: User) -> NextDose | None:
+    """The patient's next booked dosing visit, with whether the evening check is in."""
+    visit = (
+        _dosing_visits()
+        .filter(
+            patient=patient,
+            status=Appointment.Status.SCHEDULED,
+            starts_at__gt=timezone.now(),
+        )
+        .annotate(answered=Exists(ReadinessCheck.objects.filter(appointment=OuterRef("pk"))))
+        .order_by("starts_at")
+        .first()
+    )
+    if visit is None:
+        return None
+    day = timezone.localdate(visit.starts_at)
+    days = (day - timezone.localdate()).days
+    if days == 0:
+        label = "today"
+    elif days == 1:
+        label = "tomorrow"
+    elif days < 7:
+        label = f"{day:%A}"
+    else:
+        label = format_day(day)
+    return NextDose(visit=visit, day_label=label)
+
+
+def own_dosing_visit(*, patient: User, appointment_id: int) -> Appointment:
+    """The patient's own dosing visit; another's or a non-dosing one is DoesNotExist."""
+    return _dosing_visits().get(pk=appointment_id, patient=patient)
+
+
+@dataclass(frozen=True)
+class VisitReadiness:
+    """What the desk sees beside a dosing visit: the escort and the evening check."""
+
+    escort: str  # readiness.ESCORT_*
+    readiness: str  # readiness.READY / NEEDS_A_LOOK / NOT_READY / NO_ANSWER
+
+
+def visit_readiness(visits: Iterable[tuple[int, int, str]]) -> dict[int, VisitReadiness]:
+    """For dosing visits as (id, patient id, modality): two queries whatever their number."""
+    visits = [v for v in visits if v[2]]
+    if not visits:
+        return {}
+    ids = [pk for pk, _, _ in visits]
+    patients = {patient for _, patient, _ in visits}
+    escorts = set(
+        Escort.objects.filter(patient_id__in=patients)
+        .filter(Q(appointment_id__in=ids) | Q(appointment__isnull=True))
+        .values_list("patient_id", "appointment_id")
+    )
+    checks = {c.appointment_id: c for c in ReadinessCheck.objects.filter(appointment_id__in=ids)}
+    notes = {}
+    for pk, patient_id, modality in visits:
+        check = checks.get(pk)
+        notes[pk] = VisitReadiness(
+            escort=readiness.escort_state(
+                named=(patient_id, pk) in escorts or (patient_id, None) in escorts,
+                ride_confirmed=check.ride_confirmed if check is not None else None,
+            ),
+            readiness=readiness.readiness(answers_of(check), modality=modality).status,
+        )
+    return notes
+
+
+def answers_of(check: ReadinessCheck | None) -> readiness.Answers | None:
+    if check is None:
+        return None
+    return readiness.Answers(
+        ride_confirmed=check.ride_confirmed,
+        fasting_understood=check.fasting_understood,
+        new_benzodiazepine=check.new_benzodiazepine,
+        new_opioid=check.new_opioid,
+        new_stimulant=check.new_stimulant,
+        feeling_unwell=check.feeling_unwell,
+        nasal_spray_timing_understood=check.nasal_spray_timing_understood,
+    )
+
+
+@dataclass(frozen=True)
+class CallRow:
+    appointment_id: int
+    starts_at: dt.datetime
+    where: str
+    patient: str
+    phone: str
+
+
+def call_list(*, now: dt.datetime | None = None, limit: int = 200) -> list[CallRow]:
+    """Dosing visits whose evening check was not answered by the clinic's answer-by time,
+    from then until the visit starts: the desk calls these patients in the morning."""
+    now = now or timezone.now()
+    clinic = TreatmentSettings.load()
+    zone = timezone.get_default_timezone()
+    visits = (
+        _dosing_visits()
+        .filter(
+            status=Appointment.Status.SCHEDULED,
+            starts_at__gt=now,
+            starts_at__lte=now + dt.timedelta(days=2),
+            readiness_check__isnull=True,
+        )
+        .select_related("patient__patient_profile")
+        .order_by("starts_at", "id")[:limit]
+    )
+    return [
+        CallRow(
+            appointment_id=a.pk,
+            starts_at=a.starts_at,
+            where=a.where,
+            patient=a.patient.display_name,
+            phone=getattr(getattr(a.patient, "patient_profile", None), "phone", ""),
+        )
+        for a in visits
+        if readiness.on_call_list(
+            answered=False,
+            answer_by=timing.evening_before_at(a.starts_at, clinic.readiness_answer_by, zone),
+            now=now,
+            visit_starts_at=a.starts_at,
+        )
+    ]
+
+
+def readiness_for_chart(check: ReadinessCheck | None, *, modality: str) -> readiness.Readiness:
+    return readiness.readiness(answers_of(check), modality=modality)
+
+
+def escort_told(*, session_id: int) -> bool:
+    """Whether "Tell the escort" has written its text for this session."""
+    from portal.notifications.models import Notification
+
+    return Notification.objects.filter(
+        idempotency_key=f"session:{session_id}:escort-pickup"
+    ).exists()

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.http import HttpRequest
 from django.urls import reverse
@@ -26,9 +26,11 @@ from intake.modalities import Modality
 from intake.selectors import approved_modalities, dosing_gate_gaps, medications_reported
 from intake.services import safety_path_trigger
 from portal.audit import audit_clinical_write, audit_record
+from portal.formats import format_when
 from portal.models import Location, Role, User
+from portal.notifications import timing
 from portal.notifications.kinds import Kind
-from portal.notifications.models import StaffAlert
+from portal.notifications.models import Notification, StaffAlert
 from portal.notifications.services import (
     notification_schedule,
     notifications_cancel,
@@ -39,18 +41,21 @@ from portal.permissions import Capability, require_capability
 from scheduling.models import Appointment, Room, Service, ServiceKind
 from scheduling.selectors import slot_search
 from scheduling.services import appointment_book, appointment_reschedule, appointment_set_status
-from treatments import hooks, medications, protocols, rules
+from treatments import hooks, medications, protocols, readiness, rules
 from treatments.models import (
     AftercareAcknowledgement,
     AftercareCheckin,
     AftercareItem,
     Course,
     DosingSession,
+    Escort,
     PlannedSession,
     ProtocolTemplate,
+    ReadinessCheck,
     RemsMonitoringForm,
     TreatmentSettings,
 )
+from treatments.selectors import answers_of
 
 # ---------------------------------------------------------------- courses
 
@@ -440,6 +445,13 @@ def _series_row(planned: PlannedSession, appointment: Appointment | None, why: s
     )
 
 
+def _booked_link(appointments: list[Appointment]) -> str:
+    for appointment in appointments:
+        if appointment.service.modality:
+            return reverse("treatments:my-visit", args=[appointment.pk])
+    return reverse("scheduling:appointment-list")
+
+
 def _notify_booked(course: Course, appointments: list[Appointment]) -> None:
     """One message for the visits just booked: their times and places, nothing else."""
     appointments = sorted(appointments, key=lambda a: a.starts_at)
@@ -458,7 +470,8 @@ def _notify_booked(course: Course, appointments: list[Appointment]) -> None:
             "visits": [
                 {"starts_at": a.starts_at.isoformat(), "location": a.where} for a in appointments
             ],
-            "url": portal_link(reverse("scheduling:appointment-list")),
+            # How to get ready is linked, never quoted: the first dosing visit's page.
+            "url": portal_link(_booked_link(appointments)),
         },
         topic=f"course:{course.pk}:booked",
     )
@@ -734,7 +747,25 @@ def session_start(*, appointment: Appointment, by: User) -> DosingSession:
     findings = _medication_findings(course.patient)
     classes = {f.drug_class for f in findings}
     D = medications.DrugClass  # noqa: N806 - a short alias for the five flags below
+    # The evening check and the named escort pre-fill the chart, for the nurse to confirm.
+    check = ReadinessCheck.objects.filter(appointment=appointment).first()
+    if check is not None:
+        if check.new_benzodiazepine:
+            classes.add(D.BENZODIAZEPINE)
+        if check.new_opioid:
+            classes.add(D.OPIOID)
+        if check.new_stimulant:
+            classes.add(D.PSYCHOSTIMULANT)
+    escort = escort_for_visit(appointment=appointment)
     session = DosingSession.objects.create(
+        fasted=check.fasting_understood if check is not None else None,
+        nasal_spray_timing_ok=(
+            check.nasal_spray_timing_understood
+            if check is not None and course.modality == Modality.SPRAVATO
+            else None
+        ),
+        escort_name=escort.name if escort is not None else "",
+        escort_phone=escort.phone if escort is not None else "",
         patient=course.patient,
         course=course,
         planned=planned,
@@ -820,7 +851,29 @@ def _validate_pre_dose(session: DosingSession, values: dict[str, Any]) -> None:
     values["high_bp_reason"] = (values.get("high_bp_reason") or "").strip()
 
 
+_UNREAD = object()
+
+
+def readiness_gate(session: DosingSession, *, check: Any = _UNREAD) -> list[str]:
+    """What the evening check says stops this dose, until a clinician records why they
+    proceed ([] when nothing does, or when a reason is on the chart). `check`: the
+    visit's ReadinessCheck (or None) when the caller has read it already."""
+    if session.readiness_override_reason or session.appointment_id is None:
+        return []
+    if check is _UNREAD:
+        check = ReadinessCheck.objects.filter(appointment_id=session.appointment_id).first()
+    return list(readiness.readiness(answers_of(check), modality=session.modality).gate)
+
+
 def _validate_dose(session: DosingSession, values: dict[str, Any]) -> None:
+    gate = readiness_gate(session)
+    if gate:
+        raise ValidationError(
+            [
+                *gate,
+                "Reschedule the visit, or a clinician records why the dose goes ahead.",
+            ]
+        )
     if not session.pre_dose_recorded:
         raise ValidationError("Record the pre-dose vitals before the dose.")
     if session.modality == Modality.IV:
@@ -1073,11 +1126,10 @@ def session_discharge(*, session: DosingSession, by: User) -> DosingSession:
             session=session, patient=session.patient, due_on=window.due_on
         )
 
-    next_day = timezone.localdate(now) + dt.timedelta(days=1)
     notification_schedule(
         recipient=session.patient,
         kind=Kind.AFTERCARE_CHECKIN,
-        send_at=_local_time(next_day, clinic.aftercare_checkin_hour),
+        send_at=checkin_opens_at(session),
         idempotency_key=f"session:{session.pk}:aftercare-checkin",
         context={"url": portal_link(reverse("treatments:checkin", args=[session.pk]))},
         topic=f"session:{session.pk}:checkin",
@@ -1103,6 +1155,264 @@ def session_discharge(*, session: DosingSession, by: User) -> DosingSession:
         actor=by, action="treatments.session.discharge", patient=session.patient, obj=session
     )
     return session
+
+
+# ---------------------------------------------------------------- before the dose
+
+
+def escort_for_visit(*, appointment: Appointment) -> Escort | None:
+    """The adult named for this visit, or else the patient's default."""
+    escorts = {
+        e.appointment_id: e
+        for e in Escort.objects.filter(patient_id=appointment.patient_id).filter(
+            Q(appointment=appointment) | Q(appointment__isnull=True)
+        )
+    }
+    return escorts.get(appointment.pk) or escorts.get(None)
+
+
+def _own_dosing_visit(appointment: Appointment, patient: User) -> Appointment:
+    if appointment.patient_id != patient.pk:
+        raise ValidationError("This is not your visit.")
+    if not appointment.service.modality:
+        raise ValidationError("Only a dosing visit needs this.")
+    if (
+        appointment.status != Appointment.Status.SCHEDULED
+        or appointment.starts_at <= timezone.now()
+    ):
+        raise ValidationError("This visit is no longer ahead of you.")
+    return appointment
+
+
+@transaction.atomic
+def escort_save(
+    *,
+    patient: User,
+    name: str,
+    phone: str,
+    relationship: str,
+    consent_to_text: bool,
+    appointment: Appointment | None = None,
+) -> Escort:
+    """Name the adult who takes the patient home: the default for every visit, or for
+    one visit. Texting them about pickup needs the patient's consent, recorded here."""
+    from portal.notifications.channels import e164
+
+    if appointment is not None:
+        _own_dosing_visit(appointment, patient)
+    name, relationship = name.strip(), relationship.strip()
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = "Give the adult's name."
+    if not e164(phone):
+        errors["phone"] = "Give a mobile number we can text, like (916) 555-0142."
+    if not relationship:
+        errors["relationship"] = "Say who they are to you (partner, friend, parent ...)."
+    if errors:
+        raise ValidationError(errors)
+    escort = (
+        Escort.objects.select_for_update().filter(patient=patient, appointment=appointment).first()
+    ) or Escort(patient=patient, appointment=appointment)
+    consent_changed = consent_to_text != escort.consent_to_text or phone != escort.phone
+    escort.name = name
+    escort.phone = phone.strip()
+    escort.relationship = relationship
+    escort.consent_to_text = consent_to_text
+    if consent_to_text and (escort.consented_at is None or consent_changed):
+        escort.consented_at = timezone.now()
+    if not consent_to_text:
+        escort.consented_at = None
+    try:
+        with transaction.atomic():
+            escort.save()
+    except IntegrityError:
+        # Two saves of a new escort at once (a double click): the first one stands.
+        raise ValidationError("Your escort was just saved; please check and try again.") from None
+    return escort
+
+
+@transaction.atomic
+def readiness_check_submit(
+    *,
+    appointment: Appointment,
+    patient: User,
+    ride_confirmed: bool,
+    fasting_understood: bool,
+    new_benzodiazepine: bool,
+    new_opioid: bool,
+    new_stimulant: bool,
+    feeling_unwell: bool,
+    nasal_spray_timing_understood: bool | None = None,
+) -> ReadinessCheck:
+    """The evening check, answered (or changed) by the patient before the visit."""
+    appointment = (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("service")
+        .get(pk=appointment.pk)
+    )
+    _own_dosing_visit(appointment, patient)
+    if appointment.service.modality == Modality.SPRAVATO and nasal_spray_timing_understood is None:
+        raise ValidationError(
+            {"nasal_spray_timing_understood": "Tell us about the nasal-spray timing."}
+        )
+    if appointment.service.modality != Modality.SPRAVATO:
+        nasal_spray_timing_understood = None
+    check, _ = ReadinessCheck.objects.update_or_create(
+        appointment=appointment,
+        defaults={
+            "patient": patient,
+            "ride_confirmed": ride_confirmed,
+            "fasting_understood": fasting_understood,
+            "new_benzodiazepine": new_benzodiazepine,
+            "new_opioid": new_opioid,
+            "new_stimulant": new_stimulant,
+            "feeling_unwell": feeling_unwell,
+            "nasal_spray_timing_understood": nasal_spray_timing_understood,
+        },
+    )
+    notifications_cancel(topic=f"appointment:{appointment.pk}", kinds=[Kind.READINESS_CHECK])
+    return check
+
+
+def readiness_check_send_at(appointment: Appointment) -> dt.datetime:
+    clinic = TreatmentSettings.load()
+    return timing.evening_before_at(
+        appointment.starts_at, clinic.readiness_check_time, timezone.get_default_timezone()
+    )
+
+
+@transaction.atomic
+def readiness_checks_schedule(*, now: dt.datetime | None = None, days: int = 2) -> int:
+    """Write the evening check's message for every dosing visit in the next `days`
+    days that has none yet (idempotent: run by beat; a moved visit gets a new one).
+    The message goes in the patient's channel; a text waits for their quiet hours to end."""
+    now = now or timezone.now()
+    visits = (
+        Appointment.objects.filter(
+            status=Appointment.Status.SCHEDULED,
+            starts_at__gt=now,
+            starts_at__lte=now + dt.timedelta(days=days),
+        )
+        .exclude(service__modality="")
+        .filter(readiness_check__isnull=True)
+        .select_related("patient")
+    )
+    written = 0
+    for appointment in visits:
+        key = f"appointment:{appointment.pk}:readiness:{appointment.reschedule_count}"
+        if Notification.objects.filter(idempotency_key=key).exists():
+            continue
+        # A moved visit: the check written for its old time must not go.
+        notifications_cancel(topic=f"appointment:{appointment.pk}", kinds=[Kind.READINESS_CHECK])
+        notification_schedule(
+            recipient=appointment.patient,
+            kind=Kind.READINESS_CHECK,
+            send_at=max(readiness_check_send_at(appointment), now),
+            idempotency_key=key,
+            context={
+                "starts_at": appointment.starts_at.isoformat(),
+                "url": portal_link(reverse("treatments:readiness", args=[appointment.pk])),
+            },
+            topic=f"appointment:{appointment.pk}",
+        )
+        written += 1
+    return written
+
+
+@transaction.atomic
+def session_readiness_override(
+    *, session: DosingSession, by: User, reason: str, request: HttpRequest | None = None
+) -> DosingSession:
+    """A clinician proceeds despite the evening check (no ride, not fasting, a new
+    sedating medicine), with a reason. Audited."""
+    require_capability(by, Capability.CLINICAL_DECIDE, "Only a clinician may decide this.")
+    session = DosingSession.objects.select_for_update().get(pk=session.pk)
+    if session.status != DosingSession.Status.IN_PROGRESS:
+        raise ValidationError("This session is closed; its chart can no longer change.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the dose goes ahead."})
+    session.readiness_override_reason = reason[:300]
+    session.readiness_override_by = by
+    session.readiness_override_at = timezone.now()
+    session.save(
+        update_fields=[
+            "readiness_override_reason",
+            "readiness_override_by",
+            "readiness_override_at",
+            "updated_at",
+        ]
+    )
+    audit_record(
+        actor=by,
+        action="treatments.session.readiness_overridden",
+        patient=session.patient,
+        obj=session,
+        request=request,
+    )
+    return session
+
+
+def _first_name(patient: User) -> str:
+    profile = getattr(patient, "patient_profile", None)
+    for name in (
+        getattr(profile, "preferred_name", ""),
+        getattr(profile, "legal_name", ""),
+        patient.full_name,
+    ):
+        if name and name.split():
+            return name.split()[0][:40]
+    return ""
+
+
+@transaction.atomic
+def escort_tell(*, session: DosingSession, by: User) -> Any:
+    """Text the escort that the patient is ready: time and place only. Only when the
+    discharge gate is clear, and only to the escort the patient consented to texts for
+    (the chart's number must be theirs). One text per session."""
+    from portal.notifications.channels import e164
+
+    _require_charting(by)
+    session = (
+        DosingSession.objects.select_for_update(of=("self",))
+        .select_related("patient__patient_profile", "appointment__location")
+        .get(pk=session.pk)
+    )
+    if session.status == DosingSession.Status.ABANDONED:
+        raise ValidationError("This session was closed without a dose.")
+    if session.status == DosingSession.Status.IN_PROGRESS:
+        gaps = session_discharge_gaps(session)
+        if gaps:
+            raise ValidationError(["The discharge gate is not clear yet.", *gaps])
+    appointment = session.appointment
+    if appointment is None:
+        raise ValidationError("This session has no visit to collect the patient from.")
+    escort = escort_for_visit(appointment=appointment)
+    if escort is None or not escort.consent_to_text:
+        raise ValidationError(
+            "The patient has not agreed to texts to their escort: call them instead."
+        )
+    if e164(escort.phone) != e164(session.escort_phone):
+        raise ValidationError(
+            "The chart's escort number is not the one the patient agreed we may text."
+        )
+    ready_at = readiness.pickup_time(session.ready_to_leave_at or timezone.now())
+    location = appointment.location
+    first_name = _first_name(session.patient)
+    return notification_schedule(
+        recipient=session.patient,
+        kind=Kind.ESCORT_PICKUP,
+        send_at=timezone.now(),
+        idempotency_key=f"session:{session.pk}:escort-pickup",
+        context={
+            **({"first_name": first_name} if first_name else {}),
+            "starts_at": max(ready_at, timezone.now()).isoformat(),
+            "location": location.address if location is not None else "",
+            "url": portal_link("/"),
+        },
+        to_phone=escort.phone,
+        topic=f"session:{session.pk}:escort",
+    )
 
 
 # ---------------------------------------------------------------- REMS
@@ -1154,6 +1464,17 @@ def aftercare_acknowledge(*, session: DosingSession, patient: User, item_ids: It
     return AftercareAcknowledgement.objects.filter(session=session).count() - before
 
 
+def checkin_opens_at(session: DosingSession) -> dt.datetime | None:
+    """The next-morning check-in opens at the clinic's hour on the day after discharge
+    (local clock, so daylight-saving days are right); None before discharge."""
+    if session.discharged_at is None:
+        return None
+    hour = TreatmentSettings.load().aftercare_checkin_hour
+    return timing.aftercare_checkin_send_at(
+        session.discharged_at, dt.time(hour, 0), timezone.get_default_timezone()
+    )
+
+
 @dataclass(frozen=True)
 class CheckinResult:
     checkin: AftercareCheckin
@@ -1169,13 +1490,20 @@ def aftercare_checkin_submit(
     dizziness: str,
     bp_concern: bool,
     self_harm_thoughts: bool,
+    sleep: str = "",
+    lingering_effects: bool | None = None,
 ) -> CheckinResult:
-    """The next-day check-in. A concerning answer alerts the clinicians; thoughts of
-    self-harm take intake's safety path (urgent, crisis resources shown at once)."""
+    """The next-morning check-in: it opens at the clinic's hour the morning after (not
+    the same evening), and asks about sleep and lingering effects too. A concerning
+    answer alerts the clinicians; thoughts of self-harm take intake's safety path
+    (urgent, crisis resources shown at once)."""
     if session.patient_id != patient.pk:
         raise ValidationError("This is not your session.")
     if session.status != DosingSession.Status.DISCHARGED:
         raise ValidationError("The check-in opens after the session.")
+    opens_at = checkin_opens_at(session)
+    if opens_at is not None and timezone.now() < opens_at:
+        raise ValidationError(f"The check-in opens {format_when(opens_at)}, after a night's sleep.")
     if AftercareCheckin.objects.filter(session=session).exists():
         raise ValidationError("You already sent this check-in. Thank you.")
     outcome = rules.aftercare_checkin_outcome(
@@ -1191,6 +1519,8 @@ def aftercare_checkin_submit(
         dizziness=dizziness,
         bp_concern=bp_concern,
         self_harm_thoughts=self_harm_thoughts,
+        sleep=sleep,
+        lingering_effects=lingering_effects,
         concerning=outcome.concerning,
     )
     chart_url = reverse("treatments:session-chart", args=[session.pk])

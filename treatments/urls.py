@@ -28,6 +28,17 @@ urlpatterns = [
         views.session_discharge,
         name="session-discharge",
     ),
+    path(
+        "sessions/<int:session_id>/readiness/",
+        views.session_readiness_override,
+        name="session-readiness-override",
+    ),
+    path(
+        "sessions/<int:session_id>/tell-escort/",
+        views.session_tell_escort,
+        name="session-tell-escort",
+    ),
+    path("desk/call-list/", views.call_list, name="call-list"),
     path("rems/", views.rems_forms, name="rems-forms"),
     path("rems/<int:form_id>/print/", views.rems_form_print, name="rems-form-print"),
     path("rems/<int:form_id>/submit/", views.rems_form_submit, name="rems-form-submit"),
@@ -35,4 +46,8 @@ urlpatterns = [
     path("my/", views.my_courses, name="my-courses"),
     path("my/sessions/<int:session_id>/aftercare/", views.aftercare, name="aftercare"),
     path("my/sessions/<int:session_id>/checkin/", views.checkin, name="checkin"),
+    path("my/escort/", views.escort_edit, name="my-escort"),
+    path("my/visits/<int:appointment_id>/", views.my_visit, name="my-visit"),
+    path("my/visits/<int:appointment_id>/escort/", views.escort_edit, name="visit-escort"),
+    path("my/visits/<int:appointment_id>/ready/", views.readiness, name="readiness"),
 ]

@@ -31,6 +31,9 @@ from treatments.forms import (
     CourseStartForm,
     CourseStopForm,
     DoseTimeCorrectionForm,
+    EscortForm,
+    ReadinessForm,
+    ReadinessOverrideForm,
     RemsSubmitForm,
     SeriesScheduleForm,
 )
@@ -38,7 +41,9 @@ from treatments.models import (
     AftercareCheckin,
     Course,
     DosingSession,
+    Escort,
     PlannedSession,
+    ReadinessCheck,
     RemsMonitoringForm,
     TreatmentSettings,
 )
@@ -462,8 +467,24 @@ def session_chart(request: HttpRequest, session_id: int) -> HttpResponse:
             "correction": correction,
             "observation_ends_at": services.observation_ends_at(session),
             "clinic": TreatmentSettings.load(),
+            **_before_the_dose(session),
         },
     )
+
+
+def _before_the_dose(session: DosingSession) -> dict[str, Any]:
+    """The evening check's answers and gate, and the escort, for the chart."""
+    if session.appointment_id is None:
+        return {}
+    check = ReadinessCheck.objects.filter(appointment_id=session.appointment_id).first()
+    return {
+        "readiness": selectors.readiness_for_chart(check, modality=session.modality),
+        "readiness_check": check,
+        "readiness_gate": services.readiness_gate(session, check=check),
+        "override_form": ReadinessOverrideForm(),
+        "escort": services.escort_for_visit(appointment=session.appointment),
+        "escort_told": selectors.escort_told(session_id=session.pk),
+    }
 
 
 def _chart_post(request: HttpRequest, session: DosingSession) -> HttpResponse | tuple[str, Any]:
@@ -606,6 +627,9 @@ def checkin(request: HttpRequest, session_id: int) -> HttpResponse:
     if not session.is_discharged:
         raise Http404
     existing = AftercareCheckin.objects.filter(session=session).first()
+    opens_at = services.checkin_opens_at(session)
+    if opens_at is not None and timezone.now() >= opens_at:
+        opens_at = None
     form = CheckinForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and existing is None and form.is_valid():
         try:
@@ -631,6 +655,131 @@ def checkin(request: HttpRequest, session_id: int) -> HttpResponse:
             "session": session,
             "form": form,
             "existing": existing,
+            "opens_at": opens_at,
             "crisis": bool(existing and existing.self_harm_thoughts),
         },
     )
+
+
+# ---------------------------------------------------------------- before the dose
+
+
+def _own_visit(request: HttpRequest, appointment_id: int) -> Appointment:
+    try:
+        return selectors.own_dosing_visit(patient=request.user, appointment_id=appointment_id)
+    except Appointment.DoesNotExist:
+        raise Http404 from None
+
+
+@require_GET
+@require(Capability.PATIENT_SELF)
+def my_visit(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    """A dosing visit as the patient gets ready for it: preparation, escort, evening check."""
+    visit = _own_visit(request, appointment_id)
+    return render(
+        request,
+        "treatments/visit_prepare.html",
+        {
+            "visit": visit,
+            "preparation": selectors.preparation_for(visit.service.modality),
+            "escort": services.escort_for_visit(appointment=visit),
+            "check": ReadinessCheck.objects.filter(appointment=visit).first(),
+            "upcoming": visit.status == Appointment.Status.SCHEDULED
+            and visit.starts_at > timezone.now(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require(Capability.PATIENT_SELF)
+def escort_edit(request: HttpRequest, appointment_id: int | None = None) -> HttpResponse:
+    """Name the adult who takes the patient home: a default, or for one visit."""
+    visit = _own_visit(request, appointment_id) if appointment_id is not None else None
+    existing = Escort.objects.filter(patient=request.user, appointment=visit).first()
+    if existing is None and visit is not None:
+        existing = Escort.objects.filter(patient=request.user, appointment=None).first()
+    initial = (
+        {
+            "name": existing.name,
+            "phone": existing.phone,
+            "relationship": existing.relationship,
+            "consent_to_text": existing.consent_to_text,
+        }
+        if existing is not None
+        else {}
+    )
+    form = EscortForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.escort_save(patient=request.user, appointment=visit, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Saved: your escort is on record.")
+            if visit is not None:
+                return redirect("treatments:my-visit", appointment_id=visit.pk)
+            return redirect("treatments:my-escort")
+    return render(
+        request,
+        "treatments/escort_edit.html",
+        {"form": form, "visit": visit, "existing": existing},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require(Capability.PATIENT_SELF)
+def readiness(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    """The evening check before a dosing visit."""
+    visit = _own_visit(request, appointment_id)
+    spravato = visit.service.modality == "spravato"
+    form = ReadinessForm(request.POST if request.method == "POST" else None, spravato=spravato)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.readiness_check_submit(
+                appointment=visit, patient=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Thank you: your answers are with the clinic.")
+            return redirect("treatments:my-visit", appointment_id=visit.pk)
+    return render(request, "treatments/readiness_check.html", {"visit": visit, "form": form})
+
+
+@require_POST
+@require(Capability.CLINICAL_DECIDE)
+def session_readiness_override(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = get_object_or_404(DosingSession, pk=session_id)
+    form = ReadinessOverrideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the dose goes ahead.")
+        return redirect("treatments:session-chart", session_id=session.pk)
+    try:
+        services.session_readiness_override(
+            session=session, by=request.user, reason=form.cleaned_data["reason"], request=request
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Your reason is recorded; the dose may go ahead.")
+    return redirect("treatments:session-chart", session_id=session.pk)
+
+
+@require_POST
+@require(Capability.SESSION_CHART)
+def session_tell_escort(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = get_object_or_404(DosingSession, pk=session_id)
+    try:
+        services.escort_tell(session=session, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, "Not sent. " + " ".join(exc.messages))
+    else:
+        messages.success(request, "The escort is being texted the pickup time and place.")
+    return redirect("treatments:session-chart", session_id=session.pk)
+
+
+@require_GET
+@require(Capability.SCHEDULE_VIEW)
+def call_list(request: HttpRequest) -> HttpResponse:
+    """Patients whose evening check is unanswered: the desk calls them in the morning."""
+    return render(request, "treatments/call_list.html", {"rows": selectors.call_list()})

@@ -63,6 +63,12 @@ class Outbox:
         preference = _preference(notification)
         message = render_message(notification.kind, notification.context)
         reference = str(notification.pk)
+        if notification.to_phone:
+            # A text to a non-user (an escort): that number, by text, or not at all.
+            if self._sms is None:
+                raise PermanentSendError("texts are turned off")
+            self._sms.send(notification.to_phone, message, reference=reference)
+            return "sent"
         if notification.channel == Channel.SMS and self._sms is not None:
             if notification.kind not in URGENT_KINDS and preference is not None:
                 release = timing.quiet_hours_release(

@@ -29,6 +29,15 @@ class Kind(models.TextChoices):
     STAFF_INVITATION = "staff_invitation", "Staff invitation"
     ACCOUNT_CONFIRM_EMAIL = "account_confirm_email", "Confirm your email"
     ACCOUNT_ALREADY_EXISTS = "account_already_exists", "Sign-up with an existing account"
+    READINESS_CHECK = "readiness_check", "Evening-before readiness check"
+    ESCORT_PICKUP = "escort_pickup", "Pickup text to the patient's escort"
+
+
+# Keys a kind may carry beyond the common contract. The escort's text names the patient
+# by first name (the escort knows who they collect), and nothing else about them.
+KIND_EXTRA_KEYS: dict[str, frozenset[str]] = {
+    Kind.ESCORT_PICKUP: frozenset({"first_name"}),
+}
 
 
 # Kinds that reach staff about patient safety: they ignore quiet hours.

@@ -44,6 +44,10 @@ class Notification(TimeStamped):
     topic = models.CharField(max_length=100, blank=True, db_index=True)
     # Plain values the templates need (a time, a location name, a link). Never clinical.
     context = models.JSONField(default=dict, blank=True)
+    # A text to someone who is not a portal user (the patient's escort, with the
+    # patient's consent): sent to this number by SMS only, never by email. The row still
+    # belongs to the patient (`recipient`), whose record it is about.
+    to_phone = models.CharField(max_length=30, blank=True)
 
     class Meta:
         ordering = ["send_at", "id"]
@@ -71,6 +75,10 @@ class Notification(TimeStamped):
             models.CheckConstraint(
                 name="notification_sent_has_time",
                 condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="notification_to_phone_is_sms",
+                condition=models.Q(to_phone="") | models.Q(channel="sms"),
             ),
         ]
 

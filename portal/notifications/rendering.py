@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from portal.formats import format_when
+from portal.formats import format_time, format_when
 from portal.notifications.kinds import Kind
 
 # The only keys a caller may put in a notification's context (see services). `visits`
@@ -49,9 +49,25 @@ def stored_when(value: str | dt.datetime | None) -> str:
     return format_when(value)
 
 
+def stored_time(value: str | dt.datetime | None) -> str:
+    """A stored moment's clock time only ("3:40 PM"); "" when unreadable."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return ""
+    if value.tzinfo is None:
+        return ""
+    return format_time(value)
+
+
 def template_context(context: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "when": stored_when(context.get("starts_at")),
+        "time": stored_time(context.get("starts_at")),
+        "first_name": str(context.get("first_name") or "")[:40],
         "location": str(context.get("location") or ""),
         "url": str(context.get("url") or settings.PORTAL_BASE_URL + "/"),
         "urgent": bool(context.get("urgent")),

@@ -18,7 +18,7 @@ from django.utils import timezone
 from portal.audit import audit_clinical_write
 from portal.models import Role, User
 from portal.notifications import timing
-from portal.notifications.kinds import URGENT_KINDS, Kind
+from portal.notifications.kinds import KIND_EXTRA_KEYS, URGENT_KINDS, Kind
 from portal.notifications.models import (
     Channel,
     Notification,
@@ -95,8 +95,8 @@ def _check_visits(visits: Any) -> list[dict[str, str]]:
     return cleaned
 
 
-def _check_context(context: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = set(context) - CONTEXT_KEYS
+def _check_context(context: Mapping[str, Any], kind: str = "") -> dict[str, Any]:
+    unknown = set(context) - CONTEXT_KEYS - KIND_EXTRA_KEYS.get(kind, frozenset())
     if unknown:
         # A message may carry only a time, a place and a link: never clinical detail.
         raise ValidationError(
@@ -107,6 +107,11 @@ def _check_context(context: Mapping[str, Any]) -> dict[str, Any]:
         cleaned["starts_at"] = _check_starts_at(context["starts_at"])
     if "visits" in context:
         cleaned["visits"] = _check_visits(context["visits"])
+    if "first_name" in context:
+        name = context["first_name"]
+        if not isinstance(name, str) or not name.strip() or len(name) > 40 or " " in name.strip():
+            raise ValidationError("first_name is one first name.")
+        cleaned["first_name"] = name.strip()
     return cleaned
 
 
@@ -120,6 +125,7 @@ def notification_schedule(
     context: Mapping[str, Any] | None = None,
     topic: str = "",
     channel: Channel | str | None = None,
+    to_phone: str = "",
 ) -> Notification:
     """Write one outbox row, once: a second call with the same key returns the first row.
 
@@ -134,9 +140,17 @@ def notification_schedule(
     if timezone.is_naive(send_at):
         raise ValidationError("send_at must be an aware datetime.")
     kind = Kind(kind)
-    clean_context = _check_context(context or {})
+    clean_context = _check_context(context or {}, kind)
     preference = None
-    if channel is None:
+    if to_phone:
+        # A text to someone who is not a user (an escort): by SMS to that number only;
+        # the patient's own channel and quiet hours are theirs, not the escort's.
+        from portal.notifications.channels import e164
+
+        if not e164(to_phone):
+            raise ValidationError("That is not a mobile number we can text.")
+        channel = Channel.SMS
+    elif channel is None:
         preference = preference_for(recipient)
         channel = preference.channel if preference is not None else Channel.EMAIL
     elif channel == Channel.SMS:
@@ -151,6 +165,7 @@ def notification_schedule(
             "context": clean_context,
             "topic": topic,
             "channel": channel,
+            "to_phone": to_phone,
         },
     )
     if not created:
@@ -284,7 +299,7 @@ def notification_preference_update(
     preference.full_clean()
     preference.save()
     pending = Notification.objects.filter(
-        recipient=user, status=Notification.Status.PENDING
+        recipient=user, status=Notification.Status.PENDING, to_phone=""
     ).exclude(kind__in=list(URGENT_KINDS))
     pending.exclude(channel=channel).update(channel=channel, updated_at=timezone.now())
     return preference

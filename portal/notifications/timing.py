@@ -139,3 +139,9 @@ def parse_clock(value: str) -> dt.time:
     """ "10:00" -> time(10, 0); a bad value raises ValueError."""
     hours, minutes = value.split(":")
     return dt.time(int(hours), int(minutes))
+
+
+def evening_before_at(starts_at: dt.datetime, at: dt.time, zone: ZoneInfo) -> dt.datetime:
+    """The readiness check of a visit (and its answer-by time): local clock time `at` on
+    the local day before the visit, so 6 pm stays 6 pm across a daylight-saving change."""
+    return day_before_at(starts_at, at, zone)

@@ -12,6 +12,7 @@ from tests.access.spec import (
     World,
     expect,
 )
+from tests.scheduling.factories import AppointmentFactory, next_local, service_of
 from tests.treatments.factories import course_started, session_discharged, session_opened
 
 
@@ -31,6 +32,14 @@ def build(world: World) -> None:
     world.objects["open_session"] = open_session
     world.objects["visit"] = open_session.appointment
     world.objects["planned"] = course.planned.filter(session__isnull=True, kind="dosing").first()
+    # A dosing visit ahead of patient A: preparation, escort and the evening check.
+    world.objects["future_visit"] = AppointmentFactory(
+        patient=world.patient_a, service=service_of("spravato"), starts_at=next_local(9, 6, 17)
+    )
+
+
+def _future_visit(w: World) -> dict[str, int]:
+    return {"appointment_id": w.objects["future_visit"].pk}
 
 
 def _course(w: World) -> dict[str, int]:
@@ -118,4 +127,23 @@ ROUTES = [
         expect(patient_a=200, patient_b=404),
         kwargs=_session,
     ),
+    # Before the dose
+    Route("treatments:my-escort", PATIENT_PAGE),
+    Route("treatments:my-visit", expect(patient_a=200, patient_b=404), kwargs=_future_visit),
+    Route("treatments:visit-escort", expect(patient_a=200, patient_b=404), kwargs=_future_visit),
+    Route("treatments:readiness", expect(patient_a=200, patient_b=404), kwargs=_future_visit),
+    Route(
+        "treatments:session-readiness-override",
+        expect(clinician=302, nurse=403),  # the prescriber decides to go ahead
+        kwargs=lambda w: {"session_id": w.objects["open_session"].pk},
+        method="post",
+        data=lambda w: {"reason": ""},  # refused by the form: nothing changes
+    ),
+    Route(
+        "treatments:session-tell-escort",
+        expect(clinician=302),
+        kwargs=lambda w: {"session_id": w.objects["open_session"].pk},
+        method="post",  # the gate is not clear: refused, nothing is sent
+    ),
+    Route("treatments:call-list", STAFF_VIEW),
 ]

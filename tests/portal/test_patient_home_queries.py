@@ -19,9 +19,10 @@ from tests.scheduling.factories import appointment_booked, next_local
 from tests.treatments.factories import course_started, session_discharged
 
 # Session, user, profile; one query each for the intake, consents, scheduling,
-# integration and messages panels and two for treatments (course plans, aftercare); the
-# session write inside its savepoint (three statements).
-HOME_QUERY_LIMIT = 13
+# integration and messages panels and three for treatments (course plans, aftercare, the
+# next dosing visit to get ready for); the session write inside its savepoint (three
+# statements).
+HOME_QUERY_LIMIT = 14
 
 
 def patient_in_treatment(*, sessions: int, visits: int, checkin_weeks: int) -> User:

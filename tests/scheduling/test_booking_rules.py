@@ -328,13 +328,14 @@ def test_the_confirm_page_for_a_dose_offers_only_spaced_times_in_bounded_queries
     client = client_for(front_desk)
     day = next_local(3).date()
     client.get(url, {"start": day.isoformat(), "days": 1})
-    # The page (session, user, MFA, the request, the gate) and one slot search (service
-    # locations, hours, rooms, opening hours, busy times, settings, spacing, doses).
-    with django_assert_max_num_queries(18):
+    # The page (session, user, MFA, the request, the gate: approval and signed consents)
+    # and one slot search (service locations, hours, rooms, opening hours, busy times,
+    # settings, spacing, doses).
+    with django_assert_max_num_queries(19):
         response = client.get(url, {"start": day.isoformat(), "days": 1})
     assert response.context["slot_count"] == 0
     # Two weeks cost what one day costs.
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         fortnight = client.get(url, {"start": day.isoformat(), "days": 14})
     assert fortnight.context["slot_count"] > 0
     # The next day is offered.

@@ -297,24 +297,27 @@ def test_the_home_panel_shows_open_courses_only_with_the_next_visit(client_for, 
     assert "Infusion 0 of 6" in html
 
 
-def test_the_home_panel_reads_in_two_queries(patient, clinician, django_assert_num_queries):
+def test_the_home_panel_reads_in_three_queries(patient, clinician, django_assert_num_queries):
     course = course_started(patient, clinician=clinician)
     session_discharged(course, by=clinician)
     book(course, sequence=2)
     request = RequestFactory().get("/")
     request.user = patient
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         panel = _patient_panel(request)
     [view] = panel["course_views"]
     assert view.label == "infusion 1 of 6"
     assert view.next_where == "Folsom"
     assert len(panel["aftercare"]) == 1
+    # "Get ready for ...": the next dosing visit, from the moment it is booked.
+    assert panel["next_dose"].visit.where == "Folsom"
+    assert not panel["next_dose"].visit.answered
 
 
 def test_a_patient_with_no_course_gets_no_panel(patient):
     request = RequestFactory().get("/")
     request.user = patient
-    assert _patient_panel(request) == {"course_views": [], "aftercare": []}
+    assert _patient_panel(request) == {"course_views": [], "aftercare": [], "next_dose": None}
 
 
 def test_staff_without_a_profile_are_named_by_full_name_then_email(clinician):

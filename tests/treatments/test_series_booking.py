@@ -125,6 +125,10 @@ def test_the_patient_gets_one_message_listing_the_booked_times_and_places(
     rendered = render_message(Kind.REQUEST_CONFIRMED, context)
     assert "Tue 3 Mar" in rendered.text
     assert not FORBIDDEN.findall(rendered.text + rendered.sms + rendered.subject)
+    # How to get ready is linked (the first visit's page), never quoted.
+    first = min((p.appointment for p in course.planned.all()), key=lambda a: a.starts_at)
+    assert context["url"].endswith(reverse("treatments:my-visit", args=[first.pk]))
+    assert "Do not eat" not in rendered.text
     # Scheduling again books nothing and sends nothing more.
     services.course_schedule_series(course=course, location=location, by=front_desk)
     assert messages.count() == 1

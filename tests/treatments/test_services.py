@@ -505,6 +505,7 @@ def test_another_patient_cannot_acknowledge(patient, other_patient, clinician, m
 
 def test_a_quiet_checkin_alerts_nobody(patient, clinician, monday):
     session = session_discharged(course_started(patient, clinician=clinician), by=clinician)
+    monday.move_to(services.checkin_opens_at(session))
     result = services.aftercare_checkin_submit(
         session=session,
         patient=patient,
@@ -520,6 +521,7 @@ def test_a_quiet_checkin_alerts_nobody(patient, clinician, monday):
 
 def test_a_concerning_checkin_alerts_the_clinicians(patient, clinician, monday):
     session = session_discharged(course_started(patient, clinician=clinician), by=clinician)
+    monday.move_to(services.checkin_opens_at(session))
     services.aftercare_checkin_submit(
         session=session,
         patient=patient,
@@ -537,6 +539,7 @@ def test_a_concerning_checkin_alerts_the_clinicians(patient, clinician, monday):
 
 def test_thoughts_of_self_harm_take_the_safety_path(patient, clinician, monday):
     session = session_discharged(course_started(patient, clinician=clinician), by=clinician)
+    monday.move_to(services.checkin_opens_at(session))
     result = services.aftercare_checkin_submit(
         session=session,
         patient=patient,

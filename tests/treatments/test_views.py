@@ -19,6 +19,7 @@ from tests.treatments.factories import (
     session_discharged,
     session_opened,
 )
+from treatments import services
 from treatments.models import AftercareAcknowledgement, AftercareItem, Course, DosingSession
 
 pytestmark = pytest.mark.django_db
@@ -278,9 +279,10 @@ def test_an_empty_acknowledgement_is_refused_kindly(client_for, patient, clinici
 
 
 def test_a_checkin_with_thoughts_of_self_harm_shows_crisis_resources_at_once(
-    client_for, patient, clinician
+    client_for, patient, clinician, monday
 ):
     session = session_discharged(course_started(patient, clinician=clinician), by=clinician)
+    monday.move_to(services.checkin_opens_at(session))
     response = client_for(patient).post(
         reverse("treatments:checkin", args=[session.pk]),
         {
@@ -288,6 +290,8 @@ def test_a_checkin_with_thoughts_of_self_harm_shows_crisis_resources_at_once(
             "dizziness": "none",
             "bp_concern": "False",
             "self_harm_thoughts": "True",
+            "sleep": "poorly",
+            "lingering_effects": "False",
         },
     )
     assert response.status_code == 200

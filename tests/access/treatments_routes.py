@@ -30,6 +30,7 @@ def build(world: World) -> None:
     open_session = session_opened(course, by=doctor)
     world.objects["open_session"] = open_session
     world.objects["visit"] = open_session.appointment
+    world.objects["planned"] = course.planned.filter(session__isnull=True, kind="dosing").first()
 
 
 def _course(w: World) -> dict[str, int]:

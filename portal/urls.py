@@ -33,6 +33,7 @@ handler500 = "portal.views.server_error"
 
 urlpatterns = [
     path("", include(portal_patterns)),
+    path("favicon.ico", views.favicon),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("intake/", include("intake.urls")),

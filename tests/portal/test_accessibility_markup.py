@@ -56,7 +56,7 @@ def test_every_script_is_deferred(client: Client, patient: User) -> None:
 
 
 def test_account_emails_name_the_clinic_and_its_domain_not_the_request_host(
-    client: Client, settings: Any
+    client: Client, settings: Any, db: None
 ) -> None:
     settings.PORTAL_CLINIC_NAME = "Valley Ketamine Clinic"
     settings.PORTAL_BASE_URL = "https://portal.valley.example"

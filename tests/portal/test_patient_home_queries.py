@@ -72,7 +72,7 @@ def test_the_patient_home_stays_within_its_query_budget(
     # Every panel drew what it reads, within those queries.
     assert "Hello, Robin" in page
     assert "approved for IV ketamine infusion" in page  # intake
-    assert page.count("10:00 · Folsom") == 2  # scheduling: both visits
+    assert page.count("10:00 AM · Folsom") == 2  # scheduling: both visits
     assert "Infusion 3 of 6" in page  # treatments
     assert "Aftercare to read" in page
     assert "Today's mood: 6/10" in page  # integration

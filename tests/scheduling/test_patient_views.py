@@ -286,10 +286,11 @@ def test_the_patient_home_lists_the_next_three_visits_in_clinic_time(
     AppointmentRequestFactory(patient=patient)
     page = client_for(patient).get(reverse("portal:patient-home")).content.decode()
     panel = page.split('data-testid="panel-appointments"')[1].split('data-testid="panel-')[0]
-    assert f"<strong>{first:%a %-d %b}, 10:00</strong> · Folsom" in panel
-    assert ", 09:30</strong> · Folsom" in panel
-    assert ", 14:00</strong> · Telehealth (video)" in panel
-    assert ", 11:00</strong>" not in panel  # the fourth visit waits for "All appointments"
+    # US 12-hour, as every patient page prints times (portal.formats).
+    assert f"<strong>{first:%a %-d %b}, 10:00 AM</strong> · Folsom" in panel
+    assert ", 9:30 AM</strong> · Folsom" in panel
+    assert ", 2:00 PM</strong> · Telehealth (video)" in panel
+    assert ", 11:00 AM</strong>" not in panel  # the fourth visit waits for "All appointments"
     assert ", 15:00</strong>" not in panel  # another patient's
     assert "1 request waiting for the office." in panel
 

@@ -109,8 +109,11 @@ def _sideways_scroll(page: Any) -> list[str]:
     problems = []
     for width in (390, 320):
         page.set_viewport_size({"width": width, "height": 844})
+        # Let resize observers (the trend charts) redraw first, as at a real 320 px load.
         overflow = page.evaluate(
-            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            "() => new Promise(done => setTimeout(() => requestAnimationFrame(() => done("
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            ")), 100))"
         )
         if overflow > 0:
             problems.append(f"scrolls sideways by {overflow}px at {width}px")

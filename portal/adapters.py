@@ -9,10 +9,13 @@ waits for a mail server. (Being a patient of a ketamine clinic is itself sensiti
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
 from django.utils import timezone
@@ -29,6 +32,21 @@ OUTBOX_MAILS: dict[str, tuple[Kind, str]] = {
     "account/email/email_confirmation": (Kind.ACCOUNT_CONFIRM_EMAIL, "activate_url"),
     "account/email/account_already_exists": (Kind.ACCOUNT_ALREADY_EXISTS, "password_reset_url"),
 }
+
+
+@dataclass(frozen=True)
+class PortalSite:
+    """What account emails call the site: the clinic's name and the portal's real domain
+    (settings), never the host a request happened to use ("127.0.0.1:8101")."""
+
+    name: str
+    domain: str
+    url: str
+
+
+def portal_site() -> PortalSite:
+    base = settings.PORTAL_BASE_URL
+    return PortalSite(name=settings.PORTAL_CLINIC_NAME, domain=urlsplit(base).netloc, url=base)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -66,10 +84,12 @@ class AccountAdapter(DefaultAccountAdapter):
         super().send_password_reset_mail(user, email, context)
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Sign-up mails go through the outbox (the same work for a known and a new
+        address); the rest name the clinic and its real domain (`portal_site`)."""
         route = OUTBOX_MAILS.get(template_prefix)
         user = context.get("user") or User.objects.filter(email__iexact=email).first()
         if route is None or user is None or user.email.lower() != email.lower():
-            super().send_mail(template_prefix, email, context)
+            super().send_mail(template_prefix, email, {**context, "current_site": portal_site()})
             return
         kind, link = route
         notification_schedule(

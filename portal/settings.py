@@ -162,7 +162,6 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -320,4 +319,7 @@ LOGGING = {
 
 # The clinic's public contact details, shown beside crisis lines and in messages.
 PORTAL_CLINIC_NAME = env.str("PORTAL_CLINIC_NAME", default="Clinic Portal")
+# Account emails (allauth) begin their subject with the clinic's name; their bodies name
+# it and the portal's domain (portal.adapters.portal_site), never the request's host.
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"{PORTAL_CLINIC_NAME}: "
 PORTAL_CLINIC_PHONE = env.str("PORTAL_CLINIC_PHONE", default="(916) 555-0100")

@@ -39,6 +39,7 @@ handler403 = "portal.views.permission_denied"
 
 urlpatterns = [
     path("", include(portal_patterns)),
+    path("favicon.ico", views.favicon),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("intake/", include("intake.urls")),

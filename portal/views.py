@@ -15,6 +15,7 @@ from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.views import defaults
@@ -192,6 +193,12 @@ def patient_chart(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @require_GET
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and bots ask for /favicon.ico whatever the page links: no 404 for them."""
+    return redirect(static("favicon.svg"), permanent=True)
+
+
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = health.check_all(connection)
     healthy = all(checks.values())

@@ -281,7 +281,18 @@ def notification_preference_update(
     quiet_hours_start: dt.time,
     quiet_hours_end: dt.time,
 ) -> NotificationPreference:
-    """Save how a patient wants to hear from us; their pending messages follow the choice."""
+    """Save how a patient wants to hear from us; their pending messages follow the choice.
+
+    Quiet hours that start when they end (22:00 to 22:00) mean nothing: refused."""
+    if quiet_hours_start == quiet_hours_end:
+        raise ValidationError(
+            {
+                "quiet_hours_end": (
+                    "Quiet hours must end at a different time than they start "
+                    "(for example, no texts after 21:00 and before 08:00)."
+                )
+            }
+        )
     if channel == Channel.SMS:
         from portal.notifications.channels import e164, sms_enabled
 

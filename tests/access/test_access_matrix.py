@@ -68,8 +68,8 @@ def test_no_access_rule_names_a_url_that_is_gone() -> None:
     assert not stale, f"Access rules for URLs that no longer exist: {sorted(stale)}"
 
 
-@pytest.fixture
-def world(db: None) -> World:
+def build_world() -> World:
+    """The cast and patient A's objects (also the accessibility test's world)."""
     users: dict[str, Any] = {
         "patient_a": PatientFactory(email="matrix.a@example.test"),
         "patient_b": PatientFactory(email="matrix.b@example.test"),
@@ -85,6 +85,11 @@ def world(db: None) -> World:
     for module in MODULES:
         module.build(world)
     return world
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
 
 
 @pytest.mark.parametrize("actor", ACTORS)

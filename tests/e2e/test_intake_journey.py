@@ -65,7 +65,13 @@ def test_a_patient_in_crisis_gets_help_at_once_and_a_clinician_approves_iv_only(
     page.locator("#id_emergency_contact_name").fill("Sky Stone")
     page.locator("#id_date_of_birth").fill("2099-05-01")
     continue_(page)
-    page.get_by_text("Date of birth cannot be in the future.").wait_for()
+    # Announced at the top (focused, linked to the field) and shown under the field.
+    summary = page.get_by_test_id("error-summary")
+    summary.get_by_text("Date of birth cannot be in the future.").wait_for()
+    assert page.evaluate("() => document.activeElement.id") == "error-summary"
+    assert page.title().startswith("Error:")
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("() => document.activeElement.id") == "id_date_of_birth"
     assert page.locator("#id_legal_name").input_value() == "River J. Stone"
     assert page.locator("#id_emergency_contact_name").input_value() == "Sky Stone"
     page.locator("#id_date_of_birth").fill("1991-05-01")

@@ -246,3 +246,17 @@ def test_a_changed_window_reaches_the_panel_at_once(settings_cache, patient) -> 
         conf.save()
         [row] = selectors.patient_panel(patient=patient).open_windows
         assert row.hours_left == 22
+
+
+def test_several_open_windows_are_one_card_with_a_line_each(patient, client_for) -> None:
+    course = course_started(patient)
+    with time_machine.travel(DISCHARGE, tick=False):
+        first = session_discharged(course)
+    with time_machine.travel(DISCHARGE + dt.timedelta(hours=1), tick=False):
+        second = session_discharged(course)
+    with time_machine.travel(DISCHARGE + dt.timedelta(hours=3), tick=False):
+        page = home(client_for(patient))
+    assert page.count("Book your integration therapy") == 1
+    assert page.count('data-testid="integration-window"') == 2
+    for session in (first, second):
+        assert reverse("integration:slot-list", kwargs={"session_id": session.pk}) in page

@@ -65,6 +65,19 @@ class TestPreferenceEdit:
         assert b'value="06:45"' in response.content
         assert not NotificationPreference.objects.exists()
 
+    def test_quiet_hours_that_end_when_they_start_are_refused_under_the_end_field(
+        self, client_for: ClientFor, patient: User
+    ) -> None:
+        response = client_for(patient).post(
+            PREFS, {"channel": "email", "quiet_hours_start": "22:00", "quiet_hours_end": "22:00"}
+        )
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Quiet hours must end at a different time than they start" in page
+        assert 'href="#id_quiet_hours_end"' in page  # the error summary links to the field
+        assert 'value="22:00"' in page
+        assert not NotificationPreference.objects.exists()
+
     @pytest.mark.parametrize(
         "data",
         [

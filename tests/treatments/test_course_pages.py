@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from portal.audit import AuditEvent
-from portal.formats import format_when
+from portal.formats import format_time, format_when
 from portal.models import PatientProfile
 from tests.factories import ClinicianFactory, PatientFactory, UserFactory
 from tests.scheduling.factories import AppointmentFactory, folsom, next_local, service_of
@@ -188,8 +188,12 @@ def test_the_patient_sees_their_next_visit_with_its_time_and_place(client_for, p
     visit = book(course)
     html = client_for(patient).get(reverse("treatments:my-courses")).content.decode()
     local = timezone.localtime(visit.starts_at)
-    assert f"<strong>{dateformat.format(local, 'l j F, H:i')}</strong>, Folsom" in html
-    assert dateformat.format(local, "D j M, H:i") in html
+    # US 12-hour, as every patient page prints times (portal.formats).
+    assert (
+        f"<strong>{dateformat.format(local, 'l j F')}, {format_time(local)}</strong>, Folsom"
+        in html
+    )
+    assert format_when(local) in html
     target = course.planned.get(sequence=2).target_date
     assert f"around {dateformat.format(target, 'D j M')}" in html
 

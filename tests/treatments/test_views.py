@@ -386,3 +386,14 @@ def test_the_session_board_has_bounded_queries_and_no_vitals(
     # Nobody is checked in yet: each visit says why its chart cannot open.
     assert "Start chart" not in clinician_view
     assert clinician_view.count("not checked in yet") == 9
+
+
+def test_the_patient_home_lists_aftercare_from_several_sessions_in_one_card(
+    client_for, patient, clinician
+):
+    course = course_started(patient, clinician=clinician)
+    session_discharged(course, by=clinician)
+    session_discharged(course, by=clinician)
+    html = client_for(patient).get(reverse("portal:patient-home")).content.decode()
+    assert html.count("Aftercare to read") == 1
+    assert html.count('data-testid="aftercare-item"') == 2

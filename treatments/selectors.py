@@ -24,6 +24,7 @@ from django.utils import timezone
 from intake.modalities import Modality
 from intake.models import Intake
 from portal.formats import format_day
+from portal.identity import PatientIdentity, age_on
 from portal.models import User, display_name_from, name_from_columns
 from portal.notifications import timing
 from scheduling.models import Appointment
@@ -285,6 +286,7 @@ class StaffCourse:
     course_id: int
     patient_id: int
     patient_name: str
+    patient: PatientIdentity
     modality_label: str
     protocol_name: str
     start_date: dt.date
@@ -311,6 +313,8 @@ _STAFF_HEADER = (
     "patient__patient_profile__id",
     "patient__patient_profile__preferred_name",
     "patient__patient_profile__legal_name",
+    "patient__patient_profile__date_of_birth",
+    "patient__patient_profile__chart_number",
     "protocol__name",
     "started_by__role",
     "started_by__email",
@@ -352,6 +356,8 @@ def course_page_for_staff(*, course_id: int) -> StaffCourse:
         profile_id,
         preferred_name,
         legal_name,
+        date_of_birth,
+        chart_number,
         protocol_name,
         started_by_role,
         started_by_email,
@@ -398,6 +404,15 @@ def course_page_for_staff(*, course_id: int) -> StaffCourse:
         patient_id=patient_id,
         patient_name=name_from_columns(
             patient_role, patient_email, patient_full_name, profile_id, preferred_name, legal_name
+        ),
+        patient=PatientIdentity(
+            user_id=patient_id,
+            legal_name=legal_name or "",
+            preferred_name=preferred_name or "",
+            date_of_birth=date_of_birth,
+            age=age_on(date_of_birth, timezone.localdate()),
+            chart_number=chart_number or "",
+            email=patient_email,
         ),
         modality_label=_MODALITY_LABELS.get(course.modality, course.modality),
         protocol_name=protocol_name,

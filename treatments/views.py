@@ -79,7 +79,12 @@ def course_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @require(Capability.CLINICAL_DECIDE)
 def course_start(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = get_object_or_404(User, pk=patient_id, role=Role.PATIENT, is_active=True)
+    patient = get_object_or_404(
+        User.objects.select_related("patient_profile"),
+        pk=patient_id,
+        role=Role.PATIENT,
+        is_active=True,
+    )
     modalities = frozenset(m.value for m in approved_modalities(patient=patient))
     audit_clinical_read(request=request, action="treatments.course.start_form", patient=patient)
     clinic = TreatmentSettings.load()

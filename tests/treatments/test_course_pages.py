@@ -51,7 +51,12 @@ def test_the_clinician_page_names_the_patient_the_protocol_and_who_started_the_c
     course = course_started(patient, clinician=doctor)
     html = client_for(clinician).get(course_url(course)).content.decode()
     course = Course.objects.get(pk=course.pk)
-    assert f"IV ketamine infusion · {patient.display_name}</h1>" in html
+    assert "IV ketamine infusion course</h1>" in html
+    # The patient as staff see them: legal name and chart number (portal.identity).
+    profile = patient.patient_profile
+    heading = html.split('data-testid="course-patient"')[1].split("</p>")[0]
+    assert profile.legal_name in heading
+    assert profile.chart_number in heading
     started = dateformat.format(course.start_date, "j M Y")
     assert f"{course.protocol} · started {started} by Dr Casey Morgan" in html
     assert "Infusion 0 of 6" in html

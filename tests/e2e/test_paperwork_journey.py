@@ -83,7 +83,7 @@ def test_i_sign_the_iv_consent_and_the_desk_can_then_confirm_my_infusion(
     page.get_by_label("I agree to sign this form electronically", exact=False).check()
     page.get_by_label("Type your full legal name to sign").fill("Sam Haddad")
     page.get_by_role("button", name="Sign").click()
-    page.get_by_text("does not match the legal name on your file", exact=False).wait_for()
+    page.get_by_text("does not match the legal name on your file", exact=False).first.wait_for()
     assert page.get_by_label("Type your full legal name to sign").input_value() == "Sam Haddad"
     assert not ConsentSignature.objects.filter(patient=me).exists()
 
@@ -140,7 +140,7 @@ def test_i_upload_my_insurance_card_and_the_desk_sees_it(
     page.get_by_label("Which document").select_option("insurance_front")
     page.get_by_label("File").set_input_files(str(fake))
     page.get_by_role("button", name="Upload").click()
-    page.get_by_text("whatever its name says", exact=False).wait_for()
+    page.get_by_text("whatever its name says", exact=False).first.wait_for()
     assert page.get_by_label("Which document").input_value() == "insurance_front"
 
     page.get_by_label("File").set_input_files(str(card_photo_with_location(tmp_path / "front.jpg")))

@@ -484,7 +484,7 @@ class Appointment(TimeStamped):
     cancel_reason = models.CharField(max_length=300, blank=True)
     # The clinic's video meeting for a telehealth visit: shown to the patient only in the
     # portal, and only around the visit (scheduling/telehealth.py).
-    video_link = models.URLField(max_length=500, blank=True)
+    video_link = models.URLField(max_length=500, blank=True, default="", db_default="")
     cancelled_by_patient = models.BooleanField(default=False)
     late_cancellation = models.BooleanField(
         default=False, help_text="Cancelled inside the clinic's late-cancellation window."

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -22,13 +22,20 @@ from scheduling.services import appointment_set_video_link
 from scheduling.telehealth import join_is_open, join_opens_at
 
 
+def _visit_id(value: str | None) -> int:
+    """The visit a row's form names; anything that is not one is no visit (a 404)."""
+    if value is None or not value.isdigit() or not 0 < int(value) < 2**63:
+        raise Http404
+    return int(value)
+
+
 @require_http_methods(["GET", "POST"])
 @require(Capability.TELEHEALTH_LINK)
 def telehealth_list(request: HttpRequest) -> HttpResponse:
     """The next two weeks' video visits, each with its link: set, changed or missing."""
     bound: tuple[int, VideoLinkForm] | None = None
     if request.method == "POST":
-        appointment = get_object_or_404(Appointment, pk=request.POST.get("appointment", 0) or 0)
+        appointment = get_object_or_404(Appointment, pk=_visit_id(request.POST.get("appointment")))
         form = VideoLinkForm(request.POST)
         if form.is_valid():
             try:

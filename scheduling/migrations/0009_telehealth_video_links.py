@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='appointment',
             name='video_link',
-            field=models.URLField(blank=True, max_length=500),
+            field=models.URLField(blank=True, db_default='', default='', max_length=500),
         ),
         migrations.AddField(
             model_name='schedulingsettings',

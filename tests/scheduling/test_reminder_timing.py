@@ -54,6 +54,7 @@ def set_in_admin(client: Any, **changes: Any) -> None:
         "day_before_reminder_at": row.day_before_reminder_at or "",
         "slot_step_minutes": row.slot_step_minutes,
         "max_dissociative_doses_per_day": row.max_dissociative_doses_per_day,
+        "telehealth_join_minutes_before": row.telehealth_join_minutes_before,
         **changes,
     }
     if not data["medi_cal_self_pay_allowed"]:

@@ -58,7 +58,9 @@ def test_a_course_is_started_scheduled_charted_and_followed_by_the_patient(
     desk = new_page()
     log_in(desk, base, "desk@example.test", TEST_PASSWORD)
     desk.goto(f"{base}/front-desk/")
-    desk.get_by_test_id("courses-needing-scheduling").get_by_role("link").first.click()
+    desk.get_by_test_id("courses-needing-scheduling").get_by_role(
+        "link", name="Schedule the series"
+    ).first.click()
     desk.locator("#id_location").select_option(label="Folsom")
     desk.get_by_role("button", name="Schedule the series").click()
     desk.get_by_test_id("series-outcome").get_by_text("6 sessions booked").wait_for()

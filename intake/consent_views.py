@@ -15,16 +15,9 @@ from intake.consent_pdf import signed_consent_pdf
 from intake.consent_selectors import consent_rows, current_document, signature_for_download
 from intake.consent_services import consent_sign
 from portal.audit import audit_clinical_read, audit_record, client_ip
+from portal.forms import add_service_errors
 from portal.models import Role, User
 from portal.permissions import Capability, access_patient_object, require
-
-
-def _apply_errors(form: ConsentSignForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
 
 
 @require_GET
@@ -68,7 +61,7 @@ def consent_sign_page(request: HttpRequest, document_id: int) -> HttpResponse:
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Thank you. \u201c{document.title}\u201d is signed.")
             return redirect("intake:consent-list")

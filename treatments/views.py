@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from intake.selectors import approved_modalities
 from portal.audit import audit_clinical_list, audit_clinical_read
 from portal.formats import format_when
+from portal.forms import add_service_errors
 from portal.models import Role, User
 from portal.permissions import Capability, access_patient_object, has_capability, require
 from scheduling.forms import ConfirmForm, SlotSearchForm, slot_choices
@@ -47,19 +47,6 @@ from treatments.models import (
     RemsMonitoringForm,
     TreatmentSettings,
 )
-
-
-def _form_errors(form: Form, exc: ValidationError) -> None:
-    """Put a service's refusal on the form: field errors where it names a field."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            target = name if name in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
-
 
 # ---------------------------------------------------------------- clinicians: courses
 
@@ -113,7 +100,7 @@ def course_start(request: HttpRequest, patient_id: int) -> HttpResponse:
                 concurrent_reason=form.cleaned_data["concurrent_reason"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Course started; its sessions are planned.")
             return redirect("treatments:course-detail", course_id=course.pk)
@@ -250,7 +237,7 @@ def course_schedule(request: HttpRequest, course_id: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             # What it did is shown once, on the page it redirects to (planned vs booked,
             # the drift and why): the reasons are kept in the session until then.
@@ -332,7 +319,7 @@ def planned_place(request: HttpRequest, course_id: int, planned_id: int) -> Http
                 location=chosen["room"].location if chosen["room"] else location,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -442,7 +429,7 @@ def session_chart(request: HttpRequest, session_id: int) -> HttpResponse:
                     request=request,
                 )
             except ValidationError as exc:
-                _form_errors(correction, exc)
+                add_service_errors(correction, exc)
             else:
                 messages.success(request, "Dose time corrected; the correction is recorded.")
                 return redirect(f"{request.path}#dose")
@@ -507,7 +494,7 @@ def _chart_post(request: HttpRequest, session: DosingSession) -> HttpResponse | 
                 session=session, by=request.user, section=section, values=values
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Saved.")
             return redirect(f"{request.path}#{section}")
@@ -618,7 +605,7 @@ def aftercare(request: HttpRequest, session_id: int) -> HttpResponse:
                 session=session, patient=request.user, item_ids=form.cleaned_data["items"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Thank you: your acknowledgement is saved.")
             return redirect("treatments:aftercare", session_id=session.pk)
@@ -642,7 +629,7 @@ def checkin(request: HttpRequest, session_id: int) -> HttpResponse:
                 session=session, patient=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if result.self_harm:
                 # Crisis resources at once, on the page itself: no redirect to wait for.
@@ -718,7 +705,7 @@ def escort_edit(request: HttpRequest, appointment_id: int | None = None) -> Http
         try:
             services.escort_save(patient=request.user, appointment=visit, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Saved: your escort is on record.")
             if visit is not None:
@@ -744,7 +731,7 @@ def readiness(request: HttpRequest, appointment_id: int) -> HttpResponse:
                 appointment=visit, patient=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Thank you: your answers are with the clinic.")
             return redirect("treatments:my-visit", appointment_id=visit.pk)

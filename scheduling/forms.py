@@ -21,6 +21,7 @@ from scheduling.models import (
     Service,
 )
 from scheduling.services import payer_check
+from scheduling.slot_picker import LocationGroup, Offer, Picker
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DAY_PART_CHOICES = [("", "Choose a time of day"), *DayPart.choices]
@@ -210,6 +211,30 @@ def slot_choices(slots: list[Any]) -> list[tuple[str, list[tuple[str, str]]]]:
     return list(groups.items())
 
 
+def picker_choices(
+    picker: Picker, alternatives: tuple[LocationGroup, ...] = ()
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The picker's options (alternatives after) as ConfirmForm choices: (group, options)."""
+    groups = [
+        (f"{group.day:%a %-d %b %Y}", [(o.value, _option_label(o.offer)) for o in group.options])
+        for group in picker.groups
+    ]
+    groups += [
+        (group.location_name, [(o.value, _option_label(o.offer)) for o in group.options])
+        for group in alternatives
+    ]
+    return groups
+
+
+def _option_label(offer: Offer) -> str:
+    when = f"{offer.starts_at:%H:%M}-{offer.ends_at:%H:%M}"
+    return f"{when} · {offer.clinician_name} · {offer.room_name}"
+
+
+def offer_value(offer: Offer) -> str:
+    return slot_value(offer.starts_at, offer.clinician_id, offer.room_id)
+
+
 class ConfirmForm(forms.Form):
     """The front desk picks one offered slot. The value is parsed, not looked up among the
     offered ones: booking (and the database) decide whether it is still free, so a desk
@@ -245,6 +270,10 @@ class SlotSearchForm(forms.Form):
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+    # The picker's filters: ids among the offered times (the picker drops what matches
+    # none), so validating them costs no query.
+    clinician = forms.IntegerField(required=False, min_value=1)
+    room = forms.IntegerField(required=False, min_value=1)
 
 
 class QueueFilterForm(forms.Form):

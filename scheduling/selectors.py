@@ -29,6 +29,7 @@ from scheduling.models import (
     SchedulingSettings,
     Service,
 )
+from scheduling.slot_picker import Offer
 from scheduling.slots import Interval, Slot, WorkBlock, clip_to_opening, find_slots
 from scheduling.spacing import Dose, SpacingClash, SpacingRule, spacing_clash, widest_gap
 from scheduling.telehealth import join_is_open
@@ -37,6 +38,7 @@ __all__ = [
     "DayView",
     "Slot",
     "active_locations",
+    "alternative_offers",
     "appointments_for_patient",
     "day_view",
     "free_slots",
@@ -52,6 +54,7 @@ __all__ = [
     "request_queue_total",
     "requests_for_patient",
     "service_choices",
+    "slot_offers",
     "slot_search",
     "spacing_message",
     "spacing_rules",
@@ -325,6 +328,46 @@ def slot_search(
         for slot in core
     ]
     return SlotSearch(slots, dict(sorted(notes.items())))
+
+
+def slot_offers(slots: list[Slot]) -> list[Offer]:
+    """The slot finder's slots as the picker's plain offers, in clinic time (rooms come
+    with their location: no query)."""
+    tz = timezone.get_current_timezone()
+    return [
+        Offer(
+            starts_at=slot.starts_at.astimezone(tz),
+            ends_at=slot.ends_at.astimezone(tz),
+            clinician_id=slot.clinician.pk,
+            clinician_name=str(slot.clinician),
+            room_id=None if slot.room is None else slot.room.pk,
+            room_name="Telehealth" if slot.room is None else slot.room.name,
+            location_id=None if slot.room is None else slot.room.location_id,
+            location_name="Telehealth (video)" if slot.room is None else slot.room.location.name,
+        )
+        for slot in slots
+    ]
+
+
+def alternative_offers(
+    *, service: Service, patient: User | None, start: dt.date, end: dt.date
+) -> list[Offer]:
+    """Free times from `start` to `end` at every active location that offers `service`
+    (a telehealth service: online), each kept to the same rules as any booking. One
+    query for the locations, then one slot search each: the count follows the clinic's
+    number of locations, never the number of visits."""
+    if service.is_telehealth:
+        places: list[Location | None] = [None]
+    else:
+        places = list(service.locations.filter(is_active=True).order_by("name"))
+    offers: list[Offer] = []
+    for place in places:
+        offers += slot_offers(
+            slot_search(
+                service=service, location=place, start=start, end=end, patient=patient
+            ).slots
+        )
+    return offers
 
 
 def spacing_message(clash: SpacingClash) -> str:

@@ -31,11 +31,13 @@ from scheduling.forms import (
     RescheduleRequestForm,
     SlotSearchForm,
     StaffCancelForm,
-    slot_choices,
+    offer_value,
+    picker_choices,
 )
-from scheduling.models import Appointment, AppointmentRequest, SchedulingSettings
+from scheduling.models import Appointment, AppointmentRequest, DayPart, SchedulingSettings
 from scheduling.selectors import (
     active_locations,
+    alternative_offers,
     appointments_for_patient,
     day_view,
     free_slots,
@@ -45,6 +47,7 @@ from scheduling.selectors import (
     request_queue_total,
     requests_for_patient,
     service_choices,
+    slot_offers,
     telehealth_join_minutes,
 )
 from scheduling.services import (
@@ -57,6 +60,13 @@ from scheduling.services import (
     appointment_reschedule_request,
     appointment_set_status,
     is_late_cancellation,
+)
+from scheduling.slot_picker import (
+    LocationGroup,
+    Offer,
+    alternative_days,
+    build_picker,
+    nearest_alternatives,
 )
 from scheduling.telehealth import join_is_open
 
@@ -323,21 +333,49 @@ def request_confirm(request: HttpRequest, request_id: int) -> HttpResponse:
     if search.is_valid() and search.cleaned_data["location"] is not None:
         location = search.cleaned_data["location"]
     days = _search_days(search, pending)
-    slots: list[Any] = []
-    if pending.status == AppointmentRequest.Status.PENDING:
+    clinician_id = room_id = None
+    if search.is_valid():
+        clinician_id, room_id = search.cleaned_data["clinician"], search.cleaned_data["room"]
+    offers: list[Offer] = []
+    alternatives: tuple[LocationGroup, ...] = ()
+    is_pending = pending.status == AppointmentRequest.Status.PENDING
+    if is_pending:
         # One search per run of consecutive days: the same few queries for 14 days as 1.
         for first, last in _day_runs(days):
-            slots.extend(
-                free_slots(
-                    service=pending.service,
-                    location=location,
-                    start=first,
-                    end=last,
-                    patient=pending.patient,
+            offers.extend(
+                slot_offers(
+                    free_slots(
+                        service=pending.service,
+                        location=location,
+                        start=first,
+                        end=last,
+                        patient=pending.patient,
+                    )
                 )
             )
+    picker = build_picker(
+        offers,
+        windows=pending.windows,
+        value_of=offer_value,
+        clinician_id=clinician_id,
+        room_id=room_id,
+        part_labels=dict(DayPart.choices),
+    )
+    if is_pending and not picker.fitting:
+        # Nothing here fits the request: the nearest times at every location offering
+        # the service (the clinician filter still holds; a room belongs to one place).
+        first, last = alternative_days(pending.windows, today=timezone.localdate())
+        found = alternative_offers(
+            service=pending.service, patient=pending.patient, start=first, end=last
+        )
+        alternatives = nearest_alternatives(
+            [o for o in found if clinician_id is None or o.clinician_id == clinician_id],
+            windows=pending.windows,
+            value_of=offer_value,
+        )
     form = ConfirmForm(
-        request.POST if request.method == "POST" else None, slot_choices=slot_choices(slots)
+        request.POST if request.method == "POST" else None,
+        slot_choices=picker_choices(picker, alternatives),
     )
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["slot"]
@@ -370,7 +408,10 @@ def request_confirm(request: HttpRequest, request_id: int) -> HttpResponse:
             "decline_form": DeclineForm(),
             "days": days,
             "location": location,
-            "slot_count": len(slots),
+            "picker": picker,
+            "alternatives": alternatives,
+            "chosen": form["slot"].value() or "",
+            "slot_count": picker.total,
             "gate_gaps": _gate_gaps(pending),
         },
     )

@@ -206,11 +206,19 @@ def nearest_alternatives(
     by_location: dict[int | None, list[Offer]] = {}
     for offer in _one_per_time_and_clinician(offers):
         by_location.setdefault(offer.location_id, []).append(offer)
+
+    def nearness(o: Offer) -> tuple[bool, dt.timedelta, dt.datetime]:
+        # A time inside a window beats one just at its edge (distance zero too).
+        return (
+            window_index(o.starts_at, windows) is None,
+            distance(o.starts_at, windows),
+            o.starts_at,
+        )
+
     ranked = []
     for location_id, found in by_location.items():
-        nearest = sorted(found, key=lambda o: (distance(o.starts_at, windows), o.starts_at))
-        nearest = nearest[:per_location]
-        best = distance(nearest[0].starts_at, windows)
+        nearest = sorted(found, key=nearness)[:per_location]
+        best = nearness(nearest[0])[:2]
         group = LocationGroup(
             location_id=location_id,
             location_name=nearest[0].location_name,

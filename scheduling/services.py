@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from psycopg2.extras import DateTimeTZRange
@@ -545,9 +546,48 @@ def appointment_book(
         booked_by=booked_by,
     )
     _save_or_refuse(appointment)
+    if request is None:
+        # A visit booked without its request (a course's series, a session placed by
+        # hand) still answers what the patient asked for.
+        appointment_request_answer_by_booking(appointment=appointment, by=booked_by)
     _reminders_write(appointment)
     estimate_due_for_booking(appointment=appointment)  # self-pay: a good-faith estimate
     return appointment
+
+
+@transaction.atomic
+def appointment_request_answer_by_booking(
+    *, appointment: Appointment, by: User | None
+) -> AppointmentRequest | None:
+    """Mark the patient's oldest waiting request for this visit confirmed and link the
+    visit to it: a request for the same service, or for a dosing visit of the same
+    modality (a refused "IV infusion" request is answered when the course's series is
+    booked). A request to move a visit is left to the desk: it names its own visit. No
+    message: the booking's own one tells the patient the time and place."""
+    service = appointment.service
+    matches = Q(service_id=service.pk)
+    if service.modality:
+        matches |= Q(service__modality=service.modality)
+    request = (
+        AppointmentRequest.objects.select_for_update(of=("self",))
+        .filter(
+            matches,
+            patient_id=appointment.patient_id,
+            status=AppointmentRequest.Status.PENDING,
+            reschedule_of__isnull=True,
+        )
+        .order_by("created_at", "id")
+        .first()
+    )
+    if request is None:
+        return None
+    request.status = AppointmentRequest.Status.CONFIRMED
+    request.decided_by = by
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    appointment.request = request
+    appointment.save(update_fields=["request", "updated_at"])
+    return request
 
 
 @transaction.atomic

@@ -19,9 +19,10 @@ from portal.formats import format_when
 from portal.forms import add_service_errors
 from portal.models import Role, User
 from portal.permissions import Capability, access_patient_object, has_capability, require
-from scheduling.forms import ConfirmForm, SlotSearchForm, slot_choices
+from scheduling.forms import ConfirmForm, SlotSearchForm, offer_value, picker_choices
 from scheduling.models import Appointment
-from scheduling.selectors import slot_search
+from scheduling.selectors import slot_offers, slot_search
+from scheduling.slot_picker import build_picker
 from treatments import selectors, services
 from treatments.forms import (
     CHART_FORMS,
@@ -303,9 +304,20 @@ def planned_place(request: HttpRequest, course_id: int, planned_id: int) -> Http
         found = slot_search(
             service=service, location=location, start=start, end=end, patient=course.patient
         )
+    clinician_id = room_id = None
+    if search.is_valid():
+        clinician_id, room_id = search.cleaned_data["clinician"], search.cleaned_data["room"]
+    # The planned day comes first in the picker, marked.
+    picker = build_picker(
+        slot_offers(found.slots) if found else [],
+        windows=[(planned.target_date, "any")],
+        value_of=offer_value,
+        clinician_id=clinician_id,
+        room_id=room_id,
+    )
     form = ConfirmForm(
         request.POST if request.method == "POST" else None,
-        slot_choices=slot_choices(found.slots if found else []),
+        slot_choices=picker_choices(picker),
     )
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["slot"]
@@ -338,7 +350,9 @@ def planned_place(request: HttpRequest, course_id: int, planned_id: int) -> Http
             "location": location,
             "days": [start + dt.timedelta(days=i) for i in range(days)],
             "notes": sorted(found.notes.items()) if found else [],
-            "slot_count": len(found.slots) if found else 0,
+            "slot_count": picker.total,
+            "picker": picker,
+            "chosen": form["slot"].value() or "",
             "form": form,
         },
     )

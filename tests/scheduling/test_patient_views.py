@@ -299,9 +299,11 @@ def test_the_patient_home_lists_the_next_three_visits_in_clinic_time(
 def test_the_patient_home_panel_reads_visits_and_waiting_requests_in_one_query(
     patient, other_patient, django_assert_num_queries
 ):
-    AppointmentRequestFactory(patient=patient)
-    AppointmentRequestFactory(patient=patient)
-    AppointmentRequestFactory(patient=other_patient)
+    # Requests for KAP: the consultations booked below answer none of them.
+    kap = service_of(ServiceKind.KAP)
+    AppointmentRequestFactory(patient=patient, service=kap)
+    AppointmentRequestFactory(patient=patient, service=kap)
+    AppointmentRequestFactory(patient=other_patient, service=kap)
     with django_assert_num_queries(1):
         panel = patient_panel(patient=patient)
     assert panel == {"upcoming": [], "pending_requests": 2}  # no visit booked yet

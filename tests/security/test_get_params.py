@@ -40,8 +40,20 @@ TEXT = st.one_of(st.sampled_from(ODD), st.text(max_size=30))
 # url name -> the query parameters its view reads, and what kind each is.
 PARAMS: dict[str, dict[str, st.SearchStrategy[str]]] = {
     "scheduling:day-view": {"day": DATE, "location": NUMBER},
-    "scheduling:request-confirm": {"start": DATE, "days": NUMBER, "location": NUMBER},
-    "treatments:planned-place": {"start": DATE, "days": NUMBER, "location": NUMBER},
+    "scheduling:request-confirm": {
+        "start": DATE,
+        "days": NUMBER,
+        "location": NUMBER,
+        "clinician": NUMBER,
+        "room": NUMBER,
+    },
+    "treatments:planned-place": {
+        "start": DATE,
+        "days": NUMBER,
+        "location": NUMBER,
+        "clinician": NUMBER,
+        "room": NUMBER,
+    },
     "scheduling:request-queue": {
         "status": TEXT,
         "location": NUMBER,

@@ -61,7 +61,7 @@ def test_i_sign_the_iv_consent_and_the_desk_can_then_confirm_my_infusion(
     log_in(desk, base, "desk@example.test", TEST_PASSWORD)
     open_the_request(desk, base)
     assert MISSING in desk.get_by_test_id("gate-gaps").inner_text()
-    desk.locator("#id_slot").select_option(index=1)
+    desk.get_by_test_id("slot-option").nth(1).click()
     with desk.expect_response(lambda r: r.request.method == "POST") as refused:
         desk.get_by_role("button", name="Confirm this time").click()
     assert refused.value.status == 200  # the page again, not a redirect
@@ -104,7 +104,7 @@ def test_i_sign_the_iv_consent_and_the_desk_can_then_confirm_my_infusion(
     # The desk looks again: nothing is missing, and the same request is confirmed.
     open_the_request(desk, base)
     assert desk.get_by_test_id("gate-gaps").count() == 0
-    desk.locator("#id_slot").select_option(index=1)
+    desk.get_by_test_id("slot-option").nth(1).click()
     desk.get_by_role("button", name="Confirm this time").click()
     desk.get_by_text("The patient is notified").wait_for()
     assert (

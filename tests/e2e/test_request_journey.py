@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 
 from intake.modalities import Modality
-from portal.formats import format_when
+from portal.formats import format_day, format_time, format_when
 from scheduling.models import Appointment, PayerRule, RoomKind, ServiceKind
 from tests.e2e.conftest import log_in
 from tests.factories import TEST_PASSWORD, ClinicianFactory, FrontDeskFactory, PatientFactory
@@ -96,15 +96,26 @@ def test_medi_cal_is_refused_kindly_then_self_pay_is_confirmed_on_a_free_chair(
     assert desk.get_by_test_id("pending-count").inner_text() == "1"
     desk.get_by_role("link", name="Open").click()
     desk.get_by_role("heading", name="Confirm a request").wait_for()
-    first_day = desk.locator("#id_slot optgroup").first
-    assert first_day.get_attribute("label").endswith(first_choice.strftime("%Y"))
-    options = first_day.locator("option").all_inner_texts()
+    # The picker shows my first choice first, marked; Chair 1 is never offered when busy.
+    first_day = desk.get_by_test_id("slot-day").first
+    assert first_day.get_attribute("data-fits") == "true"
+    assert format_day(first_choice) in first_day.locator("legend").inner_text()
+    assert "Fits the request" in first_day.locator("legend").inner_text()
+    options = first_day.get_by_test_id("slot-option").all_inner_texts()
     assert options, "no free slots offered"
-    busy_label = f"{chair_1_busy:%H:%M}"
+    busy_label = format_time(chair_1_busy)
     assert not any(o.startswith(busy_label) and o.endswith("Chair 1") for o in options)
-    assert any(o.startswith("09:00") and o.endswith("Chair 2") for o in options)
-    wanted = next(o for o in options if o.startswith("09:00") and o.endswith("Chair 2"))
-    desk.locator("#id_slot").select_option(label=wanted)
+    # The desk narrows to Chair 2; the filter keeps its choice, and 9:00 there is picked.
+    desk.get_by_label("Room or chair").select_option(label="Chair 2")
+    desk.get_by_role("button", name="Look").click()
+    desk.get_by_test_id("slot-day").first.wait_for()
+    assert desk.locator("#id_room option:checked").inner_text() == "Chair 2"
+    first_day = desk.get_by_test_id("slot-day").first
+    options = first_day.get_by_test_id("slot-option").all_inner_texts()
+    assert all(o.endswith("Chair 2") for o in options)
+    first_day.get_by_test_id("slot-option").filter(
+        has_text=format_time(next_local(3, 9))
+    ).first.click()
     desk.get_by_role("button", name="Confirm this time").click()
     desk.get_by_text("The patient is notified").wait_for()
 

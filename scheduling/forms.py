@@ -198,19 +198,6 @@ def slot_value(starts_at: dt.datetime, clinician_id: int, room_id: int | None) -
     return f"{starts_at.isoformat()}|{clinician_id}|{room_id or ''}"
 
 
-def slot_choices(slots: list[Any]) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The slot finder's slots as ConfirmForm choices, grouped by day (clinic time)."""
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for slot in slots:
-        start, end = timezone.localtime(slot.starts_at), timezone.localtime(slot.ends_at)
-        where = slot.room.name if slot.room is not None else "Telehealth"
-        label = f"{start:%H:%M}-{end:%H:%M} · {slot.clinician} · {where}"
-        groups.setdefault(f"{start:%a %-d %b %Y}", []).append(
-            (slot_value(slot.starts_at, slot.clinician.pk, getattr(slot.room, "pk", None)), label)
-        )
-    return list(groups.items())
-
-
 def picker_choices(
     picker: Picker, alternatives: tuple[LocationGroup, ...] = ()
 ) -> list[tuple[str, list[tuple[str, str]]]]:

@@ -23,7 +23,7 @@ class SchedulingConfig(AppConfig):
             register_patient_link,
         )
         from portal.permissions import Capability
-        from scheduling import demo, hooks, panels
+        from scheduling import demo, hooks, panels, waitlist_demo
         from scheduling.chart import scheduling_section
         from scheduling.waitlist_services import on_appointment_status_changed
 
@@ -57,6 +57,7 @@ class SchedulingConfig(AppConfig):
         # The waitlist (scheduling/waitlist_*.py): a cancelled visit's time is offered to
         # the waiting patients it fits, inside the cancellation's transaction.
         hooks.register_appointment_status_changed(on_appointment_status_changed)
+        register_demo_seeder(DemoSeeder("scheduling-waitlist", waitlist_demo.seed, order=21))
         register_nav(NavItem("Waitlist", "scheduling:waitlist", Capability.PATIENT_SELF, 22))
         register_nav(
             NavItem("Waitlist", "scheduling:waitlist-desk", Capability.SCHEDULE_MANAGE, 13)

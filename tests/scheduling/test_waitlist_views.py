@@ -169,3 +169,22 @@ def test_the_desk_page_reads_a_flat_number_of_queries(client_for, front_desk) ->
         _freed(more)
     assert FreedSlot.objects.count() == 10
     assert _count(client, reverse("scheduling:waitlist-desk")) == one
+
+
+def test_the_patients_chart_links_the_desk_to_their_waitlist(client_for, front_desk) -> None:
+    patient = PatientFactory()
+    chart = client_for(front_desk).get(reverse("portal:patient-chart", args=[patient.pk]))
+    assert chart.status_code == 200
+    assert reverse("scheduling:waitlist-patient", args=[patient.pk]) in chart.content.decode()
+
+
+def test_the_demo_patient_waits_for_an_earlier_evaluation() -> None:
+    import io
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())  # a second run adds nothing
+    entry = WaitlistEntry.objects.get(patient__email="patient@demo.clinic")
+    assert entry.is_active
+    assert sorted(entry.locations.values_list("slug", flat=True)) == ["folsom", "sacramento"]

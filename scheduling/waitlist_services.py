@@ -25,7 +25,11 @@ from psycopg2.extras import DateTimeTZRange
 from intake.selectors import visit_gate_gaps
 from portal.models import Location, Role, User
 from portal.notifications.kinds import Kind
-from portal.notifications.services import notification_schedule, portal_link
+from portal.notifications.services import (
+    notification_schedule,
+    notifications_cancel,
+    portal_link,
+)
 from portal.permissions import Capability, has_capability
 from scheduling import waitlist
 from scheduling.models import LIVE_STATUSES, Appointment, SchedulingSettings, Service
@@ -317,6 +321,8 @@ def _tell_gone(*, slot: FreedSlot, exclude_offer_id: int | None, now: dt.datetim
         losers = losers.exclude(pk=exclude_offer_id)
     rows = list(losers.select_related("patient").only("pk", "patient"))
     losers.update(status=WaitlistOffer.Status.GONE, decided_at=now)
+    # An offer still waiting to be sent (a text held for quiet hours) would now mislead.
+    notifications_cancel(topic=f"waitlist:slot:{slot.pk}", kinds=[Kind.WAITLIST_OFFER])
     context = _slot_context(slot)
     for offer in rows:
         notification_schedule(

@@ -373,3 +373,16 @@ def test_the_desk_adds_a_patient_and_a_patient_left_gets_no_offer() -> None:
     assert entry.added_by == desk
     waitlist_leave(entry=entry, by=desk)
     assert _cancel(chair) is None
+
+
+def test_an_offer_not_yet_sent_is_not_sent_once_the_time_has_gone() -> None:
+    chair = a_chair()
+    winner, _ = waiting(chair)
+    loser, _ = waiting(chair)
+    slot = _cancel(chair)
+    # Both offers are still pending in the outbox (e.g. a text held for quiet hours).
+    assert Notification.objects.filter(kind=Kind.WAITLIST_OFFER, status="pending").count() == 2
+    waitlist_offer_claim(offer=slot.offers.get(patient=winner), by=winner)
+    offers = Notification.objects.filter(kind=Kind.WAITLIST_OFFER)
+    assert set(offers.values_list("status", flat=True)) == {"cancelled"}
+    assert Notification.objects.get(kind=Kind.WAITLIST_GONE).recipient == loser

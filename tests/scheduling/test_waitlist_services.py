@@ -386,3 +386,10 @@ def test_an_offer_not_yet_sent_is_not_sent_once_the_time_has_gone() -> None:
     offers = Notification.objects.filter(kind=Kind.WAITLIST_OFFER)
     assert set(offers.values_list("status", flat=True)) == {"cancelled"}
     assert Notification.objects.get(kind=Kind.WAITLIST_GONE).recipient == loser
+
+
+def test_the_clinic_admin_sets_how_long_an_offer_stays_open(client_for, clinic_admin) -> None:
+    from tests.scheduling.test_reminder_timing import set_in_admin
+
+    set_in_admin(client_for(clinic_admin), waitlist_offer_minutes=30)
+    assert SchedulingSettings.load().waitlist_offer_minutes == 30

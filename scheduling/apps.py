@@ -23,7 +23,7 @@ class SchedulingConfig(AppConfig):
             register_patient_link,
         )
         from portal.permissions import Capability
-        from scheduling import demo, hooks, panels, waitlist_demo
+        from scheduling import demo, hooks, panels, waitlist_demo, waitlist_selectors
         from scheduling.chart import scheduling_section
         from scheduling.waitlist_services import on_appointment_status_changed
 
@@ -59,8 +59,14 @@ class SchedulingConfig(AppConfig):
         hooks.register_appointment_status_changed(on_appointment_status_changed)
         register_demo_seeder(DemoSeeder("scheduling-waitlist", waitlist_demo.seed, order=21))
         register_nav(NavItem("Waitlist", "scheduling:waitlist", Capability.PATIENT_SELF, 22))
-        register_nav(
-            NavItem("Waitlist", "scheduling:waitlist-desk", Capability.SCHEDULE_MANAGE, 13)
+        # The desk's way in is a home card (the staff navigation has no room left).
+        register_home_panel(
+            HomePanel(
+                "front_desk",
+                "scheduling/waitlist/_panel_front_desk.html",
+                waitlist_selectors.front_desk_panel,
+                order=11,
+            )
         )
         register_patient_link(
             PatientLink("Waitlist", "scheduling:waitlist-patient", Capability.SCHEDULE_MANAGE, 20)

@@ -89,3 +89,20 @@ def waitlist_open_slots(*, now: dt.datetime) -> list[FreedSlot]:
         .prefetch_related(Prefetch("offers", queryset=offers))
         .order_by("starts_at", "id")[:DESK_LIMIT]
     )
+
+
+def waitlist_desk_counts(*, now: dt.datetime) -> dict[str, int]:
+    """How many patients wait and how many freed times are on offer: two counts."""
+    return {
+        "waiting": WaitlistEntry.objects.filter(is_active=True).count(),
+        "on_offer": FreedSlot.objects.filter(
+            status=FreedSlot.Status.OPEN, starts_at__gt=now
+        ).count(),
+    }
+
+
+def front_desk_panel(request: object) -> dict[str, int]:
+    """The front desk home's waitlist card (registered in apps.py)."""
+    from django.utils import timezone
+
+    return waitlist_desk_counts(now=timezone.now())

@@ -188,3 +188,13 @@ def test_the_demo_patient_waits_for_an_earlier_evaluation() -> None:
     entry = WaitlistEntry.objects.get(patient__email="patient@demo.clinic")
     assert entry.is_active
     assert sorted(entry.locations.values_list("slug", flat=True)) == ["folsom", "sacramento"]
+
+
+def test_the_front_desk_home_leads_to_the_waitlist(client_for, front_desk) -> None:
+    chair = a_chair()
+    waiting(chair)
+    waiting(chair)
+    _freed(chair)
+    home = client_for(front_desk).get("/front-desk/").content.decode()
+    assert reverse("scheduling:waitlist-desk") in home
+    assert "2</span> waiting · 1 freed time on offer" in home

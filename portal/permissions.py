@@ -246,6 +246,10 @@ ADMIN_CLINIC_ADMIN_ACTIONS: dict[str, frozenset[str]] = {
     "portal.patientprofile": ADMIN_VIEW,
     "notifications.notification": ADMIN_VIEW,
     "scheduling.appointment": ADMIN_VIEW,
+    # The waitlist (scheduling/waitlist_admin.py): read-only, written by the services.
+    "scheduling.waitlistentry": ADMIN_VIEW,
+    "scheduling.freedslot": ADMIN_VIEW,
+    "scheduling.waitlistoffer": ADMIN_VIEW,
     "account.emailaddress": ADMIN_VIEW,
     "mfa.authenticator": frozenset({"view", "delete"}),
 }

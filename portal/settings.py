@@ -286,6 +286,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": 600.0,
         "options": {"expires": 590},
     },
+    # scheduling: waitlist offers of a freed time close when their minutes run out.
+    "scheduling-waitlist-offers-expire": {
+        "task": "scheduling.tasks.waitlist_offers_expire",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
 
 # Notifications (portal/notifications): how failures retry, and texts. When reminders

@@ -176,3 +176,4 @@ class AppointmentAdmin(admin.ModelAdmin):
 # Billing's admin pages live in their own module; registering them here keeps one
 # autodiscovered admin module per app.
 import scheduling.billing_admin  # noqa: E402, F401
+from scheduling import waitlist_admin  # noqa: E402, F401 (registers the waitlist's admin)

@@ -23,8 +23,9 @@ class SchedulingConfig(AppConfig):
             register_patient_link,
         )
         from portal.permissions import Capability
-        from scheduling import demo, panels
+        from scheduling import demo, hooks, panels, waitlist_demo, waitlist_selectors
         from scheduling.chart import scheduling_section
+        from scheduling.waitlist_services import on_appointment_status_changed
 
         register_nav(
             NavItem("Appointments", "scheduling:appointment-list", Capability.PATIENT_SELF, 20)
@@ -53,3 +54,20 @@ class SchedulingConfig(AppConfig):
             PatientLink("Billing", "scheduling:billing-account", Capability.BILLING_MANAGE, 10)
         )
         register_demo_seeder(DemoSeeder("scheduling", demo.seed, order=20))
+        # The waitlist (scheduling/waitlist_*.py): a cancelled visit's time is offered to
+        # the waiting patients it fits, inside the cancellation's transaction.
+        hooks.register_appointment_status_changed(on_appointment_status_changed)
+        register_demo_seeder(DemoSeeder("scheduling-waitlist", waitlist_demo.seed, order=21))
+        register_nav(NavItem("Waitlist", "scheduling:waitlist", Capability.PATIENT_SELF, 22))
+        # The desk's way in is a home card (the staff navigation has no room left).
+        register_home_panel(
+            HomePanel(
+                "front_desk",
+                "scheduling/waitlist/_panel_front_desk.html",
+                waitlist_selectors.front_desk_panel,
+                order=11,
+            )
+        )
+        register_patient_link(
+            PatientLink("Waitlist", "scheduling:waitlist-patient", Capability.SCHEDULE_MANAGE, 20)
+        )

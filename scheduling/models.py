@@ -324,6 +324,22 @@ class SchedulingSettings(ClinicSettingsBase):
         help_text="Most dissociative doses (IV, Spravato, KAP: see Dosing spacing) one "
         "patient may be booked for on one clinic day; 0 for no limit.",
     )
+    # The waitlist (scheduling/waitlist.py): how a freed chair is offered.
+    waitlist_offer_minutes = models.PositiveSmallIntegerField(
+        default=120,
+        help_text="Minutes a waitlist offer of a freed time stays open (never past the "
+        "visit's start).",
+    )
+    waitlist_notice_minutes = models.PositiveSmallIntegerField(
+        default=120,
+        help_text="A freed time is offered to the waitlist only if it starts at least this "
+        "many minutes later.",
+    )
+    waitlist_max_offers = models.PositiveSmallIntegerField(
+        default=10,
+        help_text="Most waiting patients one freed time is offered to at once (first "
+        "joined first).",
+    )
 
     class Meta:
         verbose_name = "scheduling settings"
@@ -586,6 +602,7 @@ from scheduling.billing_models import (  # noqa: E402
     ServicePackage,
     ServicePrice,
 )
+from scheduling.waitlist_models import FreedSlot, WaitlistEntry, WaitlistOffer  # noqa: E402
 
 __all__ = [
     "BillingSettings",
@@ -595,9 +612,12 @@ __all__ = [
     "DiagnosisCode",
     "EstimateDue",
     "EstimateLine",
+    "FreedSlot",
     "GoodFaithEstimate",
     "Payment",
     "PaymentMethod",
     "ServicePackage",
     "ServicePrice",
+    "WaitlistEntry",
+    "WaitlistOffer",
 ]

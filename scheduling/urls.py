@@ -49,4 +49,6 @@ urlpatterns = [
         name="telehealth-join",
     ),
     path("", include("scheduling.billing_urls")),
+    # The waitlist for freed chairs (scheduling/waitlist_urls.py)
+    path("", include("scheduling.waitlist_urls")),
 ]

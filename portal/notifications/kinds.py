@@ -31,6 +31,8 @@ class Kind(models.TextChoices):
     ACCOUNT_ALREADY_EXISTS = "account_already_exists", "Sign-up with an existing account"
     READINESS_CHECK = "readiness_check", "Evening-before readiness check"
     ESCORT_PICKUP = "escort_pickup", "Pickup text to the patient's escort"
+    WAITLIST_OFFER = "waitlist_offer", "Waitlist: an earlier time is free"
+    WAITLIST_GONE = "waitlist_gone", "Waitlist: the offered time has gone"
 
 
 # Keys a kind may carry beyond the common contract. The escort's text names the patient

@@ -55,6 +55,9 @@ def set_in_admin(client: Any, **changes: Any) -> None:
         "slot_step_minutes": row.slot_step_minutes,
         "max_dissociative_doses_per_day": row.max_dissociative_doses_per_day,
         "telehealth_join_minutes_before": row.telehealth_join_minutes_before,
+        "waitlist_offer_minutes": row.waitlist_offer_minutes,
+        "waitlist_notice_minutes": row.waitlist_notice_minutes,
+        "waitlist_max_offers": row.waitlist_max_offers,
         **changes,
     }
     if not data["medi_cal_self_pay_allowed"]:

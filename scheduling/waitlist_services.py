@@ -1,0 +1,430 @@
+"""Every write of the waitlist: joining and leaving it, offering a freed time when a visit
+is cancelled, claiming an offer, and closing offers whose time ran out.
+
+A cancellation calls `offer_freed_slot` inside its own transaction (through
+scheduling.hooks), so the offers and their messages commit or roll back with it; the
+messages are outbox rows whose send is kicked on commit. A claim locks the freed slot's
+row, then books through `appointment_book` (every booking rule applies), so concurrent
+claims queue on that lock and exactly one books; a partial unique constraint on the
+offers and a one-to-one on the booking hold even if a caller skipped the lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from psycopg2.extras import DateTimeTZRange
+
+from intake.selectors import visit_gate_gaps
+from portal.models import Location, Role, User
+from portal.notifications.kinds import Kind
+from portal.notifications.services import (
+    notification_schedule,
+    notifications_cancel,
+    portal_link,
+)
+from portal.permissions import Capability, has_capability
+from scheduling import waitlist
+from scheduling.models import LIVE_STATUSES, Appointment, SchedulingSettings, Service
+from scheduling.selectors import patient_doses, spacing_rules
+from scheduling.services import appointment_book
+from scheduling.spacing import widest_gap
+from scheduling.waitlist_models import FreedSlot, WaitlistEntry, WaitlistOffer
+
+# How far ahead a patient may wait (a wish older than this is stale clinic data).
+MAX_WAIT_DAYS = 180
+
+
+# --- joining and leaving ----------------------------------------------------------------
+
+
+def _check_actor(*, patient: User, by: User) -> None:
+    if getattr(patient, "role", None) != Role.PATIENT or not patient.is_active:
+        raise ValidationError("Only a patient can be on the waitlist.")
+    if by.pk != patient.pk and not has_capability(by, Capability.SCHEDULE_MANAGE):
+        raise ValidationError("You cannot change this patient's waitlist.")
+
+
+@transaction.atomic
+def waitlist_join(
+    *,
+    patient: User,
+    service: Service,
+    locations: Iterable[Location],
+    earliest: dt.date,
+    latest: dt.date,
+    weekdays: Sequence[int] = (),
+    day_parts: Sequence[str] = (),
+    by: User,
+) -> WaitlistEntry:
+    """Put a patient on the waitlist for a service (the patient, or the desk for them)."""
+    _check_actor(patient=patient, by=by)
+    if not service.is_active:
+        raise ValidationError({"service": "This service is not offered at the moment."})
+    chosen = list(locations)
+    if service.is_telehealth:
+        chosen = []  # a video visit is at no location
+    else:
+        if not chosen:
+            raise ValidationError({"locations": "Please choose at least one location."})
+        offered = set(service.locations.values_list("pk", flat=True))
+        missing = [loc.name for loc in chosen if loc.pk not in offered]
+        if missing:
+            raise ValidationError(
+                {"locations": f"{service} is not offered at {', '.join(missing)}."}
+            )
+    today = timezone.localdate()
+    if earliest < today:
+        raise ValidationError({"earliest": "The first day cannot be in the past."})
+    if latest < earliest:
+        raise ValidationError({"latest": "The last day must be on or after the first day."})
+    if latest > today + dt.timedelta(days=MAX_WAIT_DAYS):
+        raise ValidationError({"latest": f"The waitlist looks at most {MAX_WAIT_DAYS} days ahead."})
+    if any(d not in range(7) for d in weekdays):
+        raise ValidationError({"weekdays": "Please choose days of the week from the list."})
+    if any(p not in waitlist.DAY_PART_HOURS for p in day_parts):
+        raise ValidationError({"day_parts": "Please choose times of day from the list."})
+    # The patient's row lock makes two joins for one patient queue up: the second sees
+    # the first and gets a clear answer rather than the unique constraint's error.
+    User.objects.select_for_update().only("pk").get(pk=patient.pk)
+    if WaitlistEntry.objects.filter(patient=patient, service=service, is_active=True).exists():
+        raise ValidationError(
+            {"service": "Already on the waitlist for this visit. Leave that entry to change it."}
+        )
+    entry = WaitlistEntry.objects.create(
+        patient=patient,
+        service=service,
+        earliest=earliest,
+        latest=latest,
+        weekdays=sorted(set(weekdays)),
+        day_parts=sorted(set(day_parts)),
+        added_by=by,
+    )
+    entry.locations.set(chosen)
+    return entry
+
+
+@transaction.atomic
+def waitlist_leave(*, entry: WaitlistEntry, by: User) -> WaitlistEntry:
+    entry = WaitlistEntry.objects.select_for_update().select_related("patient").get(pk=entry.pk)
+    _check_actor(patient=entry.patient, by=by)
+    if not entry.is_active:
+        return entry  # leaving twice changes nothing
+    entry.is_active = False
+    entry.left_at = timezone.now()
+    entry.save(update_fields=["is_active", "left_at", "updated_at"])
+    return entry
+
+
+# --- offering a freed time ----------------------------------------------------------------
+
+
+def _waitlist_link() -> str:
+    return portal_link(reverse("scheduling:waitlist"))
+
+
+def _slot_context(slot: FreedSlot) -> dict[str, str]:
+    # Time and place only: the service's name could reveal a treatment.
+    return {
+        "starts_at": slot.starts_at.isoformat(),
+        "location": slot.where,
+        "url": _waitlist_link(),
+    }
+
+
+def _wishes(*, service_id: int, day: dt.date, exclude_patient_id: int) -> list[waitlist.Wish]:
+    """The active wishes for a service that cover a day: two queries."""
+    rows = list(
+        WaitlistEntry.objects.filter(
+            is_active=True, service_id=service_id, earliest__lte=day, latest__gte=day
+        )
+        .exclude(patient_id=exclude_patient_id)
+        .values_list(
+            "pk", "patient_id", "earliest", "latest", "weekdays", "day_parts", "created_at"
+        )
+    )
+    if not rows:
+        return []
+    places: dict[int, set[int]] = {}
+    through = WaitlistEntry.locations.through.objects.filter(
+        waitlistentry_id__in=[r[0] for r in rows]
+    ).values_list("waitlistentry_id", "location_id")
+    for entry_id, location_id in through:
+        places.setdefault(entry_id, set()).add(location_id)
+    return [
+        waitlist.Wish(
+            entry_id=pk,
+            patient_id=patient_id,
+            service_id=service_id,
+            location_ids=frozenset(places.get(pk, ())),
+            earliest=earliest,
+            latest=latest,
+            weekdays=frozenset(weekdays),
+            day_parts=frozenset(day_parts),
+            joined_at=created_at,
+        )
+        for pk, patient_id, earliest, latest, weekdays, day_parts, created_at in rows
+    ]
+
+
+def _patient_facts(
+    *,
+    patients: Sequence[User],
+    service: Service,
+    slot: waitlist.FreedSlot,
+    blocked: DateTimeTZRange,
+    reach: dt.timedelta,
+) -> dict[int, waitlist.PatientFacts]:
+    """Eligibility, other visits and nearby doses of each candidate (bounded by the
+    clinic's offer limit: the caller asks only for as many as it may offer)."""
+    ids = [p.pk for p in patients]
+    busy = set(
+        Appointment.objects.filter(
+            patient_id__in=ids, status__in=LIVE_STATUSES, blocked__overlap=blocked
+        ).values_list("patient_id", flat=True)
+    )
+    facts: dict[int, waitlist.PatientFacts] = {}
+    for patient in patients:
+        doses: tuple = ()
+        if service.modality:
+            doses = tuple(
+                patient_doses(
+                    patient=patient, start=slot.starts_at - reach, end=slot.starts_at + reach
+                )
+            )
+        facts[patient.pk] = waitlist.PatientFacts(
+            eligible=not visit_gate_gaps(
+                patient=patient, modality=service.modality, telehealth=service.is_telehealth
+            ),
+            busy=patient.pk in busy,
+            doses=doses,
+        )
+    return facts
+
+
+def offer_freed_slot(*, appointment: Appointment) -> FreedSlot | None:
+    """Offer a cancelled visit's time to the waiting patients it fits; None when nobody
+    fits (no row is written then). Runs inside the cancellation's transaction."""
+    if appointment.status != Appointment.Status.CANCELLED:
+        return None
+    now = timezone.now()
+    config = SchedulingSettings.load()
+    if not waitlist.worth_offering(
+        slot_starts_at=appointment.starts_at, now=now, notice_minutes=config.waitlist_notice_minutes
+    ):
+        return None
+    if FreedSlot.objects.filter(freed_from=appointment).exists():
+        return None  # offered already: a hook that runs twice offers once
+    tz = timezone.get_current_timezone()
+    day = timezone.localtime(appointment.starts_at).date()
+    wishes = _wishes(
+        service_id=appointment.service_id, day=day, exclude_patient_id=appointment.patient_id
+    )
+    freed = waitlist.FreedSlot(
+        service_id=appointment.service_id,
+        location_id=appointment.location_id,
+        starts_at=appointment.starts_at,
+        ends_at=appointment.ends_at,
+    )
+    fitting = [w for w in wishes if waitlist.wish_fits(w, freed, tz)]
+    if not fitting:
+        return None
+    service = Service.objects.get(pk=appointment.service_id)
+    rules = spacing_rules() if service.modality else {}
+    limit = config.waitlist_max_offers
+    # Facts for the first-joined fitting patients only, a few more than the limit, so a
+    # long waitlist costs a bounded number of queries.
+    order = sorted(fitting, key=lambda w: (w.joined_at, w.entry_id))
+    candidate_ids = list(dict.fromkeys(w.patient_id for w in order))[: max(limit * 3, limit)]
+    patients = list(User.objects.filter(pk__in=candidate_ids, is_active=True))
+    facts = _patient_facts(
+        patients=patients,
+        service=service,
+        slot=freed,
+        blocked=appointment.blocked,
+        reach=widest_gap(rules) if rules else dt.timedelta(0),
+    )
+    chosen = waitlist.who_fits(
+        wishes=fitting,
+        slot=freed,
+        facts=facts,
+        modality=service.modality,
+        rules=rules,
+        max_dissociative_per_day=config.max_dissociative_doses_per_day,
+        tz=tz,
+        limit=limit,
+    )
+    if not chosen:
+        return None
+    slot = FreedSlot.objects.create(
+        freed_from=appointment,
+        service_id=appointment.service_id,
+        location_id=appointment.location_id,
+        clinician_id=appointment.clinician_id,
+        room_id=appointment.room_id,
+        starts_at=appointment.starts_at,
+        ends_at=appointment.ends_at,
+    )
+    expires_at = waitlist.offer_expires_at(
+        offered_at=now, open_minutes=config.waitlist_offer_minutes, slot_starts_at=slot.starts_at
+    )
+    by_id = {p.pk: p for p in patients}
+    offers = WaitlistOffer.objects.bulk_create(
+        [
+            WaitlistOffer(
+                slot=slot, patient_id=w.patient_id, entry_id=w.entry_id, expires_at=expires_at
+            )
+            for w in chosen
+        ]
+    )
+    context = _slot_context(slot)
+    for offer in offers:
+        notification_schedule(
+            recipient=by_id[offer.patient_id],
+            kind=Kind.WAITLIST_OFFER,
+            send_at=now,
+            idempotency_key=f"waitlist:offer:{offer.pk}",
+            context=context,
+            topic=f"waitlist:slot:{slot.pk}",
+        )
+    return slot
+
+
+def on_appointment_status_changed(appointment: Appointment) -> None:
+    """scheduling.hooks: a cancelled visit's time goes to the waitlist."""
+    if appointment.status == Appointment.Status.CANCELLED:
+        offer_freed_slot(appointment=appointment)
+
+
+# --- claiming -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """A claim's outcome: the booked visit, or why not (waitlist.GONE / EXPIRED)."""
+
+    appointment: Appointment | None = None
+    refusal: str | None = None
+
+
+def _tell_gone(*, slot: FreedSlot, exclude_offer_id: int | None, now: dt.datetime) -> None:
+    """The slot's other open offers are gone, and their patients are told so."""
+    losers = WaitlistOffer.objects.filter(slot=slot, status=WaitlistOffer.Status.OFFERED)
+    if exclude_offer_id is not None:
+        losers = losers.exclude(pk=exclude_offer_id)
+    rows = list(losers.select_related("patient").only("pk", "patient"))
+    losers.update(status=WaitlistOffer.Status.GONE, decided_at=now)
+    # An offer still waiting to be sent (a text held for quiet hours) would now mislead.
+    notifications_cancel(topic=f"waitlist:slot:{slot.pk}", kinds=[Kind.WAITLIST_OFFER])
+    context = _slot_context(slot)
+    for offer in rows:
+        notification_schedule(
+            recipient=offer.patient,
+            kind=Kind.WAITLIST_GONE,
+            send_at=now,
+            idempotency_key=f"waitlist:gone:{offer.pk}",
+            context=context,
+            topic=f"waitlist:slot:{slot.pk}",
+        )
+
+
+def _slot_taken(slot: FreedSlot) -> bool:
+    """Someone else was booked on the clinician or room then (e.g. by the desk)."""
+    blocked = slot.freed_from.blocked
+    clash = Appointment.objects.filter(status__in=LIVE_STATUSES, blocked__overlap=blocked)
+    who = Q(clinician_id=slot.clinician_id)
+    if slot.room_id is not None:
+        who |= Q(room_id=slot.room_id)
+    return clash.filter(who).exists()
+
+
+@transaction.atomic
+def waitlist_offer_claim(*, offer: WaitlistOffer, by: User) -> ClaimResult:
+    """The patient claims an offered time. The first claim books the visit through the
+    booking service; every later one gets GONE, an offer past its time EXPIRED; a
+    booking rule that refuses this patient (a new clash, spacing) is a ValidationError."""
+    if by.pk != offer.patient_id:
+        raise ValidationError("Only the patient offered this time can claim it.")
+    # The lock every claim of this slot queues on: one at a time decides.
+    slot = (
+        FreedSlot.objects.select_for_update(of=("self",))
+        .select_related("freed_from", "service", "location", "clinician", "room")
+        .get(pk=offer.slot_id)
+    )
+    offer = WaitlistOffer.objects.select_for_update().select_related("patient").get(pk=offer.pk)
+    if offer.status == WaitlistOffer.Status.CLAIMED:
+        return ClaimResult(appointment=slot.booked)  # a second press of one's own Claim
+    now = timezone.now()
+    refusal = waitlist.claim_refusal(
+        offer_status=offer.status,
+        expires_at=offer.expires_at,
+        slot_open=slot.status == FreedSlot.Status.OPEN,
+        now=now,
+    )
+    if refusal == waitlist.EXPIRED and offer.status == WaitlistOffer.Status.OFFERED:
+        offer.status = WaitlistOffer.Status.EXPIRED
+        offer.decided_at = now
+        offer.save(update_fields=["status", "decided_at", "updated_at"])
+    if refusal is not None:
+        return ClaimResult(refusal=refusal)
+    if _slot_taken(slot):
+        slot.status = FreedSlot.Status.WITHDRAWN
+        slot.save(update_fields=["status", "updated_at"])
+        _tell_gone(slot=slot, exclude_offer_id=offer.pk, now=now)
+        offer.status = WaitlistOffer.Status.GONE
+        offer.decided_at = now
+        offer.save(update_fields=["status", "decided_at", "updated_at"])
+        return ClaimResult(refusal=waitlist.GONE)
+    try:
+        with transaction.atomic():
+            appointment = appointment_book(
+                patient=offer.patient,
+                service=slot.service,
+                location=slot.location,
+                clinician=slot.clinician,
+                room=slot.room,
+                starts_at=slot.starts_at,
+                booked_by=by,
+            )
+            offer.status = WaitlistOffer.Status.CLAIMED
+            offer.decided_at = now
+            offer.save(update_fields=["status", "decided_at", "updated_at"])
+            slot.status = FreedSlot.Status.CLAIMED
+            slot.booked = appointment
+            slot.save(update_fields=["status", "booked", "updated_at"])
+    except IntegrityError:
+        # The constraints' word: this slot was claimed by someone else after all.
+        return ClaimResult(refusal=waitlist.GONE)
+    _tell_gone(slot=slot, exclude_offer_id=offer.pk, now=now)
+    # The patient has their visit: their wish for this service is fulfilled.
+    WaitlistEntry.objects.filter(
+        patient_id=offer.patient_id, service_id=slot.service_id, is_active=True
+    ).update(is_active=False, left_at=now, updated_at=now)
+    return ClaimResult(appointment=appointment)
+
+
+# --- expiry ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def waitlist_offers_expire(*, now: dt.datetime | None = None) -> int:
+    """Close offers whose time ran out, and slots with no open offer left or whose visit
+    has started. Returns how many offers expired; running it twice changes nothing."""
+    now = now or timezone.now()
+    expired = WaitlistOffer.objects.filter(
+        status=WaitlistOffer.Status.OFFERED, expires_at__lte=now
+    ).update(status=WaitlistOffer.Status.EXPIRED, decided_at=now, updated_at=now)
+    still_offered = WaitlistOffer.objects.filter(
+        slot=OuterRef("pk"), status=WaitlistOffer.Status.OFFERED
+    )
+    FreedSlot.objects.filter(status=FreedSlot.Status.OPEN).filter(
+        Q(starts_at__lte=now) | ~Exists(still_offered)
+    ).update(status=FreedSlot.Status.EXPIRED, updated_at=now)
+    return expired

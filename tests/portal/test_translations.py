@@ -113,7 +113,6 @@ SAME_IN_EVERY_LANGUAGE = ("Sacramento", "Folsom", "Roseville", "PHQ-9", "GAD-7",
 # intake (i18n-b), scheduling, treatments, integration (i18n-c). Remove an app's line
 # here when its strings are translated.
 NOT_YET = {
-    "portal": "translated on branch i18n-a",
     "intake": "translated on branch i18n-b",
     "scheduling": "translated on branch i18n-c",
     "treatments": "translated on branch i18n-c",
@@ -225,9 +224,18 @@ def _constant(expression: object) -> str | None:
     return literal if isinstance(literal, str) else None
 
 
+# `_("...")` inside a tag or variable: {% include ... with title=_("Not found") %}.
+UNDERSCORE_CALL = re.compile(r"""\b_\(("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\)""")
+
+
 def template_msgids(path: Path) -> Iterator[tuple[str | None, str]]:
     """(context, msgid) of each translation in a template, as Django looks it up."""
-    template = engines["django"].from_string(path.read_text(encoding="utf-8"))
+    source = path.read_text(encoding="utf-8")
+    for token in Lexer(source).tokenize():
+        if token.token_type in {TokenType.BLOCK, TokenType.VAR}:
+            for quoted in UNDERSCORE_CALL.findall(token.contents):
+                yield None, ast.literal_eval(quoted)
+    template = engines["django"].from_string(source)
     nodelist = template.template.nodelist
     for node in nodelist.get_nodes_by_type(TranslateNode):
         msgid = _constant(node.filter_expression)
@@ -364,9 +372,10 @@ def test_translations_keep_their_placeholders() -> None:
         for entry in entries:
             if not entry.msgid or not entry.translated:
                 continue
-            wanted = sorted(PYTHON_FORMAT.findall(entry.msgid))
-            for msgstr in entry.msgstr:
-                if sorted(PYTHON_FORMAT.findall(msgstr)) != wanted:
+            for index, msgstr in enumerate(entry.msgstr):
+                # msgstr[0] is the singular's; the other plural forms follow msgid_plural.
+                source = entry.msgid if index == 0 else entry.msgid_plural or entry.msgid
+                if sorted(PYTHON_FORMAT.findall(msgstr)) != sorted(PYTHON_FORMAT.findall(source)):
                     broken.append(f"{path.relative_to(ROOT)}:{entry.line}: {entry.msgid!r}")
     assert broken == []
 
@@ -399,9 +408,10 @@ def test_the_checker_reads_msgids_as_django_looks_them_up(tmp_path: Path) -> Non
         "{% load i18n %}{% translate 'Save' %}{% translate 'May' context 'month' %}"
         "{% blocktranslate trimmed with n=count %}\n  You have {{ n }}\n  visits"
         "{% endblocktranslate %}"
-        "{% translate variable %}"
+        "{% translate variable %}{{ place|default:_('No preference') }}"
     )
     assert list(template_msgids(page)) == [
+        (None, "No preference"),
         (None, "Save"),
         ("month", "May"),
         (None, "You have %(n)s visits"),

@@ -11,6 +11,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from portal import i18n
 from portal.permissions import is_staff_role, staff_mfa_missing
@@ -99,8 +100,11 @@ class IdleTimeoutMiddleware:
                 logout(request)
                 messages.info(
                     request,
-                    f"You were signed out after {limit // 60} minutes without activity. "
-                    "Please sign in again.",
+                    _(
+                        "You were signed out after %(minutes)s minutes without activity. "
+                        "Please sign in again."
+                    )
+                    % {"minutes": limit // 60},
                 )
                 return redirect_to_login(request.get_full_path())
             request.session[LAST_SEEN_KEY] = now

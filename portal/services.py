@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal.models import (
     STAFF_ROLES,
@@ -42,7 +43,7 @@ def patient_profile_ensure(*, user: User) -> PatientProfile:
 def patient_language_set(*, user: User, language: str) -> PatientProfile:
     """The language the patient reads the portal and their messages in."""
     if language not in Language.values:
-        raise ValidationError({"language": "Choose a language from the list."})
+        raise ValidationError({"language": _("Choose a language from the list.")})
     profile = patient_profile_ensure(user=user)
     if profile.language != language:
         profile.language = language

@@ -19,13 +19,16 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as gettext_
 from icalendar import Calendar
 
 from portal import formats
 from portal.catalogs import mo_bytes, parse_po
+from portal.extensions import nav_items
 from portal.models import Language, PatientProfile, User
 from portal.notifications.dispatch import notifications_dispatch_due
 from portal.notifications.models import Channel
+from portal.permissions import Capability
 from tests.factories import TEST_PASSWORD
 from tests.notifications.factories import outbox_row
 from tests.scheduling.factories import appointment_booked, next_local
@@ -203,6 +206,23 @@ def test_the_switcher_refuses_unknown_languages_and_foreign_redirects() -> None:
     )
     assert response["Location"] == "/"
     assert "portal_language" not in response.cookies
+
+
+@pytest.mark.django_db
+def test_every_link_in_a_patients_navigation_reads_in_spanish(
+    client_for: Any, patient: User
+) -> None:
+    patient_links = [
+        str(item.label) for item in nav_items() if item.capability == Capability.PATIENT_SELF
+    ]
+    assert patient_links
+    with translation.override("es"):
+        untranslated = [label for label in patient_links if gettext_(label) == label]
+    assert untranslated == []
+    page = client_for(speaks(patient, "es")).get(reverse("portal:patient-home"))
+    labels = [link.label for link in page.context["nav_links"]]
+    assert "Citas" in labels
+    assert "Appointments" not in labels
 
 
 # --- dates and times --------------------------------------------------------------------

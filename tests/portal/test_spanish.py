@@ -199,6 +199,15 @@ def test_staff_pages_stay_english_whatever_the_cookie(client_for: Any, front_des
 
 
 @pytest.mark.django_db
+def test_staff_see_the_patients_language_on_the_chart(
+    client_for: Any, front_desk: User, patient: User
+) -> None:
+    speaks(patient, "es")
+    page = client_for(front_desk).get(reverse("portal:patient-chart", args=[patient.pk]))
+    assert 'data-testid="chart-language">Español</dd>' in page.content.decode()
+
+
+@pytest.mark.django_db
 def test_the_switcher_refuses_unknown_languages_and_foreign_redirects() -> None:
     client = Client()
     response = client.post(

@@ -12,7 +12,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.templatetags.static import static
@@ -56,11 +63,12 @@ def language_set(request: HttpRequest) -> HttpResponse:
     pages stay English, so a staff member's choice only lasts until their next page."""
     language = request.POST.get("language", "")
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+    # Back to a page of this site only: a path, never a view name or another host.
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = reverse("portal:home")
-    response = redirect(target)
+    response = HttpResponseRedirect(target)
     if language not in i18n.SUPPORTED:
         return response
     if request.user.is_authenticated and request.user.role == Role.PATIENT:

@@ -215,6 +215,10 @@ def test_the_switcher_refuses_unknown_languages_and_foreign_redirects() -> None:
     )
     assert response["Location"] == "/"
     assert "portal_language" not in response.cookies
+    # A bare word is no page of ours (it once reached reverse() and was a 500).
+    response = client.post(reverse("portal:language-set"), {"language": "es", "next": "home"})
+    assert response["Location"] == "/"
+    assert response.cookies["portal_language"].value == "es"
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext
 
 from portal.extensions import nav_items
 from portal.permissions import Capability, capabilities_of
@@ -32,7 +33,10 @@ def navigation(request: HttpRequest) -> list[NavLink]:
             url = reverse(item.url_name)
         except NoReverseMatch:  # an app switched off: its link goes with it
             continue
-        links.append(NavLink(label=item.label, url=url, current=url == request.path))
+        # Labels are registered by each app in English; the patient reads them in their
+        # language (portal's catalog holds the patient links' Spanish).
+        label = gettext(str(item.label))
+        links.append(NavLink(label=label, url=url, current=url == request.path))
     return links
 
 

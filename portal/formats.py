@@ -16,22 +16,53 @@ place and "5:30 PM" in another. One style, US 12-hour, day before month:
 Aware datetimes are shown on the clinic's clock (settings.TIME_ZONE) unless a zone is
 passed; a naive datetime is a bug upstream (we store UTC), so it raises rather than
 guessing. Names of days, months and AM/PM come from Django's date formatting, which
-translates them when translation is on.
+translates them. The active language picks the pattern: Spanish reads "mié 2 dic,
+5:30 p.m." and "10:30 a.m. a 5:30 p.m." (lower-case names, as Spanish writes them).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import dateformat
+from django.utils import dateformat, translation
+from django.utils.translation import gettext
 
 DAY = "D j M"
 DATE = "j M Y"
 TIME = "g:i A"
 WHEN = f"{DAY}, {TIME}"
 STAMP = f"{DATE}, {TIME}"
+
+
+@dataclass(frozen=True)
+class Patterns:
+    day: str
+    date: str
+    time: str
+    meridiem: str  # the AM/PM code alone, to say it once in a range
+
+    @property
+    def when(self) -> str:
+        return f"{self.day}, {self.time}"
+
+    @property
+    def stamp(self) -> str:
+        return f"{self.date}, {self.time}"
+
+
+ENGLISH = Patterns(day=DAY, date=DATE, time=TIME, meridiem="A")
+# Django's "b" is the lower-case month ("dic"), "a" the lower-case "a.m."/"p.m.".
+SPANISH = Patterns(day="D j b", date="j b Y", time="g:i a", meridiem="a")
+PATTERNS = {"en": ENGLISH, "es": SPANISH}
+
+
+def patterns() -> Patterns:
+    """The patterns of the active language (English for any we do not ship)."""
+    language = (translation.get_language() or "en").split("-")[0]
+    return PATTERNS.get(language, ENGLISH)
 
 
 def clinic_zone() -> ZoneInfo:
@@ -53,12 +84,12 @@ def _calendar_day(value: dt.date | dt.datetime, zone: ZoneInfo | None) -> dt.dat
 
 def format_day(value: dt.date | dt.datetime, zone: ZoneInfo | None = None) -> str:
     """ "Wed 2 Dec": a date, or the clinic-local day of a moment."""
-    return dateformat.format(_calendar_day(value, zone), DAY)
+    return dateformat.format(_calendar_day(value, zone), patterns().day)
 
 
 def format_date(value: dt.date | dt.datetime, zone: ZoneInfo | None = None) -> str:
     """ "2 Dec 2026": a calendar date with its year, for records."""
-    return dateformat.format(_calendar_day(value, zone), DATE)
+    return dateformat.format(_calendar_day(value, zone), patterns().date)
 
 
 def format_time(value: dt.time | dt.datetime, zone: ZoneInfo | None = None) -> str:
@@ -66,17 +97,17 @@ def format_time(value: dt.time | dt.datetime, zone: ZoneInfo | None = None) -> s
     if isinstance(value, dt.datetime):
         value = _local(value, zone).time()
     # A bare time is formatted through a datetime so Django's format codes apply.
-    return dateformat.format(dt.datetime.combine(dt.date(2000, 1, 1), value), TIME)
+    return dateformat.format(dt.datetime.combine(dt.date(2000, 1, 1), value), patterns().time)
 
 
 def format_when(value: dt.datetime, zone: ZoneInfo | None = None) -> str:
     """ "Wed 2 Dec, 5:30 PM": a moment a patient plans around."""
-    return dateformat.format(_local(value, zone), WHEN)
+    return dateformat.format(_local(value, zone), patterns().when)
 
 
 def format_stamp(value: dt.datetime, zone: ZoneInfo | None = None) -> str:
     """ "2 Dec 2026, 5:30 PM": when something happened, with its year."""
-    return dateformat.format(_local(value, zone), STAMP)
+    return dateformat.format(_local(value, zone), patterns().stamp)
 
 
 def format_time_range(start: dt.datetime, end: dt.datetime, zone: ZoneInfo | None = None) -> str:
@@ -85,11 +116,16 @@ def format_time_range(start: dt.datetime, end: dt.datetime, zone: ZoneInfo | Non
     The times only, not the day: a caller that wants the day writes `format_day` first.
     """
     local_start, local_end = _local(start, zone), _local(end, zone)
+    style = patterns()
     if local_start.date() != local_end.date():
-        return f"{dateformat.format(local_start, WHEN)} to {dateformat.format(local_end, WHEN)}"
-    first = dateformat.format(local_start, TIME)
-    last = dateformat.format(local_end, TIME)
-    # Say AM/PM once when both ends share it, as people write it.
-    if dateformat.format(local_start, "A") == dateformat.format(local_end, "A"):
-        first = dateformat.format(local_start, "g:i")
-    return f"{first} to {last}"
+        first = dateformat.format(local_start, style.when)
+        last = dateformat.format(local_end, style.when)
+    else:
+        first = dateformat.format(local_start, style.time)
+        last = dateformat.format(local_end, style.time)
+        # Say AM/PM once when both ends share it, as people write it.
+        meridiem = style.meridiem
+        if dateformat.format(local_start, meridiem) == dateformat.format(local_end, meridiem):
+            first = dateformat.format(local_start, "g:i")
+    # Translators: a time range, "5:30 to 6:30 PM".
+    return gettext("%(start)s to %(end)s") % {"start": first, "end": last}

@@ -6,7 +6,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from portal.formats import format_date
 from portal.models import Location, PatientProfile
 
 
@@ -39,28 +41,36 @@ class CalendarDateField(forms.DateField):
         super().validate(value)
         if value is not None and not CALENDAR_FIRST_DAY <= value <= CALENDAR_LAST_DAY:
             raise forms.ValidationError(
-                f"Pick a day between {CALENDAR_FIRST_DAY:%-d %b %Y} and "
-                f"{CALENDAR_LAST_DAY:%-d %b %Y}.",
+                _("Pick a day between %(first)s and %(last)s."),
                 code="out_of_range",
+                params={
+                    "first": format_date(CALENDAR_FIRST_DAY),
+                    "last": format_date(CALENDAR_LAST_DAY),
+                },
             )
 
 
-PHONE_HELP = "A number we can call or text, e.g. (916) 555-0123."
+PHONE_HELP = _("A number we can call or text, e.g. (916) 555-0123.")
 
 
 def clean_phone(value: str) -> str:
     digits = "".join(ch for ch in value if ch.isdigit())
     if value and not 10 <= len(digits) <= 15:
-        raise forms.ValidationError("Enter a phone number with 10 to 15 digits.")
+        raise forms.ValidationError(_("Enter a phone number with 10 to 15 digits."))
     return value.strip()
 
 
 class PatientProfileForm(forms.ModelForm):
     date_of_birth = forms.DateField(
-        required=True, widget=forms.DateInput(attrs={"type": "date"}), help_text="MM/DD/YYYY"
+        label=_("Date of birth"),
+        required=True,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("MM/DD/YYYY"),
     )
     preferred_location = forms.ModelChoiceField(
-        queryset=Location.objects.filter(is_active=True), required=False
+        queryset=Location.objects.filter(is_active=True),
+        required=False,
+        label=_("Preferred location"),
     )
 
     class Meta:
@@ -73,21 +83,39 @@ class PatientProfileForm(forms.ModelForm):
             "emergency_contact_name",
             "emergency_contact_phone",
             "preferred_location",
+            "language",
         ]
-        help_texts = {"phone": PHONE_HELP, "preferred_name": "What should we call you?"}
+        labels = {
+            "legal_name": _("Legal name"),
+            "preferred_name": _("Preferred name"),
+            "phone": _("Phone"),
+            "emergency_contact_name": _("Emergency contact name"),
+            "emergency_contact_phone": _("Emergency contact phone"),
+            "language": _("Language"),
+        }
+        help_texts = {
+            "phone": PHONE_HELP,
+            "preferred_name": _("What should we call you?"),
+            "language": _("Pages, emails and texts from the clinic come in this language."),
+        }
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         for name in ("legal_name", "phone", "emergency_contact_name", "emergency_contact_phone"):
             self.fields[name].required = True
+        # Chosen before sign-up (portal.i18n); a form sent without it keeps it.
+        self.fields["language"].required = False
+
+    def clean_language(self) -> str:
+        return self.cleaned_data.get("language") or self.instance.language
 
     def clean_date_of_birth(self) -> dt.date:
         born = self.cleaned_data["date_of_birth"]
         today = timezone.localdate()
         if born > today:
-            raise forms.ValidationError("Date of birth cannot be in the future.")
+            raise forms.ValidationError(_("Date of birth cannot be in the future."))
         if born < dt.date(today.year - 120, 1, 1):
-            raise forms.ValidationError("Please check the year of birth.")
+            raise forms.ValidationError(_("Please check the year of birth."))
         return born
 
     def clean_phone(self) -> str:

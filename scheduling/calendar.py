@@ -2,13 +2,15 @@
 
 A calendar entry is seen by whoever shares the calendar, so it names only the clinic
 location and the time, and points to the portal for details: never the service, which
-would reveal a treatment.
+would reveal a treatment. Its words are in the active language: the patient's own, as
+the download is a signed-in patient's request (portal.i18n).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 from icalendar import Calendar, Event
 
 from scheduling.models import Appointment
@@ -23,11 +25,13 @@ def appointment_ics(appointment: Appointment, *, portal_url: str) -> bytes:
     event.add("dtstamp", timezone.now())
     event.add("dtstart", appointment.starts_at)
     event.add("dtend", appointment.ends_at)
-    event.add("summary", f"Appointment: {settings.PORTAL_CLINIC_NAME}, {appointment.where}")
+    where = appointment.location.name if appointment.location_id else gettext("Telehealth (video)")
+    summary = gettext("Appointment: %(clinic)s, %(where)s")
+    event.add("summary", summary % {"clinic": settings.PORTAL_CLINIC_NAME, "where": where})
     if appointment.location_id:
         event.add("location", f"{appointment.location.name}, {appointment.location.address}")
     else:
-        event.add("location", "Telehealth (video link in your portal)")
-    event.add("description", f"Details in your portal: {portal_url}")
+        event.add("location", gettext("Telehealth (video link in your portal)"))
+    event.add("description", gettext("Details in your portal: %(url)s") % {"url": portal_url})
     cal.add_component(event)
     return cal.to_ical()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MessagingConfig(AppConfig):
@@ -24,7 +25,7 @@ class MessagingConfig(AppConfig):
         from portal.messaging.panels import patient_panel, staff_panel
         from portal.permissions import Capability
 
-        register_nav(NavItem("Messages", "messaging:inbox", Capability.PATIENT_SELF, 60))
+        register_nav(NavItem(_("Messages"), "messaging:inbox", Capability.PATIENT_SELF, 60))
         register_nav(NavItem("Messages", "messaging:staff-inbox", Capability.MESSAGES_DESK, 60))
         register_nav(NavItem("Messages", "messaging:staff-inbox", Capability.MESSAGES_CARE, 61))
         register_home_panel(

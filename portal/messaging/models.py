@@ -12,13 +12,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from portal.models import ClinicSettingsBase, TimeStamped
 
 
 class Topic(models.TextChoices):
-    SCHEDULING = "scheduling", "Scheduling, billing or paperwork"
-    CARE = "care", "My care or how I feel"
+    SCHEDULING = "scheduling", _("Scheduling, billing or paperwork")
+    CARE = "care", _("My care or how I feel")
 
 
 class MessagingSettings(ClinicSettingsBase):

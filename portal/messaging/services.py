@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
 from portal.messaging.models import Message, MessageThread, ThreadRead, Topic
@@ -28,9 +29,11 @@ def may_answer(user: User, thread: MessageThread) -> bool:
 def _clean_body(body: str) -> str:
     body = body.strip()
     if not body:
-        raise ValidationError({"body": "Write your message first."})
+        raise ValidationError({"body": _("Write your message first.")})
     if len(body) > MAX_BODY:
-        raise ValidationError({"body": f"Keep a message under {MAX_BODY} characters."})
+        raise ValidationError(
+            {"body": _("Keep a message under %(limit)s characters.") % {"limit": MAX_BODY}}
+        )
     return body
 
 
@@ -64,10 +67,10 @@ def thread_start(*, patient: User, topic: str, subject: str, body: str) -> Messa
     if patient.role != Role.PATIENT:
         raise PermissionDenied
     if topic not in Topic.values:
-        raise ValidationError({"topic": "Choose what your message is about."})
+        raise ValidationError({"topic": _("Choose what your message is about.")})
     subject = subject.strip()
     if not subject:
-        raise ValidationError({"subject": "Give your message a short subject."})
+        raise ValidationError({"subject": _("Give your message a short subject.")})
     body = _clean_body(body)
     now = timezone.now()
     thread = MessageThread.objects.create(

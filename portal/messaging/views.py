@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.audit import audit_clinical_list, audit_clinical_read
@@ -39,7 +40,7 @@ def thread_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Message sent. We will answer here in the portal.")
+            messages.success(request, _("Message sent. We will answer here in the portal."))
             return redirect("messaging:thread", thread_id=thread.pk)
     return render(request, "messaging/thread_new.html", {"form": form})
 
@@ -55,7 +56,7 @@ def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Message sent.")
+            messages.success(request, _("Message sent."))
             return redirect("messaging:thread", thread_id=found.pk)
     services.thread_mark_read(thread=found, user=request.user)
     return render(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NotificationsConfig(AppConfig):
@@ -19,7 +20,7 @@ class NotificationsConfig(AppConfig):
         from portal.permissions import Capability
 
         register_nav(
-            NavItem("Reminders", "notifications:preference-edit", Capability.PATIENT_SELF, 90)
+            NavItem(_("Reminders"), "notifications:preference-edit", Capability.PATIENT_SELF, 90)
         )
         register_nav(NavItem("Outbox", "notifications:outbox-list", Capability.OUTBOX_MONITOR, 90))
         register_demo_seeder(

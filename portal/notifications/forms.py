@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from portal.notifications.channels import sms_enabled
 from portal.notifications.models import Channel, NotificationPreference
@@ -8,7 +9,7 @@ from portal.notifications.models import Channel, NotificationPreference
 
 class NotificationPreferenceForm(forms.ModelForm):
     channel = forms.ChoiceField(
-        label="How should we reach you?",
+        label=_("How should we reach you?"),
         widget=forms.RadioSelect,
         choices=Channel.choices,
     )
@@ -17,12 +18,12 @@ class NotificationPreferenceForm(forms.ModelForm):
         model = NotificationPreference
         fields = ["channel", "quiet_hours_start", "quiet_hours_end"]
         labels = {
-            "quiet_hours_start": "No texts after",
-            "quiet_hours_end": "No texts before",
+            "quiet_hours_start": _("No texts after"),
+            "quiet_hours_end": _("No texts before"),
         }
         help_texts = {
             "quiet_hours_end": (
-                "A text due in these quiet hours waits until they end. Emails are not held back."
+                _("A text due in these quiet hours waits until they end. Emails are not held back.")
             ),
         }
         widgets = {

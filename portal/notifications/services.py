@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from portal.audit import audit_clinical_write
 from portal.models import Role, User
@@ -287,9 +288,9 @@ def notification_preference_update(
     if quiet_hours_start == quiet_hours_end:
         raise ValidationError(
             {
-                "quiet_hours_end": (
+                "quiet_hours_end": gettext(
                     "Quiet hours must end at a different time than they start "
-                    "(for example, no texts after 21:00 and before 08:00)."
+                    "(for example, no texts after 9:00 PM and before 8:00 AM)."
                 )
             }
         )
@@ -297,11 +298,11 @@ def notification_preference_update(
         from portal.notifications.channels import e164, sms_enabled
 
         if not sms_enabled():
-            raise ValidationError("Text messages are not available at the moment.")
+            raise ValidationError(gettext("Text messages are not available at the moment."))
         profile = getattr(user, "patient_profile", None)
         if profile is None or not e164(profile.phone):
             raise ValidationError(
-                "To get text messages, first add a mobile number to your profile."
+                gettext("To get text messages, first add a mobile number to your profile.")
             )
     preference, _ = NotificationPreference.objects.select_for_update().get_or_create(user=user)
     preference.channel = channel

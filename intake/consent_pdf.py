@@ -1,20 +1,19 @@
 """A signed consent as PDF (fpdf2, pure Python), printed only from stored rows.
 
 The words around the consent's own text are in the patient's language (their profile's,
-else the active one); the consent's title and text are the clinic's stored version."""
+whoever downloads it); the consent's title and text are the clinic's stored version."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from intake.consent_models import ConsentSignature
-from portal.models import User
+from portal.i18n import language_of
 
 _PLAIN = str.maketrans(
     {"\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'}
@@ -33,17 +32,8 @@ def _day(day: dt.date) -> str:
     }
 
 
-def patient_language(patient: User) -> str:
-    """The language the patient chose on their profile, else the active one."""
-    try:
-        chosen = getattr(patient.patient_profile, "language", "")
-    except ObjectDoesNotExist:
-        chosen = ""
-    return chosen or translation.get_language() or "en"
-
-
 def signed_consent_pdf(signature: ConsentSignature) -> bytes:
-    with translation.override(patient_language(signature.patient)):
+    with translation.override(language_of(signature.patient)):
         return _signed_consent_pdf(signature)
 
 

@@ -93,8 +93,10 @@ def intake_contact_save(
     emergency_contact_name: str,
     emergency_contact_phone: str,
     preferred_location: Location | None,
+    language: str | None = None,
 ) -> StepSaved:
-    """The contact step writes the patient's profile (the one place these live)."""
+    """The contact step writes the patient's profile (the one place these live),
+    including the language they read (None: unchanged)."""
     intake = _locked_intake(patient)
     _refuse_if_sent(intake)
     patient_profile_update(
@@ -106,6 +108,7 @@ def intake_contact_save(
         emergency_contact_name=emergency_contact_name,
         emergency_contact_phone=emergency_contact_phone,
         preferred_location=preferred_location,
+        language=language,
     )
     intake.location = preferred_location
     intake.answers = {**intake.answers, steps.CONTACT.key: {"confirmed": True}}

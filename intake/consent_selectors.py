@@ -95,4 +95,6 @@ def due_count(*, patient: User) -> int:
 
 
 def signature_for_download() -> QuerySet[ConsentSignature]:
-    return ConsentSignature.objects.select_related("document", "patient")
+    return ConsentSignature.objects.select_related(
+        "document", "patient", "patient__patient_profile"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from intake.consent_models import ConsentDocument, ConsentSignature
 from intake.consent_selectors import current_document
@@ -38,9 +39,9 @@ def consent_sign(
     ensure_patient(patient)
     errors: dict[str, str] = {}
     if not agreed:
-        errors["agreed"] = "Please tick \u201cI agree\u201d to sign this form."
+        errors["agreed"] = _("Please tick \u201cI agree\u201d to sign this form.")
     if not esign_consent:
-        errors["esign_consent"] = (
+        errors["esign_consent"] = _(
             "Please agree to sign electronically, or ask the front desk for a paper copy."
         )
     legal_name = _legal_name(patient)
@@ -52,14 +53,16 @@ def consent_sign(
     current = current_document(kind=document.kind)
     if current is None or current.pk != document.pk:
         raise ValidationError(
-            "This version of the form has been replaced by a newer one. Please read and "
-            "sign the current version."
+            _(
+                "This version of the form has been replaced by a newer one. Please read and "
+                "sign the current version."
+            )
         )
     # Lock the version so that an edit in the admin cannot slip between reading the text
     # and fingerprinting it (the database re-checks the fingerprint on insert too).
     locked = ConsentDocument.objects.select_for_update().get(pk=document.pk)
     if ConsentSignature.objects.filter(patient=patient, document=locked).exists():
-        raise ValidationError("You have already signed this version.")
+        raise ValidationError(_("You have already signed this version."))
     signature = ConsentSignature(
         document=locked,
         patient=patient,
@@ -76,7 +79,7 @@ def consent_sign(
         with transaction.atomic():
             signature.save()
     except IntegrityError as exc:
-        raise ValidationError("You have already signed this version.") from exc
+        raise ValidationError(_("You have already signed this version.")) from exc
     return signature
 
 

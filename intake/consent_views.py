@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from intake.consent_forms import ConsentSignForm
@@ -42,11 +43,11 @@ def consent_sign_page(request: HttpRequest, document_id: int) -> HttpResponse:
     if current is None:
         raise Http404
     if current.pk != document.pk:
-        messages.info(request, "This form has a newer version. Here it is.")
+        messages.info(request, _("This form has a newer version. Here it is."))
         return redirect("intake:consent-sign", document_id=current.pk)
     already = document.signatures.filter(patient=request.user).first()
     if request.method == "POST" and already is not None:
-        messages.info(request, "You have already signed this version.")
+        messages.info(request, _("You have already signed this version."))
         return redirect("intake:consent-list")
     form = ConsentSignForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -63,7 +64,10 @@ def consent_sign_page(request: HttpRequest, document_id: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Thank you. \u201c{document.title}\u201d is signed.")
+            messages.success(
+                request,
+                _("Thank you. \u201c%(title)s\u201d is signed.") % {"title": document.title},
+            )
             return redirect("intake:consent-list")
     return render(
         request,

@@ -10,18 +10,19 @@ import hashlib
 import unicodedata
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from intake.modalities import Modality
 
 
 class ConsentKind(models.TextChoices):
-    TREATMENT_IV = "treatment_iv", "Consent to IV ketamine treatment"
-    TREATMENT_SPRAVATO = "treatment_spravato", "Consent to Spravato treatment"
-    TREATMENT_KAP = "treatment_kap", "Consent to ketamine-assisted psychotherapy"
-    SPRAVATO_REMS = "spravato_rems", "Spravato REMS patient enrollment acknowledgement"
-    TELEHEALTH = "telehealth", "Consent to telehealth"
-    FINANCIAL = "financial", "Financial and late-cancellation policy"
-    TEXT_MESSAGES = "text_messages", "Consent to text messages"
+    TREATMENT_IV = "treatment_iv", _("Consent to IV ketamine treatment")
+    TREATMENT_SPRAVATO = "treatment_spravato", _("Consent to Spravato treatment")
+    TREATMENT_KAP = "treatment_kap", _("Consent to ketamine-assisted psychotherapy")
+    SPRAVATO_REMS = "spravato_rems", _("Spravato REMS patient enrollment acknowledgement")
+    TELEHEALTH = "telehealth", _("Consent to telehealth")
+    FINANCIAL = "financial", _("Financial and late-cancellation policy")
+    TEXT_MESSAGES = "text_messages", _("Consent to text messages")
 
 
 # What a dosing visit of each modality needs signed (the current version of each).
@@ -53,18 +54,18 @@ def normalise_name(name: str) -> str:
 def signature_problem(*, typed: str, legal_name: str) -> str | None:
     """Why `typed` is not an acceptable signature for `legal_name` (None: it is)."""
     if not normalise_name(typed):
-        return "Please type your full legal name to sign."
+        return _("Please type your full legal name to sign.")
     if not normalise_name(legal_name):
-        return (
+        return _(
             "We do not have your legal name on file yet. Please add it on your profile "
             "page and come back to sign."
         )
     if normalise_name(typed) != normalise_name(legal_name):
-        return (
+        return _(
             "The name you typed does not match the legal name on your file "
-            f"({legal_name.strip()}). Please type it exactly as it appears there "
+            "(%(legal_name)s). Please type it exactly as it appears there "
             "(capital letters and extra spaces do not matter)."
-        )
+        ) % {"legal_name": legal_name.strip()}
     return None
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from intake.document_models import PatientDocument
 from intake.uploads import megabytes
@@ -15,16 +16,16 @@ ACCEPT = "image/jpeg,image/png,application/pdf"
 
 
 class DocumentUploadForm(forms.Form):
-    kind = forms.ChoiceField(label="Which document", choices=PatientDocument.Kind.choices)
+    kind = forms.ChoiceField(label=_("Which document"), choices=PatientDocument.Kind.choices)
     file = forms.FileField(
-        label="File",
+        label=_("File"),
         widget=forms.FileInput(attrs={"accept": ACCEPT}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         limit = megabytes(settings.PORTAL_UPLOAD_MAX_BYTES)
-        self.fields["file"].help_text = (
-            f"A photo (JPEG or PNG) or a PDF, at most {limit}."
-            " We remove a photo's hidden details (such as where it was taken) before we keep it."
-        )
+        self.fields["file"].help_text = _(
+            "A photo (JPEG or PNG) or a PDF, at most %(limit)s. We remove a photo's hidden "
+            "details (such as where it was taken) before we keep it."
+        ) % {"limit": limit}

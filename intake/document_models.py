@@ -12,6 +12,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from intake.uploads import EXTENSIONS
 from portal.models import TimeStamped
@@ -25,9 +26,9 @@ def _stored_name(instance: PatientDocument, filename: str) -> str:
 
 class PatientDocument(TimeStamped):
     class Kind(models.TextChoices):
-        PHOTO_ID = "photo_id", "Photo ID (driver's license, state ID or passport)"
-        INSURANCE_FRONT = "insurance_front", "Insurance card, front"
-        INSURANCE_BACK = "insurance_back", "Insurance card, back"
+        PHOTO_ID = "photo_id", _("Photo ID (driver's license, state ID or passport)")
+        INSURANCE_FRONT = "insurance_front", _("Insurance card, front")
+        INSURANCE_BACK = "insurance_back", _("Insurance card, back")
 
     patient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="documents"

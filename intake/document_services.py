@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from intake.document_models import PatientDocument
 from intake.uploads import UploadRefusedError, clean_upload, megabytes
@@ -21,12 +22,15 @@ def document_upload(*, patient: User, kind: str, upload: UploadedFile) -> Patien
     under a random name and record it. A refused file leaves nothing behind."""
     ensure_patient(patient)
     if kind not in PatientDocument.Kind.values:
-        raise ValidationError({"kind": "Please choose which document this is."})
+        raise ValidationError({"kind": _("Please choose which document this is.")})
     limit = settings.PORTAL_UPLOAD_MAX_BYTES
     # The size the upload declares is checked before a byte is read into memory.
     if upload.size is None or upload.size > limit:
         raise ValidationError(
-            {"file": f"This file is larger than {megabytes(limit)}. Please upload a smaller one."}
+            {
+                "file": _("This file is larger than %(limit)s. Please upload a smaller one.")
+                % {"limit": megabytes(limit)}
+            }
         )
     data = upload.read(limit + 1)
     try:

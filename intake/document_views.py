@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from intake.document_forms import DocumentUploadForm
@@ -33,7 +34,11 @@ def my_documents(request: HttpRequest) -> HttpResponse:
             for field, field_errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, field_errors)
         else:
-            messages.success(request, f"Thank you. {document.get_kind_display()} is uploaded.")
+            messages.success(
+                request,
+                _("Thank you. %(document)s is uploaded.")
+                % {"document": document.get_kind_display()},
+            )
             return redirect("intake:my-documents")
     return render(
         request,

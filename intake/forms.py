@@ -7,13 +7,23 @@ Step forms turn their answers into plain JSON values (`answers()`) and back
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
+from intake.instrument_texts import (
+    CSSRS_YES_NO_EN,
+    STEM_EN,
+    InstrumentText,
+    cssrs_note,
+    gad7_text,
+    phq9_text,
+)
 from intake.instruments import (
-    ANSWER_CHOICES,
     CSSRS_QUESTIONS,
     GAD7_QUESTIONS,
     PHQ9_QUESTIONS,
@@ -25,19 +35,25 @@ from intake.modalities import Modality
 from intake.models import IntakeDecision
 from portal.models import ClinicianKind, Role, User
 
-YES_NO = (("yes", "Yes"), ("no", "No"))
+YES_NO = (("yes", _("Yes")), ("no", _("No")))
 
 
-def yes_no(label: str, help_text: str = "", *, required: bool = True) -> forms.TypedChoiceField:
+def yes_no(
+    label: Any,
+    help_text: Any = "",
+    *,
+    required: bool = True,
+    choices: Any = YES_NO,
+) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=label,
         help_text=help_text,
-        choices=YES_NO,
+        choices=choices,
         widget=forms.RadioSelect,
         coerce=lambda value: value == "yes",
         empty_value=None,
         required=required,
-        error_messages={"required": "Please answer yes or no."},
+        error_messages={"required": _("Please answer yes or no.")},
     )
 
 
@@ -60,51 +76,61 @@ class StepForm(forms.Form):
 
 class MedicalHistoryForm(StepForm):
     bp_systolic = forms.IntegerField(
-        label="Blood pressure, top number (systolic)",
+        label=_("Blood pressure, top number (systolic)"),
         required=False,
         min_value=60,
         max_value=260,
-        help_text="If you know a recent reading, e.g. 128. Leave empty if you don't know.",
+        help_text=_("If you know a recent reading, e.g. 128. Leave empty if you don't know."),
     )
     bp_diastolic = forms.IntegerField(
-        label="Blood pressure, bottom number (diastolic)",
+        label=_("Blood pressure, bottom number (diastolic)"),
         required=False,
         min_value=30,
         max_value=160,
-        help_text="e.g. 82.",
+        help_text=_("e.g. 82."),
     )
-    cardiac_disease = yes_no("Have you ever been told you have heart disease?")
+    cardiac_disease = yes_no(_("Have you ever been told you have heart disease?"))
     cardiac_unstable = yes_no(
-        "In the past 6 months, have you had a heart attack, chest pain at rest, or heart "
-        "failure that got worse?"
+        _(
+            "In the past 6 months, have you had a heart attack, chest pain at rest, or heart "
+            "failure that got worse?"
+        )
     )
     aneurysm_or_avm = yes_no(
-        "Have you ever had an aneurysm (brain, chest, abdomen, arms or legs) or an "
-        "arteriovenous malformation (AVM)?"
+        _(
+            "Have you ever had an aneurysm (brain, chest, abdomen, arms or legs) or an "
+            "arteriovenous malformation (AVM)?"
+        )
     )
-    intracerebral_haemorrhage = yes_no("Have you ever had bleeding in the brain?")
+    intracerebral_haemorrhage = yes_no(_("Have you ever had bleeding in the brain?"))
     pregnant_or_breastfeeding = yes_no(
-        "Are you pregnant, planning to become pregnant, or breastfeeding?"
+        _("Are you pregnant, planning to become pregnant, or breastfeeding?")
     )
     psychosis_history = yes_no(
-        "Have you ever had psychosis (hearing or seeing things others don't, or beliefs "
-        "others found untrue)?"
+        _(
+            "Have you ever had psychosis (hearing or seeing things others don't, or beliefs "
+            "others found untrue)?"
+        )
     )
     current_mania = yes_no(
-        "Right now, are you in a manic episode (very high energy, little need for sleep, "
-        "racing thoughts)?"
+        _(
+            "Right now, are you in a manic episode (very high energy, little need for sleep, "
+            "racing thoughts)?"
+        )
     )
-    bipolar = yes_no("Have you been diagnosed with bipolar disorder?")
+    bipolar = yes_no(_("Have you been diagnosed with bipolar disorder?"))
     mood_stabiliser = yes_no(
-        "Do you take a mood stabiliser (e.g. lithium, lamotrigine, valproate)?"
+        _("Do you take a mood stabiliser (e.g. lithium, lamotrigine, valproate)?")
     )
     substance_use = yes_no(
-        "In the past 12 months, has alcohol or drug use caused problems for you?"
+        _("In the past 12 months, has alcohol or drug use caused problems for you?")
     )
     substance_use_details = forms.CharField(
-        label="If yes, which substances?", required=False, max_length=300
+        label=_("If yes, which substances?"), required=False, max_length=300
     )
-    ketamine_allergy = yes_no("Have you ever had an allergic reaction to ketamine or esketamine?")
+    ketamine_allergy = yes_no(
+        _("Have you ever had an allergic reaction to ketamine or esketamine?")
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -114,25 +140,27 @@ class MedicalHistoryForm(StepForm):
             "bp_diastolic",
         }:
             missing = "bp_diastolic" if diastolic is None else "bp_systolic"
-            self.add_error(missing, "Please give both numbers of the reading, or neither.")
+            self.add_error(missing, _("Please give both numbers of the reading, or neither."))
         if systolic is not None and diastolic is not None and diastolic >= systolic:
-            self.add_error("bp_diastolic", "The bottom number is usually lower than the top one.")
+            self.add_error(
+                "bp_diastolic", _("The bottom number is usually lower than the top one.")
+            )
         return data
 
 
 class MedicationsForm(StepForm):
     antidepressant = yes_no(
-        "Do you take an antidepressant (e.g. sertraline, escitalopram, bupropion, venlafaxine)?"
+        _("Do you take an antidepressant (e.g. sertraline, escitalopram, bupropion, venlafaxine)?")
     )
     benzodiazepine = yes_no(
-        "Do you take a benzodiazepine (e.g. lorazepam, clonazepam, alprazolam, diazepam)?"
+        _("Do you take a benzodiazepine (e.g. lorazepam, clonazepam, alprazolam, diazepam)?")
     )
     maoi = yes_no(
-        "Do you take an MAOI (e.g. phenelzine, tranylcypromine, selegiline, isocarboxazid)?"
+        _("Do you take an MAOI (e.g. phenelzine, tranylcypromine, selegiline, isocarboxazid)?")
     )
-    stimulant = yes_no("Do you take a stimulant (e.g. Adderall, methylphenidate, modafinil)?")
+    stimulant = yes_no(_("Do you take a stimulant (e.g. Adderall, methylphenidate, modafinil)?"))
     medication_list = forms.CharField(
-        label="All medicines you take now, with doses if you know them",
+        label=_("All medicines you take now, with doses if you know them"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -140,18 +168,29 @@ class MedicationsForm(StepForm):
 
 
 class _InstrumentForm(StepForm):
+    """A validated questionnaire, in its published wording for the active language
+    (intake.instrument_texts; English where no validated text exists). The words never
+    go through the .po catalogs, and the stored values (0-3) are the same in every
+    language, so a score does not depend on the language it was answered in."""
+
     QUESTIONS: tuple[str, ...] = ()
-    PREAMBLE = "Over the last 2 weeks, how often have you been bothered by the following?"
+    PREAMBLE = STEM_EN
+    TEXT_FOR: Callable[[str | None], InstrumentText]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for number, question in enumerate(self.QUESTIONS, start=1):
+        text = type(self).TEXT_FOR(get_language())
+        # An instance attribute, so templates reading form.PREAMBLE get the stem in the
+        # patient's language (the check-in page does).
+        self.PREAMBLE = text.stem
+        self.instrument_source = text.source
+        for number, question in enumerate(text.questions, start=1):
             self.fields[f"item_{number}"] = forms.TypedChoiceField(
                 label=f"{number}. {question}",
-                choices=[(str(v), label) for v, label in ANSWER_CHOICES],
+                choices=[(str(v), label) for v, label in text.answer_choices],
                 widget=forms.RadioSelect,
                 coerce=int,
-                error_messages={"required": "Please choose one answer."},
+                error_messages={"required": _("Please choose one answer.")},
             )
 
     def items(self) -> list[int]:
@@ -164,6 +203,7 @@ class _InstrumentForm(StepForm):
 
 class Phq9Form(_InstrumentForm):
     QUESTIONS = PHQ9_QUESTIONS
+    TEXT_FOR = staticmethod(phq9_text)
 
     def score(self) -> InstrumentScore:
         return phq9_score(self.items())
@@ -171,30 +211,45 @@ class Phq9Form(_InstrumentForm):
 
 class Gad7Form(_InstrumentForm):
     QUESTIONS = GAD7_QUESTIONS
+    TEXT_FOR = staticmethod(gad7_text)
 
     def score(self) -> InstrumentScore:
         return gad7_score(self.items())
 
 
-class CssrsScreenForm(StepForm):
-    q1 = yes_no(CSSRS_QUESTIONS["q1"])
-    q2 = yes_no(CSSRS_QUESTIONS["q2"])
+class _CssrsForm(StepForm):
+    """The C-SSRS screener has no validated text in the portal's other languages
+    (intake.instrument_texts), so its questions and their Yes/No stay in English for
+    everyone; `not_validated_note` says so in the patient's language."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.not_validated_note = cssrs_note(get_language())
 
 
-class CssrsThoughtsForm(StepForm):
-    q3 = yes_no(CSSRS_QUESTIONS["q3"])
-    q4 = yes_no(CSSRS_QUESTIONS["q4"])
-    q5 = yes_no(CSSRS_QUESTIONS["q5"])
+def _cssrs_question(key: str, help_text: Any = "", *, required: bool = True) -> Any:
+    return yes_no(CSSRS_QUESTIONS[key], help_text, required=required, choices=CSSRS_YES_NO_EN)
 
 
-class CssrsBehaviourForm(StepForm):
-    q6 = yes_no(CSSRS_QUESTIONS["q6"])
-    q6_recent = yes_no(CSSRS_QUESTIONS["q6_recent"], "Only if you answered yes.", required=False)
+class CssrsScreenForm(_CssrsForm):
+    q1 = _cssrs_question("q1")
+    q2 = _cssrs_question("q2")
+
+
+class CssrsThoughtsForm(_CssrsForm):
+    q3 = _cssrs_question("q3")
+    q4 = _cssrs_question("q4")
+    q5 = _cssrs_question("q5")
+
+
+class CssrsBehaviourForm(_CssrsForm):
+    q6 = _cssrs_question("q6")
+    q6_recent = _cssrs_question("q6_recent", _("Only if you answered yes."), required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("q6") is True and data.get("q6_recent") is None:
-            self.add_error("q6_recent", "Please tell us whether this was in the past 3 months.")
+            self.add_error("q6_recent", _("Please tell us whether this was in the past 3 months."))
         if data.get("q6") is False:
             data["q6_recent"] = None
         return data
@@ -202,12 +257,14 @@ class CssrsBehaviourForm(StepForm):
 
 class ConsentForm(StepForm):
     agree = forms.BooleanField(
-        label="I confirm my answers are true to the best of my knowledge, and I agree that "
-        "the clinic's clinicians review them to decide whether treatment is right for me.",
-        error_messages={"required": "Please tick the box to send your intake."},
+        label=_(
+            "I confirm my answers are true to the best of my knowledge, and I agree that "
+            "the clinic's clinicians review them to decide whether treatment is right for me."
+        ),
+        error_messages={"required": _("Please tick the box to send your intake.")},
     )
     signature = forms.CharField(
-        label="Type your full name as your signature", max_length=150, strip=True
+        label=_("Type your full name as your signature"), max_length=150, strip=True
     )
 
 

@@ -10,36 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-ANSWER_CHOICES: tuple[tuple[int, str], ...] = (
-    (0, "Not at all"),
-    (1, "Several days"),
-    (2, "More than half the days"),
-    (3, "Nearly every day"),
-)
+from intake.instrument_texts import ANSWER_CHOICES_EN, CSSRS_QUESTIONS_EN, GAD7_EN, PHQ9_EN
 
-PHQ9_QUESTIONS: tuple[str, ...] = (
-    "Little interest or pleasure in doing things",
-    "Feeling down, depressed, or hopeless",
-    "Trouble falling or staying asleep, or sleeping too much",
-    "Feeling tired or having little energy",
-    "Poor appetite or overeating",
-    "Feeling bad about yourself — or that you are a failure or have let yourself "
-    "or your family down",
-    "Trouble concentrating on things, such as reading the newspaper or watching television",
-    "Moving or speaking so slowly that other people could have noticed? Or the opposite — "
-    "being so fidgety or restless that you have been moving around a lot more than usual",
-    "Thoughts that you would be better off dead or of hurting yourself in some way",
-)
-
-GAD7_QUESTIONS: tuple[str, ...] = (
-    "Feeling nervous, anxious, or on edge",
-    "Not being able to stop or control worrying",
-    "Worrying too much about different things",
-    "Trouble relaxing",
-    "Being so restless that it is hard to sit still",
-    "Becoming easily annoyed or irritable",
-    "Feeling afraid as if something awful might happen",
-)
+# The English words (the portal's default); every language's words, with their sources,
+# live in intake.instrument_texts.
+ANSWER_CHOICES: tuple[tuple[int, str], ...] = ANSWER_CHOICES_EN
+PHQ9_QUESTIONS: tuple[str, ...] = PHQ9_EN.questions
+GAD7_QUESTIONS: tuple[str, ...] = GAD7_EN.questions
 
 # Upper bound (inclusive) of each band, from the instruments' published scoring.
 PHQ9_BANDS: tuple[tuple[int, str], ...] = (
@@ -103,18 +80,7 @@ def gad7_score(items: Sequence[int]) -> InstrumentScore:
 
 # --- C-SSRS screener (past month; behaviour lifetime with a past-3-months follow-up) ---
 
-CSSRS_QUESTIONS: dict[str, str] = {
-    "q1": "In the past month, have you wished you were dead or wished you could go to sleep "
-    "and not wake up?",
-    "q2": "In the past month, have you actually had any thoughts of killing yourself?",
-    "q3": "Have you been thinking about how you might do this?",
-    "q4": "Have you had these thoughts and had some intention of acting on them?",
-    "q5": "Have you started to work out or worked out the details of how to kill yourself? "
-    "Do you intend to carry out this plan?",
-    "q6": "Have you ever done anything, started to do anything, or prepared to do anything "
-    "to end your life?",
-    "q6_recent": "Was that within the past 3 months?",
-}
+CSSRS_QUESTIONS: dict[str, str] = CSSRS_QUESTIONS_EN
 
 CSSRS_RISK_LEVELS: tuple[str, ...] = ("low", "moderate", "high")
 

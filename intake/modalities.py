@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Modality(models.TextChoices):
-    IV = "iv", "IV ketamine infusion"
-    SPRAVATO = "spravato", "Spravato (esketamine nasal spray)"
-    KAP = "kap", "Ketamine-assisted psychotherapy"
+    IV = "iv", _("IV ketamine infusion")
+    SPRAVATO = "spravato", _("Spravato (esketamine nasal spray)")
+    KAP = "kap", _("Ketamine-assisted psychotherapy")

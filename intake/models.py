@@ -108,7 +108,7 @@ class Intake(TimeStamped):
 
     @property
     def approved_modality_labels(self) -> list[str]:
-        return [Modality(m).label for m in self.approved_modalities]
+        return [str(Modality(m).label) for m in self.approved_modalities]
 
 
 class IntakeDecision(TimeStamped):
@@ -151,7 +151,7 @@ class IntakeDecision(TimeStamped):
 
     @property
     def modality_labels(self) -> list[str]:
-        return [Modality(m).label for m in self.modalities]
+        return [str(Modality(m).label) for m in self.modalities]
 
 
 class RemsEnrollment(TimeStamped):

@@ -67,7 +67,7 @@ class Flag:
 
     @property
     def modality_labels(self) -> list[str]:
-        return [m.label for m in Modality if m in self.modalities]
+        return [str(m.label) for m in Modality if m in self.modalities]
 
     @property
     def is_exclude(self) -> bool:

@@ -66,7 +66,7 @@ def intake_summary_for_patient(*, patient: User) -> IntakeSummary | None:
             percent = round(100 * finished / total)
     return IntakeSummary(
         status=status,
-        approved_modality_labels=[Modality(m).label for m in modalities],
+        approved_modality_labels=[str(Modality(m).label) for m in modalities],
         patient_message=message,
         percent=percent,
     )

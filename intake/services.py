@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from intake import rules, selectors, steps
 from intake.instruments import cssrs_needs_safety_path, cssrs_risk, gad7_score, phq9_score
@@ -49,7 +50,7 @@ def _locked_intake(patient: User) -> Intake:
 
 def _refuse_if_sent(intake: Intake) -> None:
     if intake.status != Intake.Status.IN_PROGRESS:
-        raise ValidationError("Your intake has been sent; it can no longer be changed.")
+        raise ValidationError(_("Your intake has been sent; it can no longer be changed."))
 
 
 def _rescore(intake: Intake) -> None:
@@ -127,11 +128,11 @@ def intake_step_save(*, patient: User, step: str, answers: Mapping[str, Any]) ->
     the safety path now, whatever is left of the intake. The consent step sends it.
     """
     if step not in steps.BY_KEY or step == steps.CONTACT.key:
-        raise ValidationError("Unknown intake step.")
+        raise ValidationError(_("Unknown intake step."))
     intake = _locked_intake(patient)
     _refuse_if_sent(intake)
     if not steps.may_open(intake.answers, intake.steps_done, step):
-        raise ValidationError("Please finish the earlier steps first.")
+        raise ValidationError(_("Please finish the earlier steps first."))
     intake.answers = {**intake.answers, step: dict(answers)}
     _mark_done(intake, step)
     # Answers may shorten the path (the C-SSRS skip rule): forget steps no longer on it.
@@ -142,10 +143,12 @@ def intake_step_save(*, patient: User, step: str, answers: Mapping[str, Any]) ->
 
     if step == steps.CONSENT.key:
         missing = [
-            s.title for s in steps.sequence(intake.answers) if s.key not in intake.steps_done
+            str(s.title) for s in steps.sequence(intake.answers) if s.key not in intake.steps_done
         ]
         if missing:
-            raise ValidationError("Some steps are not finished yet: " + ", ".join(missing) + ".")
+            raise ValidationError(
+                _("Some steps are not finished yet: %(steps)s.") % {"steps": ", ".join(missing)}
+            )
         intake.status = Intake.Status.SUBMITTED
         intake.submitted_at = timezone.now()
         intake.consent_name = str(answers.get("signature", ""))
@@ -240,7 +243,7 @@ def intake_decide(
         if not chosen:
             errors["modalities"] = "Choose at least one treatment to approve."
         excluded = {
-            m.label
+            str(m.label)
             for flag in selectors.intake_flags(intake)
             if flag.is_exclude
             for m in flag.modalities

@@ -10,24 +10,27 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 from intake.instruments import cssrs_questions_to_ask
 
 
 @dataclass(frozen=True)
 class Step:
     key: str
-    title: str
+    title: str | Promise  # lazy: shown in the patient's language
 
 
-CONTACT = Step("contact", "Contact and emergency contact")
-HISTORY = Step("history", "Medical history")
-MEDICATIONS = Step("medications", "Current medications")
-PHQ9 = Step("phq9", "Mood (PHQ-9)")
-GAD7 = Step("gad7", "Anxiety (GAD-7)")
-CSSRS = Step("cssrs", "Safety questions")
-CSSRS_THOUGHTS = Step("cssrs_thoughts", "Safety questions, continued")
-CSSRS_BEHAVIOUR = Step("cssrs_behaviour", "Safety questions, past actions")
-CONSENT = Step("consent", "Consent and send")
+CONTACT = Step("contact", _("Contact and emergency contact"))
+HISTORY = Step("history", _("Medical history"))
+MEDICATIONS = Step("medications", _("Current medications"))
+PHQ9 = Step("phq9", _("Mood (PHQ-9)"))
+GAD7 = Step("gad7", _("Anxiety (GAD-7)"))
+CSSRS = Step("cssrs", _("Safety questions"))
+CSSRS_THOUGHTS = Step("cssrs_thoughts", _("Safety questions, continued"))
+CSSRS_BEHAVIOUR = Step("cssrs_behaviour", _("Safety questions, past actions"))
+CONSENT = Step("consent", _("Consent and send"))
 
 ALL_STEPS: tuple[Step, ...] = (
     CONTACT,

@@ -12,6 +12,7 @@ import io
 import warnings
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 JPEG = "image/jpeg"
@@ -23,7 +24,7 @@ MAX_PIXELS = 80_000_000
 # Parts of a PDF that run code or carry other files: a scanned card needs none of them.
 _PDF_ACTIVE = (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile", b"/RichMedia", b"/XFA")
 
-NOT_ALLOWED = (
+NOT_ALLOWED = _(
     "Please upload a photo (JPEG or PNG) or a PDF. This file is not one of those, "
     "whatever its name says."
 )
@@ -68,7 +69,7 @@ def _reencoded(data: bytes, content_type: str) -> bytes:
                 raise UploadRefusedError(NOT_ALLOWED)
             if image.width * image.height > MAX_PIXELS:
                 raise UploadRefusedError(
-                    "This picture is too large. Please upload a smaller photo."
+                    _("This picture is too large. Please upload a smaller photo.")
                 )
             image.load()
             # Turn the picture upright as the camera meant, before the orientation tag goes.
@@ -84,7 +85,7 @@ def _reencoded(data: bytes, content_type: str) -> bytes:
         ValueError,
     ) as exc:
         raise UploadRefusedError(
-            "We could not read this picture. Please take the photo again or upload a PDF."
+            _("We could not read this picture. Please take the photo again or upload a PDF.")
         ) from exc
     # Pillow carries some of `info` into the saved file (a JPEG comment, an ICC profile):
     # keep only the PNG transparency the pixels need.
@@ -103,11 +104,15 @@ def _reencoded(data: bytes, content_type: str) -> bytes:
 
 def _checked_pdf(data: bytes) -> bytes:
     if b"%%EOF" not in data[-2048:]:
-        raise UploadRefusedError("This PDF looks incomplete. Please save it again and upload it.")
+        raise UploadRefusedError(
+            _("This PDF looks incomplete. Please save it again and upload it.")
+        )
     if any(marker in data for marker in _PDF_ACTIVE):
         raise UploadRefusedError(
-            "This PDF contains scripts or attached files, which we cannot accept. Please "
-            "upload a photo of the card, or a plain scanned PDF."
+            _(
+                "This PDF contains scripts or attached files, which we cannot accept. Please "
+                "upload a photo of the card, or a plain scanned PDF."
+            )
         )
     return data
 
@@ -116,11 +121,11 @@ def clean_upload(data: bytes, *, max_bytes: int) -> CleanFile:
     """The file to store, or UploadRefusedError with why."""
     if len(data) > max_bytes:
         raise UploadRefusedError(
-            f"This file is larger than {megabytes(max_bytes)}. Please upload a smaller photo "
-            "or PDF."
+            _("This file is larger than %(limit)s. Please upload a smaller photo or PDF.")
+            % {"limit": megabytes(max_bytes)}
         )
     if not data:
-        raise UploadRefusedError("This file is empty.")
+        raise UploadRefusedError(_("This file is empty."))
     content_type = sniff(data[:16])
     if content_type is None:
         raise UploadRefusedError(NOT_ALLOWED)

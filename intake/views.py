@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intake import selectors, steps
@@ -97,7 +98,7 @@ def _typed(request: HttpRequest, intake: Intake, step: str) -> dict[str, str]:
 def intake_step(request: HttpRequest, step: str) -> HttpResponse:
     intake = intake_ensure(patient=request.user)
     if intake.status != Intake.Status.IN_PROGRESS:
-        messages.info(request, "Your intake has been sent. Here is where it stands.")
+        messages.info(request, _("Your intake has been sent. Here is where it stands."))
         return redirect("intake:intake-status")
     if step not in steps.BY_KEY or not steps.may_open(intake.answers, intake.steps_done, step):
         return redirect("intake:intake-start")
@@ -130,7 +131,7 @@ def intake_step(request: HttpRequest, step: str) -> HttpResponse:
                     return redirect(reverse("intake:intake-support") + f"?next={after}")
                 if saved.next_step is None:
                     messages.success(
-                        request, "Thank you. Your intake has been sent to our clinicians."
+                        request, _("Thank you. Your intake has been sent to our clinicians.")
                     )
                     return redirect("intake:intake-status")
                 return redirect("intake:intake-step", step=saved.next_step.key)

@@ -113,7 +113,6 @@ SAME_IN_EVERY_LANGUAGE = ("Sacramento", "Folsom", "Roseville", "PHQ-9", "GAD-7",
 # intake (i18n-b), scheduling, treatments, integration (i18n-c). Remove an app's line
 # here when its strings are translated.
 NOT_YET = {
-    "intake": "translated on branch i18n-b",
     "scheduling": "translated on branch i18n-c",
     "treatments": "translated on branch i18n-c",
     "integration": "translated on branch i18n-c",

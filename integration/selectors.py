@@ -16,6 +16,7 @@ from django.db.models import (
     Subquery,
 )
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from intake.instruments import GAD7_BANDS, PHQ9_BANDS
 from integration.models import (
@@ -83,7 +84,9 @@ class CheckinSummary:
 
 
 def _day_label(day: dt.date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
+    # Django's date format: "Sat 5 Dec" in English, day and month named in the active
+    # language otherwise.
+    return date_format(day, "D j M")
 
 
 def phq9_history(*, patient: User, since: dt.date | None) -> list[tuple[int, int]]:

@@ -15,6 +15,10 @@ RUN pip install --require-hashes -r requirements.lock
 
 COPY . .
 
+# The translation catalogs (.mo) are build output, compiled from the .po files in pure
+# Python (no gettext tools in the image).
+RUN python portal/catalogs.py
+
 # collectstatic needs settings to import; these values exist only for this build step.
 RUN DEBUG=false \
     SECRET_KEY=build-only-collectstatic-not-a-real-secret-0123456789abcdef \

@@ -20,11 +20,12 @@ from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
 from django.utils import timezone
 
+from portal.i18n import requested_language
 from portal.models import STAFF_ROLES, Role, User
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Channel
 from portal.notifications.services import notification_schedule
-from portal.services import patient_profile_ensure
+from portal.services import patient_language_set, patient_profile_ensure
 
 # allauth's emails that go through the outbox: the kind, and the link it carries.
 OUTBOX_MAILS: dict[str, tuple[Kind, str]] = {
@@ -63,6 +64,8 @@ class AccountAdapter(DefaultAccountAdapter):
         user = super().save_user(request, user, form, commit=commit)
         if commit:
             patient_profile_ensure(user=user)
+            # The language chosen before sign-up (or the browser's) is the profile's.
+            patient_language_set(user=user, language=requested_language(request))
         return user
 
     def send_account_already_exists_mail(self, email: str) -> None:

@@ -8,6 +8,7 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self) -> None:
+        import portal.i18n  # noqa: F401  (connects the sign-in signal: the profile language)
         from portal.chart import alerts_section
         from portal.extensions import ChartSection, register_chart_section
 

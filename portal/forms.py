@@ -73,6 +73,7 @@ class PatientProfileForm(forms.ModelForm):
             "emergency_contact_name",
             "emergency_contact_phone",
             "preferred_location",
+            "language",
         ]
         help_texts = {"phone": PHONE_HELP, "preferred_name": "What should we call you?"}
 
@@ -80,6 +81,11 @@ class PatientProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("legal_name", "phone", "emergency_contact_name", "emergency_contact_phone"):
             self.fields[name].required = True
+        # Chosen before sign-up (portal.i18n); a form sent without it keeps it.
+        self.fields["language"].required = False
+
+    def clean_language(self) -> str:
+        return self.cleaned_data.get("language") or self.instance.language
 
     def clean_date_of_birth(self) -> dt.date:
         born = self.cleaned_data["date_of_birth"]

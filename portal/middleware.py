@@ -12,6 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from portal import i18n
 from portal.permissions import is_staff_role, staff_mfa_missing
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -126,3 +127,27 @@ class StaffMFARequiredMiddleware:
             )
             return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+class ProfileLanguageMiddleware:
+    """A signed-in person reads the language remembered in their session at sign-in
+    (portal.i18n: a patient's profile language, English for staff). Sessions begun
+    before that was remembered learn it once, here. Without a session language,
+    LocaleMiddleware's choice (the language cookie or the browser) stands."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        language = session.get(i18n.SESSION_KEY) if session is not None else None
+        if language is None and request.user.is_authenticated:
+            language = i18n.language_of(request.user)
+            session[i18n.SESSION_KEY] = language
+        if language is not None:
+            i18n.remember(request, language)
+        response = self.get_response(request)
+        if language is not None and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
+            # The sign-in page after sign-out speaks the language the patient last read.
+            i18n.set_language_cookie(response, language)
+        return response

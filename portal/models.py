@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Func, Value
 from django.db.models.functions import Cast, Concat, LPad, Upper
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class TimeStamped(models.Model):
@@ -314,6 +315,14 @@ def phone_digits(field: str) -> Func:
     )
 
 
+class Language(models.TextChoices):
+    """The languages a patient may read the portal and their messages in. Each name is
+    written in its own language: a patient who cannot read English must still find theirs."""
+
+    ENGLISH = "en", "English"
+    SPANISH = "es", "Español"
+
+
 class PatientProfile(TimeStamped):
     """Who the patient is, beyond their login: names, birth date, how to reach them."""
 
@@ -331,6 +340,15 @@ class PatientProfile(TimeStamped):
     emergency_contact_phone = models.CharField(max_length=30, blank=True)
     preferred_location = models.ForeignKey(
         Location, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Pages after sign-in, emails, texts and calendar files are in this language
+    # (portal.i18n); chosen before sign-up, changed on the profile page.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=Language.choices,
+        default=Language.ENGLISH,
+        db_default="en",
     )
 
     class Meta:

@@ -17,7 +17,15 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.models import STAFF_ROLES, Location, PatientProfile, Role, StaffInvitation, User
+from portal.models import (
+    STAFF_ROLES,
+    Language,
+    Location,
+    PatientProfile,
+    Role,
+    StaffInvitation,
+    User,
+)
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Channel
 from portal.notifications.services import notification_schedule, portal_link
@@ -28,6 +36,17 @@ def patient_profile_ensure(*, user: User) -> PatientProfile:
     profile, _ = PatientProfile.objects.select_related("preferred_location").get_or_create(
         user=user
     )
+    return profile
+
+
+def patient_language_set(*, user: User, language: str) -> PatientProfile:
+    """The language the patient reads the portal and their messages in."""
+    if language not in Language.values:
+        raise ValidationError({"language": "Choose a language from the list."})
+    profile = patient_profile_ensure(user=user)
+    if profile.language != language:
+        profile.language = language
+        profile.save(update_fields=["language", "updated_at"])
     return profile
 
 
@@ -42,8 +61,11 @@ def patient_profile_update(
     emergency_contact_name: str,
     emergency_contact_phone: str,
     preferred_location: Location | None,
+    language: str | None = None,
 ) -> PatientProfile:
     profile = PatientProfile.objects.select_for_update().get_or_create(user=user)[0]
+    if language is not None:
+        profile.language = language
     profile.legal_name = legal_name
     profile.preferred_name = preferred_name
     profile.date_of_birth = date_of_birth

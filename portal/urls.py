@@ -26,6 +26,7 @@ portal_patterns = (
         path("staff/patients/", views.patient_search, name="patient-search"),
         path("staff/patients/<int:patient_id>/", views.patient_chart, name="patient-chart"),
         path("healthz", views.healthz, name="healthz"),
+        path("language/", views.language_set, name="language-set"),
         # A staff member's emailed invitation (set the password and the authenticator).
         path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
     ],

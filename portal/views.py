@@ -18,10 +18,11 @@ from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal import health, search
+from portal import health, i18n, search
 from portal.audit import audit_clinical_read, audit_record, audit_refused
 from portal.extensions import Home, chart_sections, home_panels, patient_links
 from portal.forms import InvitationAcceptForm, PatientProfileForm
@@ -33,6 +34,7 @@ from portal.permissions import Capability, has_capability, require
 from portal.selectors import chart_profile, home_profile, patient_search_page
 from portal.services import (
     INVITATION_REFUSED,
+    patient_language_set,
     patient_profile_ensure,
     patient_profile_update,
     staff_invitation_accept,
@@ -44,6 +46,27 @@ logger = logging.getLogger(__name__)
 
 def _panels(request: HttpRequest, home: Home) -> list[dict[str, Any]]:
     return [{"template": panel.template, **panel.context(request)} for panel in home_panels(home)]
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The language switcher (footer, sign-in and sign-up pages): remembered in a cookie
+    for visitors and, for a signed-in patient, on their profile (portal.i18n). Staff
+    pages stay English, so a staff member's choice only lasts until their next page."""
+    language = request.POST.get("language", "")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("portal:home")
+    response = redirect(target)
+    if language not in i18n.SUPPORTED:
+        return response
+    if request.user.is_authenticated and request.user.role == Role.PATIENT:
+        patient_language_set(user=request.user, language=language)
+        i18n.remember(request, language)
+    i18n.set_language_cookie(response, language)
+    return response
 
 
 @require_GET
@@ -84,7 +107,8 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     profile = patient_profile_ensure(user=request.user)
     form = PatientProfileForm(request.POST if request.method == "POST" else None, instance=profile)
     if request.method == "POST" and form.is_valid():
-        patient_profile_update(user=request.user, **form.cleaned_data)
+        profile = patient_profile_update(user=request.user, **form.cleaned_data)
+        i18n.remember(request, profile.language)
         messages.success(request, "Your profile is saved.")
         return redirect("portal:patient-home")
     return render(request, "portal/profile_edit.html", {"form": form})

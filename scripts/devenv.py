@@ -189,11 +189,19 @@ def run_tests(env: dict[str, str], pytest_args: list[str]) -> int:
     return subprocess.run([PYTHON, "-m", "pytest", *pytest_args], cwd=ROOT, env=env).returncode
 
 
+def compile_translations() -> None:
+    """The .mo catalogs are build output (git-ignored): made from the .po files in pure
+    Python (portal/catalogs.py), so no gettext tools are needed."""
+    subprocess.run([PYTHON, str(ROOT / "portal" / "catalogs.py")], cwd=ROOT, check=True)
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"run", "test", "bench", "shell-env"}:
         sys.stderr.write("usage: devenv.py run | test [pytest args] | bench SCRIPT | shell-env\n")
         return 2
     command, rest = argv[0], argv[1:]
+    if command in {"run", "test", "bench"}:
+        compile_translations()
     env = dict(os.environ)
     # run: Redis db 0; test: db 1; bench: db 2 (so none picks up another's tasks).
     env.update(resolve_services(redis_db={"run": 0, "test": 1, "bench": 2}.get(command, 0)))

@@ -203,6 +203,14 @@ def celery_worker_process() -> Iterator[subprocess.Popen[bytes]]:
         stop_process(proc)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The Spanish catalogs (.mo) are build output: `pytest` run directly, not through
+    `make test`, compiles them too (portal.catalogs, pure Python)."""
+    from portal.catalogs import compile_all
+
+    compile_all()
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every transactional test must use serialized_rollback.
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from portal.i18n import language_of
 from portal.notifications import timing
 from portal.notifications.channels import (
     EmailChannel,
@@ -61,7 +62,9 @@ class Outbox:
         """Send one claimed row, return what happened: sent, deferred."""
         recipient = notification.recipient
         preference = _preference(notification)
-        message = render_message(notification.kind, notification.context)
+        message = render_message(
+            notification.kind, notification.context, language=language_of(recipient)
+        )
         reference = str(notification.pk)
         if notification.to_phone:
             # A text to a non-user (an escort): that number, by text, or not at all.

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from portal.formats import format_time, format_when
 from portal.notifications.kinds import Kind
@@ -81,8 +82,17 @@ def template_context(context: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def render_message(kind: Kind | str, context: Mapping[str, Any]) -> RenderedMessage:
+def render_message(
+    kind: Kind | str, context: Mapping[str, Any], *, language: str = "en"
+) -> RenderedMessage:
+    """The words of one message in `language` (the recipient's, portal.i18n.language_of):
+    templates, day and month names and times all follow it."""
     kind = Kind(kind)
+    with translation.override(language):
+        return _render(kind, context)
+
+
+def _render(kind: Kind, context: Mapping[str, Any]) -> RenderedMessage:
     values = template_context(context)
     folder = f"notifications/{kind.value}"
     subject = " ".join(render_to_string(f"{folder}/subject.txt", values).split())

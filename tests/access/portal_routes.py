@@ -44,6 +44,22 @@ ROUTES = [
         ),
     ),
     Route("portal:patient-home", PATIENT_PAGE),
+    # The language switcher answers everyone with a redirect back (a cookie, and a
+    # patient's profile language).
+    Route(
+        "portal:language-set",
+        expect(
+            anonymous=302,
+            patient_a=302,
+            patient_b=302,
+            front_desk=302,
+            clinician=302,
+            therapist=302,
+            clinic_admin=302,
+        ),
+        method="post",
+        data=lambda w: {"language": "es", "next": "/"},
+    ),
     Route("portal:profile-edit", PATIENT_PAGE),
     Route("portal:front-desk-home", FRONT_DESK_PAGE),
     Route("portal:clinician-home", CLINICIAN_PAGE),

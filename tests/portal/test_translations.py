@@ -86,8 +86,12 @@ STAFF_ONLY: dict[str, set[str]] = {
         "scheduling/_day_visit_before_dose.html",
         "scheduling/_panel_front_desk.html",
         "scheduling/_request_row.html",
+        "scheduling/billing/account.html",
+        "scheduling/billing/diagnoses.html",
+        "scheduling/billing/estimates_due.html",
         "scheduling/day_view.html",
         "scheduling/desk_appointment_cancel.html",
+        "scheduling/request_confirm.html",
         "scheduling/request_queue.html",
         "scheduling/telehealth_list.html",
     },
@@ -96,13 +100,23 @@ STAFF_ONLY: dict[str, set[str]] = {
         "treatments/_chart_section.html",
         "treatments/_panel_clinician.html",
         "treatments/_panel_front_desk.html",
+        "treatments/_tell_escort.html",
         "treatments/call_list.html",
+        "treatments/course_detail.html",
+        "treatments/course_list.html",
+        "treatments/course_schedule.html",
+        "treatments/course_start.html",
+        "treatments/planned_place.html",
+        "treatments/rems_form_print.html",
+        "treatments/rems_forms.html",
         "treatments/session_board.html",
         "treatments/session_chart.html",
     },
     "integration": {
         "integration/_chart_section.html",
         "integration/_staff_windows_panel.html",
+        "integration/patient_trends.html",
+        "integration/window_list.html",
     },
 }
 
@@ -115,9 +129,6 @@ SAME_IN_EVERY_LANGUAGE = ("Sacramento", "Folsom", "Roseville", "PHQ-9", "GAD-7",
 NOT_YET = {
     "portal": "translated on branch i18n-a",
     "intake": "translated on branch i18n-b",
-    "scheduling": "translated on branch i18n-c",
-    "treatments": "translated on branch i18n-c",
-    "integration": "translated on branch i18n-c",
 }
 APPS = [
     pytest.param(

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from portal.models import Language
 from scheduling.billing_pdf import superbill_pdf
 from scheduling.billing_selectors import superbill_for
+from scheduling.billing_services import payment_record
 from scheduling.models import Appointment, AppointmentRequest, PayerRule, ServiceKind
 from scheduling.payers import PayerBlock
 from scheduling.services import appointment_set_status, payer_blocks
@@ -208,3 +209,24 @@ def test_the_superbill_pdf_follows_the_active_language(front_desk: Any) -> None:
     # The clinic's stored words (the service's name) print as stored in both.
     assert appointment.service.name in english
     assert appointment.service.name in spanish
+
+
+def test_a_spanish_patients_receipt_and_billing_page_are_in_spanish(
+    client_for: Any, front_desk: Any
+) -> None:
+    patient = spanish_patient()
+    payment = payment_record(patient=patient, method="card", amount_cents=35000, by=front_desk)
+    client = client_for(patient)
+    page = client.get(reverse("scheduling:billing")).content.decode()
+    for spanish in (
+        "<title>Facturación",
+        "Cargos y pagos",
+        "Saldo",
+        "Recibo (PDF)",
+        "Pedir un cálculo",
+    ):
+        assert spanish in page, spanish
+    receipt = client.get(reverse("scheduling:receipt-download", kwargs={"payment_id": payment.pk}))
+    text = _pdf_text(receipt.content)
+    for spanish in (f"Recibo R-{payment.pk}", "Recibido de:", "Pago: $350.00", "Forma de pago:"):
+        assert spanish in text, text

@@ -17,6 +17,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext
 
 from intake.instruments import GAD7_BANDS, PHQ9_BANDS
 from integration.models import (
@@ -411,7 +412,7 @@ class OfferedSlot:
 
     @property
     def where(self) -> str:
-        return "Telehealth (video)" if self.room is None else str(self.room.location)
+        return gettext("Telehealth (video)") if self.room is None else str(self.room.location)
 
 
 def integration_slots(*, window: Window, day: dt.date) -> list[OfferedSlot]:

@@ -471,6 +471,8 @@ def request_queue(
             "service__name",
             "preferred_location__name",
             *(f"patient__{name}" for name in PERSON_FIELDS),
+            # The desk calls the patient back: in their language.
+            "patient__patient_profile__language",
         )
         .order_by("created_at", "id")
     )

@@ -22,7 +22,13 @@ from scheduling.models import Appointment, AppointmentRequest, PayerRule, Servic
 from scheduling.payers import PayerBlock
 from scheduling.services import appointment_set_status, payer_blocks
 from tests.factories import PatientFactory
-from tests.scheduling.factories import appointment_booked, folsom, next_local, service_of
+from tests.scheduling.factories import (
+    AppointmentRequestFactory,
+    appointment_booked,
+    folsom,
+    next_local,
+    service_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -230,3 +236,24 @@ def test_a_spanish_patients_receipt_and_billing_page_are_in_spanish(
     text = _pdf_text(receipt.content)
     for spanish in (f"Recibo R-{payment.pk}", "Recibido de:", "Pago: $350.00", "Forma de pago:"):
         assert spanish in text, text
+
+
+def test_the_desk_queue_stays_english_and_says_who_reads_spanish(
+    client_for: Any, front_desk: Any, patient: Any, django_assert_max_num_queries: Any
+) -> None:
+    """The desk calls a patient back to confirm: the queue says which patients read
+    Spanish, in one query whatever the number of rows."""
+    spanish = AppointmentRequestFactory(patient=spanish_patient())
+    english = AppointmentRequestFactory(patient=patient)
+    client = client_for(front_desk)
+    with django_assert_max_num_queries(10) as small:
+        client.get("/scheduling/desk/requests/")
+    for _ in range(10):
+        AppointmentRequestFactory(patient=spanish_patient())
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        html = client.get("/scheduling/desk/requests/").content.decode()
+    assert "Waiting for the office" in html
+    row = html.split(f'data-testid="queue-row-{spanish.pk}"')[1].split("</tr>")[0]
+    assert 'data-testid="speaks-spanish"' in row
+    row = html.split(f'data-testid="queue-row-{english.pk}"')[1].split("</tr>")[0]
+    assert 'data-testid="speaks-spanish"' not in row

@@ -883,6 +883,8 @@ class CallRow:
     where: str
     patient: str
     phone: str
+    # The desk calls in the patient's language (their profile's).
+    speaks_spanish: bool = False
 
 
 def call_list(*, now: dt.datetime | None = None, limit: int = 200) -> list[CallRow]:
@@ -909,6 +911,8 @@ def call_list(*, now: dt.datetime | None = None, limit: int = 200) -> list[CallR
             where=a.where,
             patient=a.patient.display_name,
             phone=getattr(getattr(a.patient, "patient_profile", None), "phone", ""),
+            speaks_spanish=getattr(getattr(a.patient, "patient_profile", None), "language", "")
+            == "es",
         )
         for a in visits
         if readiness.on_call_list(

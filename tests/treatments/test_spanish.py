@@ -156,3 +156,16 @@ def test_the_progress_label_in_both_languages(modality: str, english: str, spani
     assert protocols.progress_label(modality, 2, 6) == english
     with translation.override("es"):
         assert protocols.progress_label(modality, 2, 6) == spanish
+
+
+def test_the_desk_call_list_stays_english_and_says_who_reads_spanish(
+    client_for: Any, front_desk: Any, monday: Any
+) -> None:
+    patient = spanish_patient()
+    spravato_visit(patient, MONDAY_MORNING.replace(hour=10) + dt.timedelta(days=1))
+    monday.move_to(MONDAY_MORNING.replace(hour=21))
+    [row] = selectors.call_list()
+    assert row.speaks_spanish
+    page = client_for(front_desk).get(reverse("treatments:call-list")).content.decode()
+    assert "Call before the visit" in page
+    assert 'data-testid="speaks-spanish"' in page

@@ -92,8 +92,10 @@ def intake_contact_save(
     emergency_contact_name: str,
     emergency_contact_phone: str,
     preferred_location: Location | None,
+    language: str | None = None,
 ) -> StepSaved:
-    """The contact step writes the patient's profile (the one place these live)."""
+    """The contact step writes the patient's profile (the one place these live),
+    including the language they read (None: unchanged)."""
     intake = _locked_intake(patient)
     _refuse_if_sent(intake)
     patient_profile_update(
@@ -105,6 +107,7 @@ def intake_contact_save(
         emergency_contact_name=emergency_contact_name,
         emergency_contact_phone=emergency_contact_phone,
         preferred_location=preferred_location,
+        language=language,
     )
     intake.location = preferred_location
     intake.answers = {**intake.answers, steps.CONTACT.key: {"confirmed": True}}

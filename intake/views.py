@@ -38,6 +38,7 @@ from intake.services import (
     intake_step_save,
     rems_enrollment_record,
 )
+from portal import i18n
 from portal.audit import audit_clinical_list, audit_clinical_read
 from portal.forms import PatientProfileForm, add_service_errors
 from portal.permissions import Capability, access_patient_object, require
@@ -113,6 +114,10 @@ def intake_step(request: HttpRequest, step: str) -> HttpResponse:
             try:
                 if step == steps.CONTACT.key:
                     saved = intake_contact_save(patient=request.user, **form.cleaned_data)
+                    # The contact step carries the profile's language: the next page
+                    # is read in the language just chosen.
+                    if form.cleaned_data.get("language"):
+                        i18n.remember(request, form.cleaned_data["language"])
                 else:
                     saved = intake_step_save(
                         patient=request.user, step=step, answers=form.answers()

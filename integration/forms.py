@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from intake.forms import Gad7Form, Phq9Form
 from integration.models import Instrument, JournalEntry
@@ -20,14 +21,14 @@ MOOD_CHOICES = [(str(n), str(n)) for n in range(11)]
 
 class MoodForm(forms.Form):
     score = forms.TypedChoiceField(
-        label="How is your mood today? (0 = the worst it could be, 10 = the best)",
+        label=_("How is your mood today? (0 = the worst it could be, 10 = the best)"),
         choices=MOOD_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose a number from 0 to 10."},
+        error_messages={"required": _("Choose a number from 0 to 10.")},
     )
     note = forms.CharField(
-        label="A few words about today (optional)",
+        label=_("A few words about today (optional)"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -36,15 +37,15 @@ class MoodForm(forms.Form):
 
 class JournalEntryForm(forms.ModelForm):
     share = forms.BooleanField(
-        label="Share this entry with my care team",
+        label=_("Share this entry with my care team"),
         required=False,
-        help_text="Unshared entries are private: only you can read them.",
+        help_text=_("Unshared entries are private: only you can read them."),
     )
 
     class Meta:
         model = JournalEntry
         fields = ["title", "body"]
-        labels = {"title": "Title (optional)", "body": "Your entry"}
+        labels = {"title": _("Title (optional)"), "body": _("Your entry")}
         widgets = {"body": forms.Textarea(attrs={"rows": 8})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -56,7 +57,7 @@ class JournalEntryForm(forms.ModelForm):
 class SlotDayForm(forms.Form):
     """Which day's integration slots to show (GET)."""
 
-    day = CalendarDateField(label="Day", widget=forms.DateInput(attrs={"type": "date"}))
+    day = CalendarDateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class SlotBookForm(forms.Form):

@@ -16,6 +16,8 @@ from django.db.models import (
     Subquery,
 )
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext
 
 from intake.instruments import GAD7_BANDS, PHQ9_BANDS
 from integration.models import (
@@ -83,7 +85,9 @@ class CheckinSummary:
 
 
 def _day_label(day: dt.date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
+    # Django's date format: "Sat 5 Dec" in English, day and month named in the active
+    # language otherwise.
+    return date_format(day, "D j M")
 
 
 def phq9_history(*, patient: User, since: dt.date | None) -> list[tuple[int, int]]:
@@ -408,7 +412,7 @@ class OfferedSlot:
 
     @property
     def where(self) -> str:
-        return "Telehealth (video)" if self.room is None else str(self.room.location)
+        return gettext("Telehealth (video)") if self.room is None else str(self.room.location)
 
 
 def integration_slots(*, window: Window, day: dt.date) -> list[OfferedSlot]:

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from intake.instruments import InstrumentScore, gad7_score, phq9_score
 from intake.services import safety_path_trigger
@@ -51,7 +52,7 @@ def mood_checkin_save(*, patient: User, score: int, note: str = "") -> MoodCheck
     """Today's mood (clinic-local day). A second save the same day changes it."""
     ensure_patient(patient)
     if not 0 <= score <= 10:
-        raise ValidationError("Choose a mood from 0 to 10.")
+        raise ValidationError(gettext("Choose a mood from 0 to 10."))
     today = timezone.localdate()
     checkin, _ = MoodCheckin.objects.update_or_create(
         patient=patient, day=today, defaults={"score": score, "note": note.strip()}
@@ -84,12 +85,15 @@ def symptom_checkin_submit(
     try:
         score: InstrumentScore = _SCORERS[instrument](answers)
     except ValueError as exc:
-        raise ValidationError("Please answer every question.") from exc
+        raise ValidationError(gettext("Please answer every question.")) from exc
     today = timezone.localdate()
     if SymptomCheckin.objects.filter(patient=patient, instrument=instrument, day=today).exists():
         raise ValidationError(
-            f"You have already completed today's {instrument.label}. "
-            "You can take it again another day."
+            gettext(
+                "You have already completed today's %(instrument)s. "
+                "You can take it again another day."
+            )
+            % {"instrument": instrument.label}
         )
     try:
         with transaction.atomic():
@@ -103,7 +107,10 @@ def symptom_checkin_submit(
                 safety_flag=score.safety_flag,
             )
     except IntegrityError as exc:  # a double-submitted form racing itself
-        raise ValidationError(f"You have already completed today's {instrument.label}.") from exc
+        raise ValidationError(
+            gettext("You have already completed today's %(instrument)s.")
+            % {"instrument": instrument.label}
+        ) from exc
 
     chart_url = reverse("integration:patient-trends", kwargs={"patient_id": patient.pk})
     if score.safety_flag:
@@ -176,7 +183,7 @@ def checkin_reminder_ensure(*, patient: User, from_day: dt.date) -> None:
 def journal_entry_create(*, patient: User, title: str, body: str, share: bool) -> JournalEntry:
     ensure_patient(patient)
     if not body.strip():
-        raise ValidationError("Write something before saving.")
+        raise ValidationError(gettext("Write something before saving."))
     return JournalEntry.objects.create(
         patient=patient,
         title=title.strip(),
@@ -191,7 +198,7 @@ def journal_entry_update(
     *, entry: JournalEntry, title: str, body: str, share: bool
 ) -> JournalEntry:
     if not body.strip():
-        raise ValidationError("Write something before saving.")
+        raise ValidationError(gettext("Write something before saving."))
     entry = JournalEntry.objects.select_for_update().get(pk=entry.pk)
     entry.title = title.strip()
     entry.body = body.strip()
@@ -230,19 +237,19 @@ def integration_book(
     session = DosingSession.objects.select_for_update().select_related("patient").get(pk=session.pk)
     window = selectors.window_of(session)
     if window is None or session.status != DosingSession.Status.DISCHARGED:
-        raise ValidationError("Integration therapy is booked once the session has ended.")
+        raise ValidationError(gettext("Integration therapy is booked once the session has ended."))
     refusal = booking_refusal(window, starts_at, for_staff=booked_by.pk != session.patient_id)
     if refusal:
         raise ValidationError(refusal)
     if service.kind != ServiceKind.INTEGRATION:
-        raise ValidationError("Please choose an integration therapy visit.")
+        raise ValidationError(gettext("Please choose an integration therapy visit."))
     if clinician.clinician_kind != ClinicianKind.THERAPIST:
-        raise ValidationError("Please choose one of our integration therapists.")
+        raise ValidationError(gettext("Please choose one of our integration therapists."))
     booked = selectors.integration_booked_for(session)
     if booked is not None:
         raise ValidationError(
-            "An integration session is already booked for this treatment, on "
-            f"{local_label(booked.starts_at)}."
+            gettext("An integration session is already booked for this treatment, on %(when)s.")
+            % {"when": local_label(booked.starts_at)}
         )
     appointment = appointment_book(
         patient=session.patient,

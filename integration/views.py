@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from integration import selectors, services
@@ -45,7 +46,9 @@ def mood_edit(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Today's mood is saved. You can change it until midnight.")
+            messages.success(
+                request, gettext("Today's mood is saved. You can change it until midnight.")
+            )
             return redirect("integration:trends")
     return render(request, "integration/mood_edit.html", {"form": form, "today": today})
 
@@ -69,7 +72,10 @@ def checkin_create(request: HttpRequest, instrument: str) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Thank you. Your {kind.label} is saved.")
+            messages.success(
+                request,
+                gettext("Thank you. Your %(instrument)s is saved.") % {"instrument": kind.label},
+            )
             return redirect("integration:checkin-detail", checkin_id=checkin.pk)
     return render(
         request,
@@ -104,7 +110,11 @@ def _trend_context(request: HttpRequest, patient: User) -> dict[str, Any]:
         "chart": selectors.chart_data(patient=patient, since=since),
         "range_key": range_key,
         "since": since,
-        "ranges": [("90", "3 months"), ("365", "1 year"), ("all", "All")],
+        "ranges": [
+            ("90", gettext("3 months")),
+            ("365", gettext("1 year")),
+            ("all", gettext("All")),
+        ],
     }
 
 
@@ -164,7 +174,7 @@ def journal_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Your journal entry is saved.")
+            messages.success(request, gettext("Your journal entry is saved."))
             return redirect("integration:journal-list")
     return render(request, "integration/journal_edit.html", {"form": form, "entry": None})
 
@@ -186,7 +196,7 @@ def journal_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Your journal entry is saved.")
+            messages.success(request, gettext("Your journal entry is saved."))
             return redirect("integration:journal-list")
     return render(request, "integration/journal_edit.html", {"form": form, "entry": entry})
 
@@ -262,7 +272,7 @@ def booking_create(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _session_for(request, session_id)
     form = SlotBookForm(request.POST)
     if not form.is_valid():
-        return _slot_page(request, session, None, refusal="That time could not be read.")
+        return _slot_page(request, session, None, refusal=gettext("That time could not be read."))
     data = form.cleaned_data
     service = Service.objects.filter(pk=data["service"]).first()
     clinician = User.objects.filter(pk=data["clinician"], role=Role.CLINICIAN).first()
@@ -272,7 +282,9 @@ def booking_create(request: HttpRequest, session_id: int) -> HttpResponse:
         else None
     )
     if service is None or clinician is None or (data["room"] and room is None):
-        return _slot_page(request, session, None, refusal="That time is no longer offered.")
+        return _slot_page(
+            request, session, None, refusal=gettext("That time is no longer offered.")
+        )
     try:
         appointment = services.integration_book(
             session=session,
@@ -287,8 +299,8 @@ def booking_create(request: HttpRequest, session_id: int) -> HttpResponse:
         return _slot_page(request, session, day, refusal=" ".join(error.messages))
     messages.success(
         request,
-        f"Integration therapy booked: {local_label(appointment.starts_at)} "
-        f"with {clinician.display_name}.",
+        gettext("Integration therapy booked: %(when)s with %(clinician)s.")
+        % {"when": local_label(appointment.starts_at), "clinician": clinician.display_name},
     )
     if request.user.role == Role.PATIENT:
         return redirect("integration:slot-list", session_id=session.pk)

@@ -18,6 +18,7 @@ from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from portal.formats import format_day, format_when
 
@@ -51,7 +52,10 @@ class Window:
     def describe(self) -> str:
         """'from Sun 2 Nov, 7:00 PM to Mon 3 Nov, 7:00 PM' in the clinic's time."""
         opens, closes = self.local()
-        return f"from {local_label(opens)} to {local_label(closes)}"
+        return _("from %(opens)s to %(closes)s") % {
+            "opens": local_label(opens),
+            "closes": local_label(closes),
+        }
 
 
 def local_label(moment: dt.datetime) -> str:
@@ -91,16 +95,30 @@ def booking_refusal(
     if window.contains(starts_at):
         return None
     when = window.describe()
-    whose = "the patient's" if for_staff else "your"
+    # Whole sentences (not "your" / "the patient's" spliced in) so that each can be
+    # translated as a sentence.
     if starts_at < window.opens_at:
-        return (
-            f"That time is too soon after {whose} session: integration therapy is booked "
-            f"{when} (Pacific time)."
+        if for_staff:
+            message = _(
+                "That time is too soon after the patient's session: integration therapy is "
+                "booked %(when)s (Pacific time)."
+            )
+        else:
+            message = _(
+                "That time is too soon after your session: integration therapy is booked "
+                "%(when)s (Pacific time)."
+            )
+    elif for_staff:
+        message = _(
+            "That time is after the patient's integration window has closed: integration "
+            "therapy for this session is booked %(when)s (Pacific time)."
         )
-    return (
-        f"That time is after {whose} integration window has closed: integration therapy "
-        f"for this session is booked {when} (Pacific time)."
-    )
+    else:
+        message = _(
+            "That time is after your integration window has closed: integration therapy "
+            "for this session is booked %(when)s (Pacific time)."
+        )
+    return message % {"when": when}
 
 
 class _HasStart(Protocol):

@@ -16,6 +16,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.translation import gettext as _
+
 
 def is_business_day(day: dt.date, holidays: Collection[dt.date]) -> bool:
     return day.weekday() < 5 and day not in holidays
@@ -144,9 +146,9 @@ SUPERBILL_MAX_DAYS = 366
 def superbill_period_problem(start: dt.date, end: dt.date, *, today: dt.date) -> str | None:
     """Why a superbill cannot cover start..end, or None when it can."""
     if end < start:
-        return "The period ends before it starts."
+        return _("The period ends before it starts.")
     if start > today:
-        return "The period has not started yet: a superbill lists visits already made."
+        return _("The period has not started yet: a superbill lists visits already made.")
     if (end - start).days >= SUPERBILL_MAX_DAYS:
-        return "A superbill covers at most one year: choose a shorter period."
+        return _("A superbill covers at most one year: choose a shorter period.")
     return None

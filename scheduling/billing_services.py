@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
 from portal.models import User
@@ -140,7 +141,10 @@ def _estimate_issue(*, patient_id: int) -> GoodFaithEstimate | None:
             day = timezone.localdate(a.starts_at)
             price = prices.get((a.service_id, day))
             if price is None:
-                raise ValidationError(f"{a.service} has no self-pay price for {day:%-d %b %Y}.")
+                raise ValidationError(
+                    _("%(service)s has no self-pay price for %(day)s.")
+                    % {"service": a.service, "day": f"{day:%-d %b %Y}"}
+                )
             lines.append(
                 EstimateLine(
                     appointment=a,
@@ -171,7 +175,7 @@ def _estimate_issue(*, patient_id: int) -> GoodFaithEstimate | None:
         )
         if not requests:
             raise ValidationError(
-                "Nothing is booked or requested yet: request a visit, and ask again."
+                _("Nothing is booked or requested yet: request a visit, and ask again.")
             )
         today = timezone.localdate()
         prices = prices_in_force(service_ids={r.service_id for r in requests}, on=today)
@@ -185,7 +189,9 @@ def _estimate_issue(*, patient_id: int) -> GoodFaithEstimate | None:
         for r in requests:
             price = prices.get(r.service_id)
             if price is None:
-                raise ValidationError(f"{r.service} has no self-pay price yet.")
+                raise ValidationError(
+                    _("%(service)s has no self-pay price yet.") % {"service": r.service}
+                )
             dates = [d for d, _part in r.windows]
             lines.append(
                 EstimateLine(

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.audit import audit_clinical_read, audit_record
@@ -78,7 +79,7 @@ def estimate_ask(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Your good-faith estimate is ready below.")
+        messages.success(request, _("Your good-faith estimate is ready below."))
     return redirect("scheduling:billing")
 
 

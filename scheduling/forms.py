@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from portal.forms import CalendarDateField
 from portal.models import Location, Role, User
@@ -24,21 +25,21 @@ from scheduling.services import payer_check
 from scheduling.slot_picker import LocationGroup, Offer, Picker
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DAY_PART_CHOICES = [("", "Choose a time of day"), *DayPart.choices]
+DAY_PART_CHOICES = [("", _("Choose a time of day")), *DayPart.choices]
 
 
 class WindowsMixin(forms.Form):
     """Two required preferred days and times, a third optional one."""
 
-    date_1 = forms.DateField(label="First choice: day", widget=DATE_WIDGET)
-    time_1 = forms.ChoiceField(label="First choice: time of day", choices=DAY_PART_CHOICES)
-    date_2 = forms.DateField(label="Second choice: day", widget=DATE_WIDGET)
-    time_2 = forms.ChoiceField(label="Second choice: time of day", choices=DAY_PART_CHOICES)
+    date_1 = forms.DateField(label=_("First choice: day"), widget=DATE_WIDGET)
+    time_1 = forms.ChoiceField(label=_("First choice: time of day"), choices=DAY_PART_CHOICES)
+    date_2 = forms.DateField(label=_("Second choice: day"), widget=DATE_WIDGET)
+    time_2 = forms.ChoiceField(label=_("Second choice: time of day"), choices=DAY_PART_CHOICES)
     date_3 = forms.DateField(
-        label="Third choice: day (optional)", widget=DATE_WIDGET, required=False
+        label=_("Third choice: day (optional)"), widget=DATE_WIDGET, required=False
     )
     time_3 = forms.ChoiceField(
-        label="Third choice: time of day (optional)", choices=DAY_PART_CHOICES, required=False
+        label=_("Third choice: time of day (optional)"), choices=DAY_PART_CHOICES, required=False
     )
 
     def clean(self) -> dict[str, Any]:
@@ -47,9 +48,9 @@ class WindowsMixin(forms.Form):
         for n in (1, 2, 3):
             day = data.get(f"date_{n}")
             if day is not None and day < today:
-                self.add_error(f"date_{n}", "Please choose today or a later day.")
+                self.add_error(f"date_{n}", _("Please choose today or a later day."))
         if data.get("date_3") and not data.get("time_3"):
-            self.add_error("time_3", "Please choose a time of day for your third choice.")
+            self.add_error("time_3", _("Please choose a time of day for your third choice."))
         return data
 
     def windows(self) -> list[tuple[dt.date, str]]:
@@ -61,38 +62,39 @@ class WindowsMixin(forms.Form):
 class AppointmentRequestForm(WindowsMixin):
     service = forms.ModelChoiceField(
         queryset=Service.objects.filter(is_active=True).order_by("name"),
-        empty_label="Choose a kind of visit",
+        empty_label=_("Choose a kind of visit"),
+        label=_("Service"),
     )
     preferred_location = forms.ModelChoiceField(
         queryset=Location.objects.filter(is_active=True).order_by("name"),
         required=False,
-        empty_label="No preference / telehealth",
-        label="Preferred location",
+        empty_label=_("No preference / telehealth"),
+        label=_("Preferred location"),
     )
     contact_preference = forms.ChoiceField(
-        label="How should we contact you?",
+        label=_("How should we contact you?"),
         choices=ContactPreference.choices,
         widget=forms.RadioSelect,
         initial=ContactPreference.EMAIL,
     )
     payer_kind = forms.ChoiceField(
-        label="How will the visit be paid?", choices=PayerKind.choices, widget=forms.RadioSelect
+        label=_("How will the visit be paid?"), choices=PayerKind.choices, widget=forms.RadioSelect
     )
     plan_name = forms.CharField(
-        label="Insurance plan name",
+        label=_("Insurance plan name"),
         max_length=120,
         required=False,
-        help_text="For insurance: the plan name on your card.",
+        help_text=_("For insurance: the plan name on your card."),
     )
     pays_privately = forms.BooleanField(
-        label="I will pay for this visit myself (self-pay)", required=False
+        label=_("I will pay for this visit myself (self-pay)"), required=False
     )
     note = forms.CharField(
-        label="Anything the office should know (optional)",
+        label=_("Anything the office should know (optional)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
         required=False,
-        help_text="Please do not use this for urgent matters.",
+        help_text=_("Please do not use this for urgent matters."),
     )
 
     field_order = [
@@ -121,7 +123,7 @@ class AppointmentRequestForm(WindowsMixin):
         data = super().clean()
         payer_kind = data.get("payer_kind")
         if payer_kind == PayerKind.COMMERCIAL and not data.get("plan_name", "").strip():
-            self.add_error("plan_name", "Please give the name of your insurance plan.")
+            self.add_error("plan_name", _("Please give the name of your insurance plan."))
         if payer_kind:
             try:
                 payer_check(
@@ -134,15 +136,19 @@ class AppointmentRequestForm(WindowsMixin):
         service, location = data.get("service"), data.get("preferred_location")
         if service is not None and not service.is_telehealth:
             if location is None:
-                self.add_error("preferred_location", "Please choose a location for this visit.")
+                self.add_error("preferred_location", _("Please choose a location for this visit."))
             elif not service.locations.filter(pk=location.pk).exists():
-                self.add_error("preferred_location", f"{service} is not offered at {location}.")
+                self.add_error(
+                    "preferred_location",
+                    _("%(service)s is not offered at %(location)s.")
+                    % {"service": service, "location": location},
+                )
         return data
 
 
 class RescheduleRequestForm(WindowsMixin):
     note = forms.CharField(
-        label="Anything the office should know (optional)",
+        label=_("Anything the office should know (optional)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
         required=False,
@@ -150,7 +156,7 @@ class RescheduleRequestForm(WindowsMixin):
 
 
 class AppointmentCancelForm(forms.Form):
-    reason = forms.CharField(label="Reason (optional)", max_length=300, required=False)
+    reason = forms.CharField(label=_("Reason (optional)"), max_length=300, required=False)
 
 
 class StaffCancelForm(forms.Form):

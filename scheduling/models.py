@@ -22,6 +22,9 @@ from django.contrib.postgres.fields import (
 )
 from django.db import models
 from django.db.models import F, Func, Q, Value
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from intake.modalities import Modality
 from portal.models import ClinicianKind, ClinicSettingsBase, Location, TimeStamped
@@ -245,24 +248,24 @@ class DosingSpacing(TimeStamped):
 
 
 class PayerKind(models.TextChoices):
-    SELF_PAY = "self_pay", "Self-pay"
-    COMMERCIAL = "commercial", "Commercial insurance"
-    MEDICARE = "medicare", "Medicare"
-    MEDI_CAL = "medi_cal", "Medi-Cal"
-    OTHER = "other", "Other"
+    SELF_PAY = "self_pay", _("Self-pay")
+    COMMERCIAL = "commercial", _("Commercial insurance")
+    MEDICARE = "medicare", _("Medicare")
+    MEDI_CAL = "medi_cal", _("Medi-Cal")
+    OTHER = "other", _("Other")
 
 
 class ContactPreference(models.TextChoices):
-    EMAIL = "email", "Email"
-    PHONE = "phone", "Phone call"
-    TEXT = "text", "Text message"
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone call")
+    TEXT = "text", _("Text message")
 
 
 class DayPart(models.TextChoices):
-    MORNING = "morning", "Morning (8 am - 12 pm)"
-    AFTERNOON = "afternoon", "Afternoon (12 - 4 pm)"
-    EVENING = "evening", "Late afternoon (4 - 7 pm)"
-    ANY = "any", "Any time that day"
+    MORNING = "morning", _("Morning (8 am - 12 pm)")
+    AFTERNOON = "afternoon", _("Afternoon (12 - 4 pm)")
+    EVENING = "evening", _("Late afternoon (4 - 7 pm)")
+    ANY = "any", _("Any time that day")
 
 
 class PayerRule(TimeStamped):
@@ -280,6 +283,13 @@ class PayerRule(TimeStamped):
     message = models.TextField(
         help_text="Shown next to the payer field. Be kind; say where else to get care."
     )
+    message_es = models.TextField(
+        blank=True,
+        default="",
+        db_default="",
+        help_text="The same message in Spanish, for patients who use the portal in Spanish. "
+        "Empty: they read the English one.",
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -287,6 +297,12 @@ class PayerRule(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.name} (not accepted from {self.not_accepted_from:%Y-%m-%d})"
+
+    def message_in(self, language: str | None) -> str:
+        """The message in `language` where the clinic wrote one, else the English one."""
+        if (language or "").startswith("es") and self.message_es.strip():
+            return self.message_es
+        return self.message
 
 
 class SchedulingSettings(ClinicSettingsBase):
@@ -357,10 +373,10 @@ class AppointmentRequest(TimeStamped):
     """What a patient asked for. Only a request: the front desk confirms date and time."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for the office"
-        CONFIRMED = "confirmed", "Confirmed"
-        DECLINED = "declined", "Declined"
-        CANCELLED = "cancelled", "Cancelled"
+        PENDING = "pending", _("Waiting for the office")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Cancelled")
 
     patient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appointment_requests"
@@ -440,7 +456,9 @@ _PAYER_LABELS = dict(PayerKind.choices)
 
 def windows_display(windows: list[tuple[dt.date, str]]) -> list[str]:
     """A request's preferred days and times as the office reads them."""
-    return [f"{d:%a %-d %b %Y}, {_DAY_PART_LABELS.get(t, t)}" for d, t in windows]
+    # Django's date format names the day and month in the active language ("Sat 5 Dec
+    # 2026" in English, as before).
+    return [f"{date_format(d, 'D j M Y')}, {_DAY_PART_LABELS.get(t, t)}" for d, t in windows]
 
 
 def payer_display(payer_kind: str, plan_name: str) -> str:
@@ -458,11 +476,11 @@ class Appointment(TimeStamped):
     """A confirmed visit: a patient, a service, a clinician and (unless telehealth) a room."""
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        CHECKED_IN = "checked_in", "Checked in"
-        COMPLETED = "completed", "Completed"
-        NO_SHOW = "no_show", "No-show"
-        CANCELLED = "cancelled", "Cancelled"
+        SCHEDULED = "scheduled", _("Scheduled")
+        CHECKED_IN = "checked_in", _("Checked in")
+        COMPLETED = "completed", _("Completed")
+        NO_SHOW = "no_show", _("No-show")
+        CANCELLED = "cancelled", _("Cancelled")
 
     patient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments"
@@ -583,7 +601,7 @@ class Appointment(TimeStamped):
 
     @property
     def where(self) -> str:
-        return self.location.name if self.location_id else "Telehealth (video)"
+        return self.location.name if self.location_id else gettext("Telehealth (video)")
 
 
 # Billing's models live beside these (prices, estimates, charges, payments); imported

@@ -12,6 +12,7 @@ from django.db.models import Count, FilteredRelation, OuterRef, Q, QuerySet, Sub
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from psycopg2.extras import DateTimeTZRange
 
 from intake.modalities import Modality
@@ -513,6 +514,8 @@ def request_queue(
             "service__name",
             "preferred_location__name",
             *(f"patient__{name}" for name in PERSON_FIELDS),
+            # The desk calls the patient back: in their language.
+            "patient__patient_profile__language",
         )
         .order_by("created_at", "id")
     )
@@ -771,7 +774,7 @@ def patient_panel(*, patient: User, limit: int = 3) -> dict[str, Any]:
                 appointment_id=pk,
                 starts_at=starts_at,
                 ends_at=ends_at,
-                where=location_name or "Telehealth (video)",
+                where=location_name or gettext("Telehealth (video)"),
                 join_open=bool(link)
                 and join_is_open(
                     starts_at=starts_at, ends_at=ends_at, now=now, minutes_before=minutes

@@ -20,6 +20,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, override
+from django.utils.translation import gettext as _
 from psycopg2.extras import DateTimeTZRange
 
 from intake.selectors import visit_gate_gaps
@@ -68,7 +70,7 @@ def payer_blocks() -> list[PayerBlock]:
             name=rule.name,
             aliases=parse_aliases(rule.aliases),
             not_accepted_from=rule.not_accepted_from,
-            message=rule.message,
+            message=rule.message_in(get_language()),
         )
         for rule in PayerRule.objects.filter(is_active=True).order_by("name")
     ]
@@ -79,7 +81,9 @@ def payer_check(*, payer_kind: str, plan_name: str, pays_privately: bool = False
 
     The error is keyed to the payer field so a form shows it right there.
     """
-    label = dict(PayerKind.choices).get(payer_kind, payer_kind)
+    # The payer's English name is what the clinic's aliases are written against.
+    with override("en"):
+        label = str(dict(PayerKind.choices).get(payer_kind, payer_kind))
     refusal = payer_refusal(
         answers=[label, plan_name],
         blocks=payer_blocks(),
@@ -96,15 +100,15 @@ def payer_check(*, payer_kind: str, plan_name: str, pays_privately: bool = False
 
 def _check_windows(windows: Sequence[Window]) -> None:
     if not 2 <= len(windows) <= 3:
-        raise ValidationError("Please give two or three preferred days and times.")
+        raise ValidationError(_("Please give two or three preferred days and times."))
     today = timezone.localdate()
     if any(day < today for day, _part in windows):
-        raise ValidationError("Preferred days cannot be in the past.")
+        raise ValidationError(_("Preferred days cannot be in the past."))
 
 
 def _check_patient(patient: User) -> None:
     if getattr(patient, "role", None) != Role.PATIENT or not patient.is_active:
-        raise ValidationError("Only a patient's own account can request appointments.")
+        raise ValidationError(_("Only a patient's own account can request appointments."))
 
 
 @transaction.atomic
@@ -122,21 +126,24 @@ def appointment_request_create(
 ) -> AppointmentRequest:
     _check_patient(patient)
     if not service.is_active:
-        raise ValidationError({"service": "This service is not offered at the moment."})
+        raise ValidationError({"service": _("This service is not offered at the moment.")})
     if preferred_location is None and not service.is_telehealth:
-        raise ValidationError({"preferred_location": "Please choose a location."})
+        raise ValidationError({"preferred_location": _("Please choose a location.")})
     if (
         preferred_location is not None
         and not service.is_telehealth
         and not service.locations.filter(pk=preferred_location.pk).exists()
     ):
         raise ValidationError(
-            {"preferred_location": f"{service} is not offered at {preferred_location}."}
+            {
+                "preferred_location": _("%(service)s is not offered at %(location)s.")
+                % {"service": service, "location": preferred_location}
+            }
         )
     if payer_kind not in PayerKind.values:
-        raise ValidationError({"payer_kind": "Please choose how the visit will be paid."})
+        raise ValidationError({"payer_kind": _("Please choose how the visit will be paid.")})
     if payer_kind == PayerKind.COMMERCIAL and not plan_name.strip():
-        raise ValidationError({"plan_name": "Please give the name of your insurance plan."})
+        raise ValidationError({"plan_name": _("Please give the name of your insurance plan.")})
     payer_check(payer_kind=payer_kind, plan_name=plan_name, pays_privately=pays_privately)
     _check_windows(windows)
     padded = list(windows) + [(None, "")] * (3 - len(windows))
@@ -165,7 +172,7 @@ def appointment_request_create(
 def appointment_request_cancel(*, request: AppointmentRequest, by: User) -> AppointmentRequest:
     request = AppointmentRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != AppointmentRequest.Status.PENDING:
-        raise ValidationError("Only a request that is still waiting can be cancelled.")
+        raise ValidationError(_("Only a request that is still waiting can be cancelled."))
     request.status = AppointmentRequest.Status.CANCELLED
     request.decided_by = by
     request.decided_at = timezone.now()
@@ -180,9 +187,9 @@ def appointment_reschedule_request(
     """A patient asks to move a confirmed visit: a request the front desk confirms."""
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
     if appointment.status != Appointment.Status.SCHEDULED:
-        raise ValidationError("Only an upcoming appointment can be moved.")
+        raise ValidationError(_("Only an upcoming appointment can be moved."))
     if appointment.reschedule_requests.filter(status=AppointmentRequest.Status.PENDING).exists():
-        raise ValidationError("You have already asked to move this appointment.")
+        raise ValidationError(_("You have already asked to move this appointment."))
     _check_windows(windows)
     original = appointment.request
     padded = list(windows) + [(None, "")] * (3 - len(windows))
@@ -658,8 +665,8 @@ def appointment_cancel(*, appointment: Appointment, by: User, reason: str = "") 
     )
     if appointment.status != Appointment.Status.SCHEDULED:
         raise ValidationError(
-            f"This appointment is {appointment.get_status_display().lower()}; "
-            "only a scheduled one can be cancelled."
+            _("This appointment is %(status)s; only a scheduled one can be cancelled.")
+            % {"status": appointment.get_status_display().lower()}
         )
     by_patient = by.pk == appointment.patient_id
     # Staff cancel on the patient's behalf: the record says who and why, always.

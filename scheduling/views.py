@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intake.selectors import visit_gate_gaps
@@ -102,7 +103,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "Your request is sent. The office will confirm a day and time with you.",
+                _("Your request is sent. The office will confirm a day and time with you."),
             )
             return redirect("scheduling:appointment-list")
     return render(
@@ -154,7 +155,7 @@ def request_cancel(request: HttpRequest, request_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Your request is cancelled.")
+        messages.success(request, _("Your request is cancelled."))
     return redirect("scheduling:appointment-list")
 
 
@@ -175,7 +176,7 @@ def appointment_cancel_view(request: HttpRequest, appointment_id: int) -> HttpRe
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Your appointment is cancelled.")
+            messages.success(request, _("Your appointment is cancelled."))
             return redirect("scheduling:appointment-list")
     return render(
         request,
@@ -209,7 +210,7 @@ def appointment_reschedule_request_view(request: HttpRequest, appointment_id: in
             add_service_errors(form, exc)
         else:
             messages.success(
-                request, "Your request to move this appointment is sent to the office."
+                request, _("Your request to move this appointment is sent to the office.")
             )
             return redirect("scheduling:appointment-list")
     return render(

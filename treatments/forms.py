@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from intake.modalities import Modality
 from portal.models import Location, Role, User
 from treatments.models import DosingSession, Level, ProtocolTemplate, SleepQuality
 from treatments.services import SECTION_FIELDS, ChartSection
 
-YES_NO = [(True, "Yes"), (False, "No")]
+YES_NO = [(True, _("Yes")), (False, _("No"))]
 
 
 class CourseStartForm(forms.Form):
@@ -69,7 +71,7 @@ class _ChartForm(forms.ModelForm):
     section = forms.CharField(widget=forms.HiddenInput)
 
 
-def _yes_no(label: str) -> forms.TypedChoiceField:
+def _yes_no(label: str | Promise) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=label,
         choices=YES_NO,
@@ -224,7 +226,7 @@ class RemsSubmitForm(forms.Form):
 
 class AftercareAckForm(forms.Form):
     items = forms.TypedMultipleChoiceField(
-        coerce=int, widget=forms.CheckboxSelectMultiple, label="I have read and understood"
+        coerce=int, widget=forms.CheckboxSelectMultiple, label=_("I have read and understood")
     )
 
     def __init__(self, *args: Any, item_choices: list[tuple[int, str]], **kwargs: Any) -> None:
@@ -234,46 +236,48 @@ class AftercareAckForm(forms.Form):
 
 class CheckinForm(forms.Form):
     nausea = forms.ChoiceField(
-        choices=Level.choices, widget=forms.RadioSelect, label="Nausea since your session"
+        choices=Level.choices, widget=forms.RadioSelect, label=_("Nausea since your session")
     )
     dizziness = forms.ChoiceField(
-        choices=Level.choices, widget=forms.RadioSelect, label="Dizziness since your session"
+        choices=Level.choices, widget=forms.RadioSelect, label=_("Dizziness since your session")
     )
-    bp_concern = _yes_no("Are you worried about your blood pressure (headache, chest pain)?")
-    self_harm_thoughts = _yes_no("Have you had thoughts of harming yourself?")
+    bp_concern = _yes_no(_("Are you worried about your blood pressure (headache, chest pain)?"))
+    self_harm_thoughts = _yes_no(_("Have you had thoughts of harming yourself?"))
     sleep = forms.ChoiceField(
-        choices=SleepQuality.choices, widget=forms.RadioSelect, label="How did you sleep?"
+        choices=SleepQuality.choices, widget=forms.RadioSelect, label=_("How did you sleep?")
     )
     lingering_effects = _yes_no(
-        "Do you still feel any effects (drowsy, foggy, unsteady, seeing or hearing things "
-        "differently)?"
+        _(
+            "Do you still feel any effects (drowsy, foggy, unsteady, seeing or hearing things "
+            "differently)?"
+        )
     )
 
 
 class EscortForm(forms.Form):
-    name = forms.CharField(max_length=150, label="Their name")
-    phone = forms.CharField(max_length=30, label="Their mobile number")
+    name = forms.CharField(max_length=150, label=_("Their name"))
+    phone = forms.CharField(max_length=30, label=_("Their mobile number"))
     relationship = forms.CharField(
-        max_length=60, label="Who they are to you", help_text="Partner, friend, parent ..."
+        max_length=60, label=_("Who they are to you"), help_text=_("Partner, friend, parent ...")
     )
     consent_to_text = forms.BooleanField(
         required=False,
-        label="The clinic may text them when I am ready to be picked up (time and place only).",
+        label=_("The clinic may text them when I am ready to be picked up (time and place only)."),
     )
 
 
 class ReadinessForm(forms.Form):
-    ride_confirmed = _yes_no("Is your ride home confirmed?")
-    fasting_understood = _yes_no("Do you understand the plan for eating and drinking before?")
+    ride_confirmed = _yes_no(_("Is your ride home confirmed?"))
+    fasting_understood = _yes_no(_("Do you understand the plan for eating and drinking before?"))
     new_benzodiazepine = _yes_no(
-        "Have you started a new benzodiazepine (such as lorazepam, alprazolam, diazepam)?"
+        _("Have you started a new benzodiazepine (such as lorazepam, alprazolam, diazepam)?")
     )
-    new_opioid = _yes_no("Have you started a new opioid pain medicine?")
-    new_stimulant = _yes_no("Have you started a new stimulant (such as an ADHD medicine)?")
-    feeling_unwell = _yes_no("Are you feeling unwell (fever, cold, stomach upset)?")
+    new_opioid = _yes_no(_("Have you started a new opioid pain medicine?"))
+    new_stimulant = _yes_no(_("Have you started a new stimulant (such as an ADHD medicine)?"))
+    feeling_unwell = _yes_no(_("Are you feeling unwell (fever, cold, stomach upset)?"))
     nasal_spray_timing_understood = forms.TypedChoiceField(
-        label="Will you use any nasal decongestant or steroid spray at least 1 hour before?",
-        choices=[(True, "Yes, or I don't use one"), (False, "No / not sure")],
+        label=_("Will you use any nasal decongestant or steroid spray at least 1 hour before?"),
+        choices=[(True, _("Yes, or I don't use one")), (False, _("No / not sure"))],
         coerce=lambda v: v in (True, "True", "true", "1"),
         widget=forms.RadioSelect,
         required=False,

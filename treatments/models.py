@@ -12,6 +12,8 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from intake.modalities import Modality
 from portal.models import ClinicSettingsBase, TimeStamped
@@ -109,16 +111,36 @@ class ProtocolTemplate(TimeStamped):
         return [protocols.Step.from_dict(s) for s in self.steps]
 
 
+TEXT_ES_HELP = (
+    "The same line in Spanish, for patients who use the portal in Spanish. "
+    "Empty: they read the English one."
+)
+
+
+def text_in_language(text: str, text_es: str) -> str:
+    """Clinic text in the active language where the clinic wrote it, else the English."""
+    if (get_language() or "").startswith("es") and text_es.strip():
+        return text_es
+    return text
+
+
 class AftercareItem(TimeStamped):
     """One line of a modality's aftercare checklist, shown to the patient. Clinic data."""
 
     modality = models.CharField(max_length=20, choices=Modality.choices)
     text = models.CharField(max_length=300)
+    text_es = models.CharField(
+        max_length=300, blank=True, default="", db_default="", help_text=TEXT_ES_HELP
+    )
     order = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["modality", "order", "id"]
+
+    @property
+    def shown_text(self) -> str:
+        return text_in_language(self.text, self.text_es)
 
     def __str__(self) -> str:
         return f"{self.get_modality_display()}: {self.text[:60]}"
@@ -126,10 +148,10 @@ class AftercareItem(TimeStamped):
 
 class Course(TimeStamped):
     class Phase(models.TextChoices):
-        INDUCTION = "induction", "Induction"
-        MAINTENANCE = "maintenance", "Maintenance"
-        COMPLETED = "completed", "Completed"
-        STOPPED = "stopped", "Stopped"
+        INDUCTION = "induction", _("Induction")
+        MAINTENANCE = "maintenance", _("Maintenance")
+        COMPLETED = "completed", _("Completed")
+        STOPPED = "stopped", _("Stopped")
 
     patient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="treatment_courses"
@@ -191,9 +213,9 @@ class PlannedSession(TimeStamped):
     """A session the course intends, with its target date and, once booked, its visit."""
 
     class Kind(models.TextChoices):
-        PREPARATION = "preparation", "Preparation"
-        DOSING = "dosing", "Dosing"
-        BOOSTER = "booster", "Booster"
+        PREPARATION = "preparation", _("Preparation")
+        DOSING = "dosing", _("Dosing")
+        BOOSTER = "booster", _("Booster")
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="planned")
     sequence = models.PositiveSmallIntegerField()
@@ -226,10 +248,10 @@ class PlannedSession(TimeStamped):
 
 
 class Level(models.TextChoices):
-    NONE = "none", "None"
-    MILD = "mild", "Mild"
-    MODERATE = "moderate", "Moderate"
-    SEVERE = "severe", "Severe"
+    NONE = "none", _("None")
+    MILD = "mild", _("Mild")
+    MODERATE = "moderate", _("Moderate")
+    SEVERE = "severe", _("Severe")
 
 
 class DosingSession(TimeStamped):
@@ -454,9 +476,9 @@ class AftercareAcknowledgement(TimeStamped):
 
 
 class SleepQuality(models.TextChoices):
-    WELL = "well", "I slept well"
-    POORLY = "poorly", "I slept poorly"
-    NOT_AT_ALL = "not_at_all", "I hardly slept"
+    WELL = "well", _("I slept well")
+    POORLY = "poorly", _("I slept poorly")
+    NOT_AT_ALL = "not_at_all", _("I hardly slept")
 
 
 class AftercareCheckin(TimeStamped):
@@ -485,6 +507,9 @@ class Preparation(TimeStamped):
 
     modality = models.CharField(max_length=20, choices=Modality.choices, blank=True)
     text = models.CharField(max_length=300)
+    text_es = models.CharField(
+        max_length=300, blank=True, default="", db_default="", help_text=TEXT_ES_HELP
+    )
     order = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
 

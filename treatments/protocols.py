@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from django.utils.translation import gettext_lazy as _
+
 Phase = Literal["induction", "maintenance"]
 StepKind = Literal["preparation", "dosing"]
 
@@ -178,11 +180,23 @@ def booster_reminder_dates(due: dt.date, *, days_before: int, days_after: int) -
 
 
 SESSION_NOUNS = {IV: "infusion", SPRAVATO: "treatment", KAP: "session"}
+# Whole phrases per noun, so that each language can order and inflect them.
+_OF = {
+    "infusion": _("infusion %(done)s of %(total)s"),
+    "treatment": _("treatment %(done)s of %(total)s"),
+    "session": _("session %(done)s of %(total)s"),
+}
+_NONE_PLANNED = {
+    "infusion": _("no infusions planned"),
+    "treatment": _("no treatments planned"),
+    "session": _("no sessions planned"),
+}
 
 
 def progress_label(modality: str, done: int, total: int) -> str:
-    """ "infusion 3 of 6": the dose the patient is on (or last had) of the plan."""
+    """ "infusion 3 of 6": the dose the patient is on (or last had) of the plan, in the
+    active language."""
     noun = SESSION_NOUNS.get(modality, "session")
     if total <= 0:
-        return f"no {noun}s planned"
-    return f"{noun} {min(max(done, 0), total)} of {total}"
+        return str(_NONE_PLANNED[noun])
+    return _OF[noun] % {"done": min(max(done, 0), total), "total": total}

@@ -20,6 +20,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext
 
 from intake.modalities import Modality
 from intake.models import Intake
@@ -40,6 +42,7 @@ from treatments.models import (
     ReadinessCheck,
     RemsMonitoringForm,
     TreatmentSettings,
+    text_in_language,
 )
 
 
@@ -173,7 +176,7 @@ _APPOINTMENT_STATUS_LABELS = dict(Appointment.Status.choices)
 
 def _kind_label(kind: str, paired_integration: bool) -> str:
     label = _KIND_LABELS.get(kind, kind)
-    return f"{label} + integration" if paired_integration else label
+    return gettext("%(kind)s + integration") % {"kind": label} if paired_integration else label
 
 
 class _PlanRow(NamedTuple):
@@ -771,13 +774,15 @@ def aftercare_due(*, patient: User, limit: int = 10) -> list[AftercareDue]:
 
 
 def preparation_for(modality: str) -> list[str]:
-    """How to get ready for a visit of `modality`: its own lines, then every visit's."""
-    return list(
+    """How to get ready for a visit of `modality`: its own lines, then every visit's, in
+    the active language where the clinic wrote it."""
+    rows = (
         Preparation.objects.filter(is_active=True)
         .filter(Q(modality=modality) | Q(modality=""))
         .order_by("order", "id")
-        .values_list("text", flat=True)
+        .values_list("text", "text_es")
     )
+    return [text_in_language(text, text_es) for text, text_es in rows]
 
 
 def _dosing_visits() -> QuerySet[Appointment]:
@@ -808,11 +813,11 @@ def next_dosing_visit(*, patient: User) -> NextDose | None:
     day = timezone.localdate(visit.starts_at)
     days = (day - timezone.localdate()).days
     if days == 0:
-        label = "today"
+        label = gettext("today")
     elif days == 1:
-        label = "tomorrow"
+        label = gettext("tomorrow")
     elif days < 7:
-        label = f"{day:%A}"
+        label = date_format(day, "l")
     else:
         label = format_day(day)
     return NextDose(visit=visit, day_label=label)
@@ -878,6 +883,8 @@ class CallRow:
     where: str
     patient: str
     phone: str
+    # The desk calls in the patient's language (their profile's).
+    speaks_spanish: bool = False
 
 
 def call_list(*, now: dt.datetime | None = None, limit: int = 200) -> list[CallRow]:
@@ -904,6 +911,8 @@ def call_list(*, now: dt.datetime | None = None, limit: int = 200) -> list[CallR
             where=a.where,
             patient=a.patient.display_name,
             phone=getattr(getattr(a.patient, "patient_profile", None), "phone", ""),
+            speaks_spanish=getattr(getattr(a.patient, "patient_profile", None), "language", "")
+            == "es",
         )
         for a in visits
         if readiness.on_call_list(

@@ -21,6 +21,7 @@ from django.db.models import Max, Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from intake.modalities import Modality
 from intake.selectors import approved_modalities, dosing_gate_gaps, medications_reported
@@ -1203,11 +1204,11 @@ def escort_save(
     name, relationship = name.strip(), relationship.strip()
     errors: dict[str, str] = {}
     if not name:
-        errors["name"] = "Give the adult's name."
+        errors["name"] = gettext("Give the adult's name.")
     if not e164(phone):
-        errors["phone"] = "Give a mobile number we can text, like (916) 555-0142."
+        errors["phone"] = gettext("Give a mobile number we can text, like (916) 555-0142.")
     if not relationship:
-        errors["relationship"] = "Say who they are to you (partner, friend, parent ...)."
+        errors["relationship"] = gettext("Say who they are to you (partner, friend, parent ...).")
     if errors:
         raise ValidationError(errors)
     escort = (
@@ -1227,7 +1228,9 @@ def escort_save(
             escort.save()
     except IntegrityError:
         # Two saves of a new escort at once (a double click): the first one stands.
-        raise ValidationError("Your escort was just saved; please check and try again.") from None
+        raise ValidationError(
+            gettext("Your escort was just saved; please check and try again.")
+        ) from None
     return escort
 
 
@@ -1253,7 +1256,7 @@ def readiness_check_submit(
     _own_dosing_visit(appointment, patient)
     if appointment.service.modality == Modality.SPRAVATO and nasal_spray_timing_understood is None:
         raise ValidationError(
-            {"nasal_spray_timing_understood": "Tell us about the nasal-spray timing."}
+            {"nasal_spray_timing_understood": gettext("Tell us about the nasal-spray timing.")}
         )
     if appointment.service.modality != Modality.SPRAVATO:
         nasal_spray_timing_understood = None
@@ -1449,13 +1452,13 @@ def aftercare_items_for(modality: str) -> list[AftercareItem]:
 def aftercare_acknowledge(*, session: DosingSession, patient: User, item_ids: Iterable[int]) -> int:
     """The patient confirms they read these aftercare items. Returns how many are new."""
     if session.patient_id != patient.pk:
-        raise ValidationError("This is not your session.")
+        raise ValidationError(gettext("This is not your session."))
     if session.status != DosingSession.Status.DISCHARGED:
-        raise ValidationError("Aftercare is acknowledged after the session.")
+        raise ValidationError(gettext("Aftercare is acknowledged after the session."))
     wanted = {int(i) for i in item_ids}
     items = [i for i in aftercare_items_for(session.modality) if i.pk in wanted]
     if not items:
-        raise ValidationError("Tick the items you have read.")
+        raise ValidationError(gettext("Tick the items you have read."))
     before = AftercareAcknowledgement.objects.filter(session=session).count()
     AftercareAcknowledgement.objects.bulk_create(
         [AftercareAcknowledgement(session=session, patient=patient, item=i) for i in items],
@@ -1498,14 +1501,17 @@ def aftercare_checkin_submit(
     answer alerts the clinicians; thoughts of self-harm take intake's safety path
     (urgent, crisis resources shown at once)."""
     if session.patient_id != patient.pk:
-        raise ValidationError("This is not your session.")
+        raise ValidationError(gettext("This is not your session."))
     if session.status != DosingSession.Status.DISCHARGED:
-        raise ValidationError("The check-in opens after the session.")
+        raise ValidationError(gettext("The check-in opens after the session."))
     opens_at = checkin_opens_at(session)
     if opens_at is not None and timezone.now() < opens_at:
-        raise ValidationError(f"The check-in opens {format_when(opens_at)}, after a night's sleep.")
+        raise ValidationError(
+            gettext("The check-in opens %(when)s, after a night's sleep.")
+            % {"when": format_when(opens_at)}
+        )
     if AftercareCheckin.objects.filter(session=session).exists():
-        raise ValidationError("You already sent this check-in. Thank you.")
+        raise ValidationError(gettext("You already sent this check-in. Thank you."))
     outcome = rules.aftercare_checkin_outcome(
         nausea=nausea,
         dizziness=dizziness,

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intake.selectors import approved_modalities
@@ -611,7 +612,7 @@ def aftercare(request: HttpRequest, session_id: int) -> HttpResponse:
     view = selectors.aftercare_view(session)
     form = AftercareAckForm(
         request.POST if request.method == "POST" else None,
-        item_choices=[(i.pk, i.text) for i in view.items],
+        item_choices=[(i.pk, i.shown_text) for i in view.items],
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -621,7 +622,7 @@ def aftercare(request: HttpRequest, session_id: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Thank you: your acknowledgement is saved.")
+            messages.success(request, gettext("Thank you: your acknowledgement is saved."))
             return redirect("treatments:aftercare", session_id=session.pk)
     return render(request, "treatments/aftercare_acknowledge.html", {"view": view, "form": form})
 
@@ -652,7 +653,7 @@ def checkin(request: HttpRequest, session_id: int) -> HttpResponse:
                     "treatments/checkin_submit.html",
                     {"session": session, "existing": result.checkin, "crisis": True},
                 )
-            messages.success(request, "Thank you. Your care team will see your answers.")
+            messages.success(request, gettext("Thank you. Your care team will see your answers."))
             return redirect("treatments:my-courses")
     return render(
         request,
@@ -721,7 +722,7 @@ def escort_edit(request: HttpRequest, appointment_id: int | None = None) -> Http
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Saved: your escort is on record.")
+            messages.success(request, gettext("Saved: your escort is on record."))
             if visit is not None:
                 return redirect("treatments:my-visit", appointment_id=visit.pk)
             return redirect("treatments:my-escort")
@@ -747,7 +748,7 @@ def readiness(request: HttpRequest, appointment_id: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Thank you: your answers are with the clinic.")
+            messages.success(request, gettext("Thank you: your answers are with the clinic."))
             return redirect("treatments:my-visit", appointment_id=visit.pk)
     return render(request, "treatments/readiness_check.html", {"visit": visit, "form": form})
 

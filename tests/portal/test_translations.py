@@ -111,17 +111,8 @@ STAFF_ONLY: dict[str, set[str]] = {
 # Words that read the same in both languages: place names and instrument names.
 SAME_IN_EVERY_LANGUAGE = ("Sacramento", "Folsom", "Roseville", "PHQ-9", "GAD-7", "C-SSRS")
 
-# Each app's case passes once its translator's branch is merged: portal (i18n-a),
-# intake (i18n-b), scheduling, treatments, integration (i18n-c). Remove an app's line
-# here when its strings are translated.
-NOT_YET = {
-}
 APPS = [
-    pytest.param(
-        app,
-        marks=[pytest.mark.xfail(strict=False, reason=NOT_YET[app])] if app in NOT_YET else [],
-        id=app,
-    )
+    pytest.param(app, id=app)
     for app in ("portal", "intake", "scheduling", "treatments", "integration")
 ]
 

@@ -537,9 +537,7 @@ def test_a_concerning_checkin_alerts_the_clinicians(patient, clinician, monday):
     assert not alert.urgent
 
 
-def test_self_harm_with_other_concerns_is_one_alert_that_names_them(
-    patient, clinician, monday
-):
+def test_self_harm_with_other_concerns_is_one_alert_that_names_them(patient, clinician, monday):
     session = session_discharged(course_started(patient, clinician=clinician), by=clinician)
     monday.move_to(services.checkin_opens_at(session))
     services.aftercare_checkin_submit(

@@ -105,9 +105,7 @@ def test_one_self_harm_answer_that_also_rises_raises_one_alert_with_one_name(
     today = MONDAY_MORNING.date()
     for weeks_ago, total in [(3, 12), (2, 6), (1, 7)]:
         add_phq9(patient, today - dt.timedelta(weeks=weeks_ago), total)
-    symptom_checkin_submit(
-        patient=patient, instrument="phq9", answers=phq9_items_for(11, item9=1)
-    )
+    symptom_checkin_submit(patient=patient, instrument="phq9", answers=phq9_items_for(11, item9=1))
     alert = StaffAlert.objects.get(patient=patient)
     assert (alert.kind, alert.urgent) == (StaffAlert.Kind.URGENT_SCREENING, True)
     assert alert.get_kind_display() == "Safety concern"

@@ -157,7 +157,10 @@ def notification_schedule(
         channel = preference.channel if preference is not None else Channel.EMAIL
     elif channel == Channel.SMS:
         preference = preference_for(recipient)
-    send_at = effective_send_at(send_at=send_at, kind=kind, channel=channel, preference=preference)
+    if not to_phone:  # the patient's quiet hours are theirs, not their escort's
+        send_at = effective_send_at(
+            send_at=send_at, kind=kind, channel=channel, preference=preference
+        )
     notification, created = Notification.objects.get_or_create(
         idempotency_key=idempotency_key,
         defaults={

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,6 +71,33 @@ def intake_summary_for_patient(*, patient: User) -> IntakeSummary | None:
         patient_message=message,
         percent=percent,
     )
+
+
+@dataclass(frozen=True)
+class IntakeScore:
+    """An instrument's score on the patient's sent intake: the trend chart's first point."""
+
+    day: dt.date
+    total: int
+    band: str
+
+
+def intake_scores(*, patient: User) -> dict[str, IntakeScore]:
+    """{"phq9": ..., "gad7": ...} from the sent intake (one narrow query; {} before it is
+    sent). The day is the clinic-local day it was sent."""
+    found = (
+        Intake.objects.filter(patient_id=patient.pk, submitted_at__isnull=False)
+        .order_by()
+        .values_list("submitted_at", "phq9_total", "phq9_band", "gad7_total", "gad7_band")[:1]
+    )
+    scores: dict[str, IntakeScore] = {}
+    for sent, phq9_total, phq9_band, gad7_total, gad7_band in found:
+        day = timezone.localtime(sent).date()
+        if phq9_total is not None:
+            scores["phq9"] = IntakeScore(day, phq9_total, phq9_band)
+        if gad7_total is not None:
+            scores["gad7"] = IntakeScore(day, gad7_total, gad7_band)
+    return scores
 
 
 def approved_modalities(*, patient: User) -> frozenset[Modality]:

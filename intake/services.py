@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,11 @@ from portal.audit import audit_clinical_write
 from portal.models import Location, Role, User
 from portal.notifications.kinds import Kind
 from portal.notifications.models import StaffAlert
-from portal.notifications.services import notification_schedule, portal_link, staff_alert_raise
+from portal.notifications.services import (
+    notification_schedule,
+    portal_link,
+    staff_alert_raise_once,
+)
 from portal.permissions import Capability, ensure_patient, has_capability, require_capability
 from portal.services import patient_profile_update
 
@@ -30,7 +34,7 @@ from portal.services import patient_profile_update
 class StepSaved:
     intake: Intake
     next_step: steps.Step | None
-    safety_path: bool
+    safety_path: bool  # this save raised the intake's safety alert: show the crisis page
 
 
 def intake_ensure(*, patient: User) -> Intake:
@@ -154,7 +158,9 @@ def intake_step_save(*, patient: User, step: str, answers: Mapping[str, Any]) ->
         intake.consent_name = str(answers.get("signature", ""))
     intake.save()
     if safety:
-        safety_path_trigger(
+        # The intake is one safety episode: its crisis page shows when its alert is raised,
+        # not again for each later answer (PHQ-9 item 9, then each C-SSRS step).
+        safety = safety_path_trigger(
             patient=patient,
             source=f"intake:{intake.pk}",
             url=reverse("intake:review-detail", args=[intake.pk]),
@@ -182,24 +188,34 @@ def intake_draft_save(*, patient: User, step: str, data: Mapping[str, Any]) -> I
 
 
 @transaction.atomic
-def safety_path_trigger(*, patient: User, source: str, url: str) -> None:
+def safety_path_trigger(
+    *, patient: User, source: str, url: str, where: str = "intake", also: Sequence[str] = ()
+) -> bool:
     """Thoughts of self-harm were reported: mark the intake urgent and alert clinicians.
 
-    Used by intake, and by later check-ins (treatments, integration). Idempotent per
-    `source`: seeing the same answer twice raises one alert.
+    Used by intake, and by later check-ins (treatments, integration). `source` names the
+    safety episode (one intake, one check-in): however often an answer in it is seen, it
+    raises one alert, of one kind and name whatever raised it (the unique `dedupe_key`
+    decides a race). `also` lists other concerns of the same answers, told in that alert
+    rather than in a second one. True when this call raised the episode's alert: the
+    patient's crisis page is shown then, once per episode.
     """
     now = timezone.now()
     Intake.objects.filter(patient=patient, urgent=False).update(
         urgent=True, urgent_at=now, updated_at=now
     )
-    staff_alert_raise(
+    title = f"Safety screen positive in the {where}: thoughts of self-harm reported."
+    if also:
+        title += " Also: " + ", ".join(also) + "."
+    _alert, raised = staff_alert_raise_once(
         kind=StaffAlert.Kind.URGENT_SCREENING,
         patient=patient,
-        title="Safety screen positive: thoughts of self-harm reported. Contact the patient today.",
+        title=(title[:170] + " Contact the patient today.")[:200],
         url=url,
         dedupe_key=f"safety:{patient.pk}:{source}",
         urgent=True,
     )
+    return raised
 
 
 @transaction.atomic

@@ -91,7 +91,20 @@ def may_open(answers: Mapping[str, Any], done: Sequence[str], key: str) -> bool:
     return key in done or (resume is not None and resume.key == key)
 
 
+def counted(answers: Mapping[str, Any]) -> list[Step]:
+    """The steps "Step 3 of 8" counts. The C-SSRS's middle step (asked only after "yes" to
+    question 2) continues the safety questions under their number, so the count never
+    grows from 8 to 9 half-way through."""
+    return [s for s in sequence(answers) if s is not CSSRS_THOUGHTS]
+
+
+def position(answers: Mapping[str, Any], key: str) -> int:
+    """The step's number in "Step N of M" (the C-SSRS continuation shares its number)."""
+    keys = [s.key for s in counted(answers)]
+    return keys.index(CSSRS.key if key == CSSRS_THOUGHTS.key else key) + 1
+
+
 def progress(answers: Mapping[str, Any], done: Sequence[str]) -> tuple[int, int]:
-    """(steps done, steps in all) for the progress bar."""
-    steps = sequence(answers)
+    """(steps done, steps in all) for the progress bar, counted as `counted` counts."""
+    steps = counted(answers)
     return sum(1 for s in steps if s.key in done), len(steps)

@@ -142,7 +142,7 @@ def intake_step(request: HttpRequest, step: str) -> HttpResponse:
 
     done, total = steps.progress(intake.answers, intake.steps_done)
     sequence = steps.sequence(intake.answers)
-    position = [s.key for s in sequence].index(step) + 1
+    position = steps.position(intake.answers, step)
     return render(
         request,
         "intake/intake_step.html",

@@ -20,6 +20,8 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext
 
 from intake.instruments import GAD7_BANDS, PHQ9_BANDS
+from intake.selectors import intake_scores
+from integration import trend_axis
 from integration.models import (
     Instrument,
     IntegrationSettings,
@@ -149,22 +151,31 @@ def _bands(bands: tuple[tuple[int, str], ...]) -> list[dict[str, Any]]:
 def chart_data(*, patient: User, since: dt.date | None) -> dict[str, Any]:
     """Everything the trend chart draws, as plain JSON-able values.
 
-    Four queries whatever the amount of data: PHQ-9, GAD-7, mood, dosing sessions.
+    Five queries whatever the amount of data: the intake's scores, PHQ-9, GAD-7, mood,
+    dosing sessions. The PHQ-9 and GAD-7 of the sent intake are each series' first point
+    (`"intake": true`) whatever the range, so the change since intake shows. The axes'
+    ticks are decided in integration.trend_axis (readable at 390 px).
     """
+    baseline = intake_scores(patient=patient)
 
     def series(instrument: Instrument) -> list[dict[str, Any]]:
         rows = SymptomCheckin.objects.filter(patient=patient, instrument=instrument)
         if since is not None:
             rows = rows.filter(day__gte=since)
-        return [
+        points = [
             {"x": day.isoformat(), "y": total, "band": band}
             for day, total, band in rows.order_by("day", "id").values_list("day", "total", "band")
         ]
+        first = baseline.get(instrument)
+        if first is not None:
+            intake_point = {"x": first.day.isoformat(), "y": first.total, "band": first.band}
+            points.insert(0, {**intake_point, "intake": True})
+        return points
 
     moods = MoodCheckin.objects.filter(patient=patient)
     if since is not None:
         moods = moods.filter(day__gte=since)
-    return {
+    chart: dict[str, Any] = {
         "phq9": series(Instrument.PHQ9),
         "gad7": series(Instrument.GAD7),
         "mood": [
@@ -176,7 +187,47 @@ def chart_data(*, patient: User, since: dt.date | None) -> dict[str, Any]:
             for marker in dosing_sessions_for_chart(patient=patient, since=since)
         ],
         "bands": {"phq9": _bands(PHQ9_BANDS), "gad7": _bands(GAD7_BANDS)},
+        "y_ticks": {
+            "phq9": trend_axis.y_ticks(PHQ9_BANDS),
+            "gad7": trend_axis.y_ticks(GAD7_BANDS),
+            "mood": [0, 2, 4, 6, 8, 10],
+        },
     }
+    days = {
+        dt.date.fromisoformat(point["x"])
+        for key in ("phq9", "gad7", "mood", "sessions")
+        for point in chart[key]
+    }
+    chart["x_ticks"] = trend_axis.x_axis(days)
+    return chart
+
+
+@dataclass(frozen=True)
+class TrendChange:
+    """One instrument's first and latest points, said in words beside the chart."""
+
+    instrument: str
+    label: str
+    first: dict[str, Any]
+    latest: dict[str, Any]
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date.fromisoformat(self.first["x"])
+
+    @property
+    def latest_day(self) -> dt.date:
+        return dt.date.fromisoformat(self.latest["x"])
+
+
+def trend_changes(chart: dict[str, Any]) -> list[TrendChange]:
+    """The chart's text alternative: from the first point (the intake's when known) to the
+    latest, per instrument that has any."""
+    return [
+        TrendChange(instrument, Instrument(instrument).label, points[0], points[-1])
+        for instrument in Instrument.values
+        if (points := chart[instrument])
+    ]
 
 
 @dataclass(frozen=True)
@@ -195,7 +246,12 @@ def trend_headlines(
     today = timezone.localdate().isoformat()
     mood = chart["mood"]
     latest: dict[str, LatestCheckin] = {}
-    if any(not chart[instrument] for instrument in Instrument.values) and since is not None:
+    # The intake's point is not a check-in.
+    checkins = {
+        instrument: [point for point in chart[instrument] if not point.get("intake")]
+        for instrument in Instrument.values
+    }
+    if any(not checkins[instrument] for instrument in Instrument.values) and since is not None:
         older = (
             SymptomCheckin.objects.filter(patient=patient, day__lt=since)
             .order_by("instrument", "-day", "-id")
@@ -204,8 +260,8 @@ def trend_headlines(
         )
         latest = {row[0]: LatestCheckin(*row[1:]) for row in older}
     for instrument in Instrument.values:
-        if chart[instrument]:
-            point = chart[instrument][-1]
+        if checkins[instrument]:
+            point = checkins[instrument][-1]
             latest[instrument] = LatestCheckin(
                 dt.date.fromisoformat(point["x"]), point["y"], point["band"]
             )

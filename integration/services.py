@@ -25,7 +25,7 @@ from integration.models import (
     MoodCheckin,
     SymptomCheckin,
 )
-from integration.relapse import relapse_signal
+from integration.relapse import RelapseSignal, relapse_signal
 from integration.window import CLINIC_ZONE, booking_refusal, local_label
 from portal.models import ClinicianKind, User
 from portal.notifications.kinds import Kind
@@ -113,18 +113,26 @@ def symptom_checkin_submit(
         ) from exc
 
     chart_url = reverse("integration:patient-trends", kwargs={"patient_id": patient.pk})
+    relapse = _relapse_signal(patient=patient) if instrument == Instrument.PHQ9 else None
     if score.safety_flag:
-        # Never waits for a batch: the urgent alert is written with the check-in.
+        # Never waits for a batch: the urgent alert is written with the check-in. One
+        # answer, one alert: a rise in the same PHQ-9 is told in it, not in a second one.
         safety_path_trigger(
-            patient=patient, source=f"integration:checkin:{checkin.pk}", url=chart_url
+            patient=patient,
+            source=f"integration:checkin:{checkin.pk}",
+            url=chart_url,
+            where=f"weekly {instrument.label}",
+            also=[relapse[0].reason] if relapse else [],
         )
-    if instrument == Instrument.PHQ9:
-        _relapse_check(patient=patient, chart_url=chart_url)
+    elif relapse is not None:
+        _relapse_alert(patient=patient, chart_url=chart_url, relapse=relapse)
     _reschedule_checkin_reminder(patient=patient, after=checkin)
     return checkin
 
 
-def _relapse_check(*, patient: User, chart_url: str) -> StaffAlert | None:
+def _relapse_signal(*, patient: User) -> tuple[RelapseSignal, int] | None:
+    """The relapse rule on the patient's PHQ-9s since induction, with the id of the
+    check-in the rise started from (None: no signal)."""
     conf = IntegrationSettings.load()
     since = selectors.induction_started_on(patient=patient)
     history = selectors.phq9_history(patient=patient, since=since)
@@ -135,7 +143,13 @@ def _relapse_check(*, patient: User, chart_url: str) -> StaffAlert | None:
     )
     if signal is None:
         return None
-    nadir_pk = history[signal.nadir_index][0]
+    return signal, history[signal.nadir_index][0]
+
+
+def _relapse_alert(
+    *, patient: User, chart_url: str, relapse: tuple[RelapseSignal, int]
+) -> StaffAlert:
+    signal, nadir_pk = relapse
     return staff_alert_raise(
         kind=StaffAlert.Kind.RELAPSE_SIGNAL,
         patient=patient,

@@ -105,9 +105,11 @@ def checkin_detail(request: HttpRequest, checkin_id: int) -> HttpResponse:
 
 def _trend_context(request: HttpRequest, patient: User) -> dict[str, Any]:
     range_key, since = selectors.chart_since(request.GET.get("range", ""))
+    chart = selectors.chart_data(patient=patient, since=since)
     return {
         "patient": patient,
-        "chart": selectors.chart_data(patient=patient, since=since),
+        "chart": chart,
+        "changes": selectors.trend_changes(chart),
         "range_key": range_key,
         "since": since,
         "ranges": [

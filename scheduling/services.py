@@ -29,6 +29,7 @@ from portal.formats import format_day, format_time_range
 from portal.models import Location, Role, User
 from portal.notifications import timing
 from portal.notifications.kinds import Kind
+from portal.notifications.models import Channel
 from portal.notifications.services import (
     notification_schedule,
     notifications_cancel,
@@ -42,6 +43,7 @@ from scheduling.models import (
     Appointment,
     AppointmentRequest,
     ClinicianHours,
+    ContactPreference,
     PayerKind,
     PayerRule,
     Room,
@@ -283,6 +285,7 @@ def appointment_request_confirm(
         idempotency_key=f"request:{request.pk}:confirmed",
         context=_appointment_context(appointment),
         topic=f"appointment:{appointment.pk}",
+        channel=reply_channel(request.contact_preference),
     )
     return appointment
 
@@ -310,6 +313,7 @@ def appointment_request_decline(
         idempotency_key=f"request:{request.pk}:declined",
         context={"url": _appointments_link()},
         topic=f"request:{request.pk}",
+        channel=reply_channel(request.contact_preference),
     )
     return request
 
@@ -476,6 +480,17 @@ def _save_or_refuse(appointment: Appointment, **save_kwargs: Any) -> None:
                 "Please pick another slot."
             ) from exc
         raise
+
+
+def reply_channel(contact_preference: str) -> Channel | None:
+    """How the answer to a request reaches the patient: the way they asked to be
+    contacted on it ("text message" is a text, "email" an email); for "phone call" the
+    office calls, and the written answer follows their saved notification choice (None).
+    Quiet hours hold a text back either way."""
+    return {
+        ContactPreference.TEXT: Channel.SMS,
+        ContactPreference.EMAIL: Channel.EMAIL,
+    }.get(contact_preference)
 
 
 def _appointment_context(appointment: Appointment) -> dict[str, Any]:

@@ -19,6 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from intake.selectors import visit_gate_gaps
 from portal.forms import add_service_errors
 from portal.models import Location
+from portal.notifications.models import Channel
+from portal.notifications.selectors import preference_for
 from portal.permissions import Capability, access_patient_object, has_capability, require
 from scheduling import calendar
 from scheduling.billing_selectors import price_list
@@ -35,7 +37,13 @@ from scheduling.forms import (
     offer_value,
     picker_choices,
 )
-from scheduling.models import Appointment, AppointmentRequest, DayPart, SchedulingSettings
+from scheduling.models import (
+    Appointment,
+    AppointmentRequest,
+    ContactPreference,
+    DayPart,
+    SchedulingSettings,
+)
 from scheduling.selectors import (
     active_locations,
     alternative_offers,
@@ -81,6 +89,10 @@ def request_create(request: HttpRequest) -> HttpResponse:
     profile = getattr(request.user, "patient_profile", None)
     if profile is not None and profile.preferred_location_id:
         initial["preferred_location"] = profile.preferred_location_id
+    preference = preference_for(request.user)
+    if preference is not None and preference.channel == Channel.SMS:
+        # The way they chose to hear from us is where the question starts.
+        initial["contact_preference"] = ContactPreference.TEXT
     form = AppointmentRequestForm(
         request.POST if request.method == "POST" else None, initial=initial
     )

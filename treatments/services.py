@@ -1531,17 +1531,21 @@ def aftercare_checkin_submit(
     )
     chart_url = reverse("treatments:session-chart", args=[session.pk])
     if outcome.self_harm:
-        safety_path_trigger(patient=patient, source="aftercare check-in", url=chart_url)
-    if outcome.concerning:
+        # One answer, one alert: the safety path's, which also tells the other concerns.
+        safety_path_trigger(
+            patient=patient,
+            source=f"treatments:aftercare:{session.pk}",
+            url=chart_url,
+            where="next-day check-in",
+            also=[reason for reason in outcome.reasons if "self-harm" not in reason.lower()],
+        )
+    elif outcome.concerning:
         staff_alert_raise(
-            kind=StaffAlert.Kind.SAFETY_CHECKIN
-            if outcome.self_harm
-            else StaffAlert.Kind.AFTERCARE_CONCERN,
+            kind=StaffAlert.Kind.AFTERCARE_CONCERN,
             patient=patient,
             title="Next-day check-in: " + ", ".join(outcome.reasons),
             url=chart_url,
             dedupe_key=f"session:{session.pk}:checkin",
-            urgent=outcome.self_harm,
         )
     notifications_cancel(topic=f"session:{session.pk}:checkin")
     return CheckinResult(checkin=checkin, self_harm=outcome.self_harm)

@@ -73,7 +73,9 @@ class Outbox:
             self._sms.send(notification.to_phone, message, reference=reference)
             return "sent"
         if notification.channel == Channel.SMS and self._sms is not None:
-            if notification.kind not in URGENT_KINDS and preference is not None:
+            if notification.kind not in URGENT_KINDS:
+                # No saved choice: the default quiet hours, as when the text was written.
+                preference = preference or NotificationPreference()
                 release = timing.quiet_hours_release(
                     timezone.now(),
                     preference.quiet_hours_start,

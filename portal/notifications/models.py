@@ -95,10 +95,11 @@ class StaffAlert(TimeStamped):
     """
 
     class Kind(models.TextChoices):
-        URGENT_SCREENING = "urgent_screening", "Urgent screening"
+        # Every safety episode (self-harm reported in an intake or any check-in) raises
+        # one alert of this kind, whatever raised it (intake.services.safety_path_trigger).
+        URGENT_SCREENING = "urgent_screening", "Safety concern"
         RELAPSE_SIGNAL = "relapse_signal", "Relapse signal"
         AFTERCARE_CONCERN = "aftercare_concern", "Aftercare concern"
-        SAFETY_CHECKIN = "safety_checkin", "Safety concern in a check-in"
 
     kind = models.CharField(max_length=30, choices=Kind.choices)
     patient = models.ForeignKey(
@@ -120,6 +121,16 @@ class StaffAlert(TimeStamped):
 
     class Meta:
         ordering = ["-urgent", "-created_at"]
+        constraints = [
+            # One name per kind of alert: a safety episode cannot come back under a second
+            # name (the retired "safety_checkin" raised a second alert for one answer).
+            models.CheckConstraint(
+                name="staffalert_kind_known",
+                condition=models.Q(
+                    kind__in=["urgent_screening", "relapse_signal", "aftercare_concern"]
+                ),
+            ),
+        ]
         indexes = [
             models.Index(
                 fields=["-urgent", "-created_at"],

@@ -40,9 +40,11 @@ def portal_link(path: str) -> str:
 def effective_send_at(
     *, send_at: dt.datetime, kind: str, channel: str, preference: NotificationPreference | None
 ) -> dt.datetime:
-    """When a message may really go: texts wait for the end of quiet hours, alerts never wait."""
-    if channel != Channel.SMS or kind in URGENT_KINDS or preference is None:
+    """When a message may really go: texts wait for the end of quiet hours, alerts never wait.
+    Someone who never saved their quiet hours has the default ones (21:00 to 08:00)."""
+    if channel != Channel.SMS or kind in URGENT_KINDS:
         return send_at
+    preference = preference or NotificationPreference()
     return timing.quiet_hours_release(
         send_at,
         preference.quiet_hours_start,
@@ -156,7 +158,10 @@ def notification_schedule(
         channel = preference.channel if preference is not None else Channel.EMAIL
     elif channel == Channel.SMS:
         preference = preference_for(recipient)
-    send_at = effective_send_at(send_at=send_at, kind=kind, channel=channel, preference=preference)
+    if not to_phone:  # the patient's quiet hours are theirs, not their escort's
+        send_at = effective_send_at(
+            send_at=send_at, kind=kind, channel=channel, preference=preference
+        )
     notification, created = Notification.objects.get_or_create(
         idempotency_key=idempotency_key,
         defaults={
@@ -227,6 +232,24 @@ def staff_alert_raise(
 
     Idempotent on `dedupe_key`. The email names no patient and no finding.
     """
+    alert, _created = staff_alert_raise_once(
+        kind=kind, patient=patient, title=title, url=url, dedupe_key=dedupe_key, urgent=urgent
+    )
+    return alert
+
+
+@transaction.atomic
+def staff_alert_raise_once(
+    *,
+    kind: StaffAlert.Kind | str,
+    patient: User,
+    title: str,
+    url: str,
+    dedupe_key: str,
+    urgent: bool = False,
+) -> tuple[StaffAlert, bool]:
+    """staff_alert_raise, also saying whether this call raised it (False: it was already
+    raised for `dedupe_key`, whose uniqueness in the database decides a race)."""
     alert, created = StaffAlert.objects.get_or_create(
         dedupe_key=dedupe_key,
         defaults={"kind": kind, "patient": patient, "title": title, "url": url, "urgent": urgent},
@@ -243,7 +266,7 @@ def staff_alert_raise(
                 context={"url": portal_link("/clinician/"), "urgent": urgent},
                 topic=f"staff-alert:{alert.pk}",
             )
-    return alert
+    return alert, created
 
 
 @transaction.atomic

@@ -24,7 +24,15 @@
     return new Date(value).toLocaleDateString(undefined, { month: "short", day: "numeric" });
   }
 
-  // Shades the score bands behind the line and marks each dosing session with a line.
+  // The x-axis labels the server chose (integration/trend_axis.py): distinct days, thinned.
+  var xTicks = (data.x_ticks || []).map(function (tick) {
+    return { value: Date.parse(tick.x + "T12:00:00"), label: tick.label };
+  });
+  var xLabels = {};
+  xTicks.forEach(function (tick) { xLabels[tick.value] = tick.label; });
+
+  // Shades the score bands behind the line, names each band that has room for its name,
+  // and marks each dosing session with a line.
   var backdrop = {
     id: "portalBackdrop",
     beforeDatasetsDraw: function (chart, args, options) {
@@ -35,6 +43,13 @@
         top = Math.max(top, area.top); bottom = Math.min(bottom, area.bottom);
         ctx.fillStyle = BAND_COLOURS[band.label] || "rgba(0,0,0,0.04)";
         ctx.fillRect(area.left, top, area.right - area.left, bottom - top);
+        if (bottom - top >= 14) {
+          ctx.fillStyle = "#495057";
+          ctx.font = "11px system-ui, sans-serif";
+          ctx.textAlign = "right";
+          ctx.textBaseline = "top";
+          ctx.fillText(band.label, area.right - 4, top + 2);
+        }
       });
       ctx.strokeStyle = "rgba(15, 92, 99, 0.55)";
       ctx.setLineDash([4, 4]);
@@ -54,26 +69,40 @@
     return { min: Math.min.apply(null, all) - DAY, max: Math.max.apply(null, all) + DAY };
   }
 
-  function draw(canvasId, label, rows, max, bands, colour) {
+  function draw(canvasId, label, rows, max, bands, colour, yTicks) {
     var canvas = document.getElementById(canvasId);
     if (!canvas) { return; }
     var range = xRange();
+    var radius = rows.length > 120 ? 0 : 3;
     new Chart(canvas, {
       type: "line",
       data: { datasets: [{
         label: label, data: toPoints(rows), borderColor: colour, backgroundColor: colour,
-        tension: 0.2, pointRadius: rows.length > 120 ? 0 : 3
+        tension: 0.2,
+        // The intake's score, the first point, stands out: a larger hollow square.
+        pointStyle: rows.map(function (row) { return row.intake ? "rectRot" : "circle"; }),
+        pointRadius: rows.map(function (row) { return row.intake ? 6 : radius; })
       }] },
       options: {
         animation: false, maintainAspectRatio: false, parsing: false,
         scales: {
           x: { type: "linear", min: range.min, max: range.max,
-               ticks: { callback: dateLabel, maxTicksLimit: 6 } },
-          y: { min: 0, max: max, ticks: { stepSize: max > 10 ? 5 : 2 } }
+               afterBuildTicks: function (scale) {
+                 if (xTicks.length) { scale.ticks = xTicks.map(function (t) { return { value: t.value }; }); }
+               },
+               ticks: { autoSkip: true, maxRotation: 0,
+                        callback: function (value) { return xLabels[value] || dateLabel(value); } } },
+          y: { min: 0, max: max,
+               afterBuildTicks: function (scale) {
+                 scale.ticks = yTicks.map(function (v) { return { value: v }; });
+               } }
         },
         plugins: {
           legend: { display: false },
-          tooltip: { callbacks: { title: function (items) { return dateLabel(items[0].parsed.x); } } },
+          tooltip: { callbacks: { title: function (items) {
+            var row = rows[items[0].dataIndex];
+            return dateLabel(items[0].parsed.x) + (row && row.intake ? " (intake)" : "");
+          } } },
           portalBackdrop: { bands: bands, sessions: data.sessions }
         }
       },
@@ -82,7 +111,7 @@
     canvas.dataset.rendered = "true";
   }
 
-  draw("chart-phq9", "PHQ-9", data.phq9, 27, data.bands.phq9, "#0f5c63");
-  draw("chart-gad7", "GAD-7", data.gad7, 21, data.bands.gad7, "#6f42c1");
-  draw("chart-mood", "Mood", data.mood, 10, [], "#d63384");
+  draw("chart-phq9", "PHQ-9", data.phq9, 27, data.bands.phq9, "#0f5c63", data.y_ticks.phq9);
+  draw("chart-gad7", "GAD-7", data.gad7, 21, data.bands.gad7, "#6f42c1", data.y_ticks.gad7);
+  draw("chart-mood", "Mood", data.mood, 10, [], "#d63384", data.y_ticks.mood);
 }());

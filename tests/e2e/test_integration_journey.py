@@ -13,13 +13,14 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from intake.models import Intake
 from integration.window import CLINIC_ZONE
 from portal.formats import format_day
 from portal.models import ClinicianKind
 from scheduling.models import Appointment, ServiceKind
 from tests.e2e.conftest import log_in
 from tests.factories import TEST_PASSWORD, ClinicianFactory, PatientFactory
-from tests.integration.factories import add_mood
+from tests.integration.factories import add_gad7, add_mood, add_phq9
 from tests.scheduling.factories import hours_every_day
 from tests.treatments.factories import course_started, session_discharged
 from treatments.models import DosingSession
@@ -112,3 +113,49 @@ def test_a_patient_logs_a_week_of_mood_and_a_phq9_and_sees_the_chart(
     page.locator('#chart-phq9[data-rendered="true"]').wait_for()
     page.get_by_text("Scores as a table").click()
     assert "mild" in page.get_by_test_id("score-table").inner_text()
+
+
+def test_on_a_phone_the_chart_starts_at_intake_with_distinct_readable_labels(
+    live_server: Any, page: Any
+) -> None:
+    """At 390 px: "Dec 1" once, no "25" over "27", the bands named, and the intake's 12
+    as the first point before the check-ins' 10 and 8."""
+    patient = PatientFactory(email="trend.phone@example.test")
+    today = timezone.localdate()
+    Intake.objects.create(
+        patient=patient,
+        status=Intake.Status.APPROVED,
+        approved_modalities=["iv"],
+        submitted_at=timezone.now() - dt.timedelta(days=40),
+        phq9_total=12,
+        phq9_band="moderate",
+        gad7_total=11,
+        gad7_band="moderate",
+    )
+    for days_ago, total in [(21, 10), (14, 9), (7, 8), (0, 8)]:
+        add_phq9(patient, today - dt.timedelta(days=days_ago), total)
+        add_gad7(patient, today - dt.timedelta(days=days_ago), 6)
+    for days_ago in range(30):
+        add_mood(patient, today - dt.timedelta(days=days_ago), 5)
+    log_in(page, live_server.url, "trend.phone@example.test", TEST_PASSWORD)
+    page.goto(f"{live_server.url}/integration/trends/")
+    page.locator('#chart-phq9[data-rendered="true"]').wait_for()
+    axes = page.evaluate(
+        """() => {
+          const chart = Chart.getChart(document.getElementById("chart-phq9"));
+          return {
+            x: chart.scales.x.ticks.map((t) => t.label),
+            y: chart.scales.y.ticks.map((t) => t.value),
+            first: chart.data.datasets[0].data[0].y,
+            wide: document.documentElement.scrollWidth,
+          };
+        }"""
+    )
+    assert len(axes["x"]) >= 2
+    assert len(axes["x"]) == len(set(axes["x"]))
+    assert axes["y"] == [0, 5, 10, 15, 20, 27]
+    assert axes["first"] == 12
+    assert axes["wide"] <= 390
+    assert page.get_by_test_id("phq9-bands").is_visible()
+    assert "Moderately severe 15-19" in page.get_by_test_id("phq9-bands").inner_text()
+    assert "12 (moderate) at intake" in page.get_by_test_id("trend-changes").inner_text()

@@ -246,6 +246,42 @@ def test_answering_the_same_item_9_twice_raises_one_alert(patient, client_for) -
     assert StaffAlert.objects.filter(patient=patient).count() == 1
 
 
+def test_one_intake_is_one_safety_episode_one_crisis_page_one_alert(patient, client_for) -> None:
+    """Item 9, then a high C-SSRS on each of its three steps: the crisis page once (at the
+    first answer), the others go straight on; one alert, and the counter stays "of 8"."""
+    client = client_for(patient)
+    walk_to(client, "medications")
+    first = post(client, "phq9", scale(0, 0, 0, 0, 0, 0, 0, 0, 2))
+    assert first["Location"] == reverse("intake:intake-support") + "?next=gad7"
+    assert post(client, "gad7", scale(1, 1, 1, 1, 1, 1, 1))["Location"] == step_url("cssrs")
+    page = client.get(step_url("cssrs")).content.decode()
+    assert "Step 6 of 8" in page
+    assert post(client, "cssrs", {"q1": "yes", "q2": "yes"})["Location"] == step_url(
+        "cssrs_thoughts"
+    )
+    page = client.get(step_url("cssrs_thoughts")).content.decode()
+    assert "Step 6 of 8" in page  # a continuation of the safety questions, not a 9th step
+    thoughts = post(client, "cssrs_thoughts", {"q3": "yes", "q4": "yes", "q5": "no"})
+    assert thoughts["Location"] == step_url("cssrs_behaviour")
+    assert "Step 7 of 8" in client.get(step_url("cssrs_behaviour")).content.decode()
+    behaviour = post(client, "cssrs_behaviour", {"q6": "yes", "q6_recent": "yes"})
+    assert behaviour["Location"] == step_url("consent")
+    assert "Step 8 of 8" in client.get(step_url("consent")).content.decode()
+    alert = StaffAlert.objects.get(patient=patient)
+    assert alert.kind == StaffAlert.Kind.URGENT_SCREENING
+    assert alert.get_kind_display() == "Safety concern"
+
+
+def test_the_step_counter_does_not_grow_with_the_skip_rule() -> None:
+    calm = {"cssrs": {"q1": "no", "q2": "no"}}
+    worried = {"cssrs": {"q1": "yes", "q2": "yes"}}
+    assert len(steps.counted({})) == len(steps.counted(calm)) == len(steps.counted(worried)) == 8
+    assert steps.position(worried, "cssrs_thoughts") == steps.position(worried, "cssrs") == 6
+    assert steps.position(worried, "cssrs_behaviour") == 7
+    assert steps.position({}, "contact") == 1
+    assert steps.position({}, "consent") == 8
+
+
 def test_item_9_not_at_all_takes_no_safety_path(patient, client_for) -> None:
     client = client_for(patient)
     walk_to(client, "medications")
@@ -347,11 +383,12 @@ def test_home_and_status_pages_show_how_far_the_intake_has_come(patient, client_
     walk_to(client, "gad7")  # 5 of 8 steps: C-SSRS question 2 not answered yet
     for name in ("portal:patient-home", "intake:intake-status"):
         assert "(62% done)" in client.get(reverse(name)).content.decode()
-    post(client, "cssrs", {"q1": "yes", "q2": "yes"})  # asks questions 3-5: 6 of 9 steps
+    # Questions 3-5 come on a continuation of the safety step: still 8 steps, 6 done.
+    post(client, "cssrs", {"q1": "yes", "q2": "yes"})
     intake = Intake.objects.get(patient=patient)
-    assert steps.progress(intake.answers, intake.steps_done) == (6, 9)
+    assert steps.progress(intake.answers, intake.steps_done) == (6, 8)
     for name in ("portal:patient-home", "intake:intake-status"):
-        assert "(67% done)" in client.get(reverse(name)).content.decode()
+        assert "(75% done)" in client.get(reverse(name)).content.decode()
 
 
 def test_the_home_panel_reads_no_answers_or_drafts(patient, client_for) -> None:

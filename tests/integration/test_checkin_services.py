@@ -97,6 +97,24 @@ def test_item_9_above_zero_follows_the_intake_safety_path_at_once(patient) -> No
 
 
 @time_machine.travel(MONDAY_MORNING, tick=False)
+def test_one_self_harm_answer_that_also_rises_raises_one_alert_with_one_name(
+    patient, clinician
+) -> None:
+    """The answer is one safety episode: the rise in the same PHQ-9 is told in its alert,
+    not in a second alert of another kind."""
+    today = MONDAY_MORNING.date()
+    for weeks_ago, total in [(3, 12), (2, 6), (1, 7)]:
+        add_phq9(patient, today - dt.timedelta(weeks=weeks_ago), total)
+    symptom_checkin_submit(patient=patient, instrument="phq9", answers=phq9_items_for(11, item9=1))
+    alert = StaffAlert.objects.get(patient=patient)
+    assert (alert.kind, alert.urgent) == (StaffAlert.Kind.URGENT_SCREENING, True)
+    assert alert.get_kind_display() == "Safety concern"
+    assert "weekly PHQ-9" in alert.title
+    assert "5 points above the lowest" in alert.title
+    assert Notification.objects.filter(recipient=clinician, kind=Kind.CLINICIAN_ALERT).count() == 1
+
+
+@time_machine.travel(MONDAY_MORNING, tick=False)
 def test_gad7_never_triggers_the_safety_path(patient) -> None:
     symptom_checkin_submit(patient=patient, instrument="gad7", answers=[3] * 7)
     assert not StaffAlert.objects.exists()

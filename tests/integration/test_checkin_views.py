@@ -134,6 +134,10 @@ def test_second_phq9_the_same_day_is_refused_on_the_form(patient, client_for) ->
     assert response.status_code == 200
     assert "already completed today&#x27;s PHQ-9" in response.content.decode()
     assert SymptomCheckin.objects.count() == 1
+    # The refusal alone: not the nine questions again, which could not be sent.
+    for page in (response, client_for(patient).get(url)):
+        assert 'data-testid="checkin-done-today"' in page.content.decode()
+        assert 'name="item_1"' not in page.content.decode()
 
 
 def test_unknown_instrument_is_404(patient, client_for) -> None:

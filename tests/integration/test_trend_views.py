@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from intake.models import Intake
 from integration.models import JournalEntry
 from integration.window import CLINIC_ZONE
 from portal.audit import AuditEvent
@@ -62,6 +63,47 @@ def test_patient_sees_their_chart_data(patient, other_patient, client_for) -> No
     assert "js/integration.js" in response.content.decode()
 
 
+@time_machine.travel(NOON, tick=False)
+def test_the_intake_scores_are_the_first_points_and_the_change_is_said(patient, client_for) -> None:
+    """Intake PHQ-9 12, check-ins since down to 8: the chart starts at 12, whatever range."""
+    Intake.objects.create(
+        patient=patient,
+        status=Intake.Status.APPROVED,
+        approved_modalities=["iv"],
+        submitted_at=dt.datetime(2025, 12, 1, 9, 0, tzinfo=CLINIC_ZONE),
+        phq9_total=12,
+        phq9_band="moderate",
+        gad7_total=11,
+        gad7_band="moderate",
+    )
+    add_phq9(patient, TODAY - dt.timedelta(days=14), 10)
+    add_phq9(patient, TODAY - dt.timedelta(days=7), 8)
+    add_mood(patient, TODAY - dt.timedelta(days=7), 6)  # the same day as a PHQ-9
+    for query in ("", "?range=90"):
+        response = client_for(patient).get(reverse("integration:trends") + query)
+        chart = chart_of(response)
+        assert chart["phq9"][0] == {"x": "2025-12-01", "y": 12, "band": "moderate", "intake": True}
+        assert [p["y"] for p in chart["phq9"]] == [12, 10, 8]
+        assert chart["gad7"] == [{"x": "2025-12-01", "y": 11, "band": "moderate", "intake": True}]
+        labels = [tick["label"] for tick in chart["x_ticks"]]
+        assert labels == ["1 Dec 2025", "18 Feb 2026", "25 Feb 2026"]
+        assert chart["y_ticks"]["phq9"] == [0, 5, 10, 15, 20, 27]
+        page = response.content.decode()
+        assert "PHQ-9: 12 (moderate) at intake on Mon 1 Dec; latest 8 (mild) on Wed 25 Feb." in page
+        assert 'aria-describedby="phq9-change phq9-bands"' in page
+        assert "Moderately severe 15-19" in page  # the bands, named under the chart
+    # The intake is not a check-in: the headline still names the newest check-in.
+    page = client_for(patient).get(reverse("integration:trends")).content.decode()
+    assert "PHQ-9: 8 (mild) on Wed 25 Feb" in page
+    assert "GAD-7: not taken yet" in page
+
+
+def test_an_intake_in_progress_adds_no_point(patient, client_for) -> None:
+    Intake.objects.create(patient=patient, phq9_total=12, phq9_band="moderate")
+    response = client_for(patient).get(reverse("integration:trends"))
+    assert 'data-testid="charts-empty"' in response.content.decode()
+
+
 def test_empty_chart_says_what_to_do(patient, client_for) -> None:
     response = client_for(patient).get(reverse("integration:trends"))
     assert 'data-testid="charts-empty"' in response.content.decode()
@@ -112,7 +154,7 @@ def test_patient_chart_keeps_its_queries_with_a_year_of_daily_data(
 ) -> None:
     a_year_of(patient)
     client = client_for(patient)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):  # 9, and the intake's scores (the first point)
         response = client.get(reverse("integration:trends"))
     assert len(chart_of(response)["mood"]) == 365
 
@@ -128,7 +170,7 @@ def test_clinician_chart_keeps_its_queries_with_a_year_of_daily_data(
         )
     client = client_for(clinician)
     url = reverse("integration:patient-trends", kwargs={"patient_id": patient.pk})
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):  # 15, and the intake's scores
         response = client.get(url + "?range=all")
     assert len(chart_of(response)["phq9"]) == 52
 

@@ -12,6 +12,8 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from portal.formats import format_when
+from portal.notifications.kinds import Kind
+from portal.notifications.rendering import render_message
 from scheduling.models import (
     Appointment,
     AppointmentRequest,
@@ -199,6 +201,11 @@ def test_the_patient_sees_a_decline_reason_in_the_portal(client_for, patient, ot
     )
     page = client_for(patient).get(reverse("scheduling:appointment-list")).content.decode()
     assert "We are fully booked that week." in page
+    # What the decline message promises is there: the reason, and a way to ask again.
+    assert f'href="{reverse("scheduling:request-create")}" data-testid="request-again"' in page
+    message = render_message(Kind.REQUEST_DECLINED, {"url": "https://portal.example/a"})
+    assert "other times and options" not in message.text + message.html
+    assert "ask for another time" in message.text
     other_page = client_for(other_patient).get(reverse("scheduling:appointment-list"))
     assert "fully booked" not in other_page.content.decode()
 

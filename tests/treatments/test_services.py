@@ -537,6 +537,41 @@ def test_a_concerning_checkin_alerts_the_clinicians(patient, clinician, monday):
     assert not alert.urgent
 
 
+def test_self_harm_with_other_concerns_is_one_alert_that_names_them(patient, clinician, monday):
+    session = session_discharged(course_started(patient, clinician=clinician), by=clinician)
+    monday.move_to(services.checkin_opens_at(session))
+    services.aftercare_checkin_submit(
+        session=session,
+        patient=patient,
+        nausea="severe",
+        dizziness="none",
+        bp_concern=False,
+        self_harm_thoughts=True,
+    )
+    alert = StaffAlert.objects.get(patient=patient)
+    assert (alert.kind, alert.urgent) == (StaffAlert.Kind.URGENT_SCREENING, True)
+    assert "next-day check-in" in alert.title
+    assert "severe nausea" in alert.title
+
+
+def test_each_aftercare_check_in_is_its_own_safety_episode(patient, clinician, monday):
+    """Self-harm reported after two sessions: two episodes, two alerts (the old key, one
+    per patient, swallowed the second)."""
+    course = course_started(patient, clinician=clinician)
+    for _ in range(2):
+        session = session_discharged(course, by=clinician)
+        monday.move_to(services.checkin_opens_at(session))
+        services.aftercare_checkin_submit(
+            session=session,
+            patient=patient,
+            nausea="none",
+            dizziness="none",
+            bp_concern=False,
+            self_harm_thoughts=True,
+        )
+    assert StaffAlert.objects.filter(patient=patient).count() == 2
+
+
 def test_thoughts_of_self_harm_take_the_safety_path(patient, clinician, monday):
     session = session_discharged(course_started(patient, clinician=clinician), by=clinician)
     monday.move_to(services.checkin_opens_at(session))
@@ -551,6 +586,8 @@ def test_thoughts_of_self_harm_take_the_safety_path(patient, clinician, monday):
     assert result.self_harm
     assert Intake.objects.get(patient=patient).urgent
     assert StaffAlert.objects.filter(urgent=True, kind=StaffAlert.Kind.URGENT_SCREENING).exists()
+    # One answer, one alert: no second "safety concern in a check-in" beside it.
+    assert StaffAlert.objects.filter(patient=patient).count() == 1
     with pytest.raises(ValidationError, match="already sent"):
         services.aftercare_checkin_submit(
             session=session,

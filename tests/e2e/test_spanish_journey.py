@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from intake.modalities import Modality
 from portal.models import PatientProfile
@@ -58,17 +58,6 @@ NO_TO_EVERYTHING = [
 ]
 
 
-def intake_speaks_spanish() -> bool:
-    """Intake's catalog is there (branch i18n-b merged)."""
-    with translation.override("es"):
-        return translation.gettext("Save and continue") != "Save and continue"
-
-
-def payer_rules_speak_spanish() -> bool:
-    """Scheduling's payer rules carry a Spanish message (branch i18n-c merged)."""
-    return any(field.name == "message_es" for field in PayerRule._meta.get_fields())
-
-
 def next_step(page: Any) -> None:
     page.locator('button[name="go"][value="next"]').click()
 
@@ -78,7 +67,6 @@ def test_a_spanish_speaking_patient_from_sign_up_to_a_reminder(
 ) -> None:
     settings.PORTAL_REQUIRE_STAFF_MFA = False
     base = live_server.url
-    not_checked: list[str] = []
 
     # Before I have an account, I choose Español.
     page.goto(f"{base}/accounts/signup/")
@@ -133,10 +121,7 @@ def test_a_spanish_speaking_patient_from_sign_up_to_a_reminder(
 
     # The PHQ-9, in its validated Spanish wording.
     page.locator("#id_item_1_0").wait_for()
-    if intake_speaks_spanish():
-        assert page.get_by_text(PHQ9_FIRST_ITEM_ES, exact=False).first.is_visible()
-    else:
-        not_checked.append("the Spanish PHQ-9 (branch i18n-b)")
+    assert page.get_by_text(PHQ9_FIRST_ITEM_ES, exact=False).first.is_visible()
     for item in range(1, 9):
         page.locator(f"#id_item_{item}_1").check()
     page.locator("#id_item_9_0").check()  # no thoughts of self-harm: no crisis page
@@ -179,12 +164,9 @@ def test_a_spanish_speaking_patient_from_sign_up_to_a_reminder(
     page.get_by_test_id("error-summary").wait_for()
     assert page.title().startswith("Error:")
     assert page.locator("#id_note").input_value() == "Mi hermana me lleva."
-    if payer_rules_speak_spanish():
-        rule = PayerRule.objects.get(name="Medi-Cal")
-        assert payer.get_by_text(rule.message_in("es")).is_visible()
-        assert "no acepta Medi-Cal" in payer.inner_text()
-    else:
-        not_checked.append("the Spanish Medi-Cal refusal (branch i18n-c)")
+    rule = PayerRule.objects.get(name="Medi-Cal")
+    assert payer.get_by_text(rule.message_in("es")).is_visible()
+    assert "no acepta Medi-Cal" in payer.inner_text()
 
     # My visit's reminder email is in Spanish.
     appointment = appointment_booked(patient=me, starts_at=next_local(3, 10))
@@ -200,6 +182,3 @@ def test_a_spanish_speaking_patient_from_sign_up_to_a_reminder(
     [email] = [m for m in mail.outbox if m.subject.startswith("Recordatorio: su visita del ")]
     assert "Le recordamos su visita del " in email.body
     assert "reminder" not in email.body.lower()
-
-    if not_checked:
-        pytest.xfail("not yet in Spanish on this branch: " + ", ".join(not_checked))

@@ -120,6 +120,9 @@ def test_trends_and_the_mood_check_in_are_in_spanish(client_for: Any) -> None:
         "12 (moderada) el ",
         "PHQ-9 (depresión, 0-27)",
         "Puntajes en una tabla",
+        "Niveles de gravedad",  # the bands' legend, each band named in Spanish
+        "Leve 5-9",
+        "Moderada 10-14",
     ):
         assert spanish in trends, spanish
     mood = client.get(reverse("integration:mood-edit")).content.decode()

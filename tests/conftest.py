@@ -18,6 +18,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from portal.models import ClinicianKind, Credential, Location, User
 from tests.factories import (
@@ -32,6 +33,15 @@ def enrol_totp(user: User) -> str:
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     return secret
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_english() -> Iterator[None]:
+    """A Spanish patient's request leaves Spanish active in the thread (LocaleMiddleware
+    activates, nothing deactivates), so the next test would read its refusals in Spanish."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -7,11 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from psycopg2.extras import DateTimeTZRange
 
@@ -19,6 +18,7 @@ from intake.modalities import Modality
 from portal.formats import format_day, format_time_range, format_when
 from portal.identity import PatientIdentity, identity_of
 from portal.models import PERSON_FIELDS, Location, Role, User, person_name
+from portal.pagination import CountedPaginator
 from scheduling import hooks
 from scheduling.models import (
     LIVE_STATUSES,
@@ -465,19 +465,6 @@ def request_queue_total(
         and (location_id is None or loc == location_id)
         and (service_id is None or svc == service_id)
     )
-
-
-class CountedPaginator(Paginator):
-    """A Paginator told its count: the queue's counts are read for its header anyway,
-    so the page need not COUNT the same rows again."""
-
-    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self._known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._known_count
 
 
 def request_queue(

@@ -625,6 +625,9 @@ def day_view(
     placed: list[tuple[int | None, DayVisit]] = []
     in_order: list[DayVisit] = []
     found = list(found)
+    # The status names once a request (get_status_display builds the choices' dict and
+    # translates for every row).
+    status_labels = {value: str(label) for value, label in Appointment.Status.choices}
     notes = hooks.day_visit_notes(
         [(a.pk, a.patient_id, a.service.modality) for a in found if a.service.modality]
     )
@@ -634,7 +637,7 @@ def day_view(
             starts_at=appointment.starts_at.astimezone(tz),
             ends_at=appointment.ends_at.astimezone(tz),
             status=appointment.status,
-            status_label=appointment.get_status_display(),
+            status_label=status_labels.get(appointment.status, appointment.status),
             is_live=appointment.status in LIVE_STATUSES,
             patient=appointment.patient.display_name,
             service=appointment.service.name,

@@ -7,11 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from psycopg2.extras import DateTimeTZRange
 
@@ -19,6 +18,7 @@ from intake.modalities import Modality
 from portal.formats import format_day, format_time_range, format_when
 from portal.identity import PatientIdentity, identity_of
 from portal.models import PERSON_FIELDS, Location, Role, User, person_name
+from portal.pagination import CountedPaginator
 from scheduling import hooks
 from scheduling.models import (
     LIVE_STATUSES,
@@ -467,19 +467,6 @@ def request_queue_total(
     )
 
 
-class CountedPaginator(Paginator):
-    """A Paginator told its count: the queue's counts are read for its header anyway,
-    so the page need not COUNT the same rows again."""
-
-    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self._known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._known_count
-
-
 def request_queue(
     *,
     status: str = AppointmentRequest.Status.PENDING,
@@ -638,6 +625,9 @@ def day_view(
     placed: list[tuple[int | None, DayVisit]] = []
     in_order: list[DayVisit] = []
     found = list(found)
+    # The status names once a request (get_status_display builds the choices' dict and
+    # translates for every row).
+    status_labels = {value: str(label) for value, label in Appointment.Status.choices}
     notes = hooks.day_visit_notes(
         [(a.pk, a.patient_id, a.service.modality) for a in found if a.service.modality]
     )
@@ -647,7 +637,7 @@ def day_view(
             starts_at=appointment.starts_at.astimezone(tz),
             ends_at=appointment.ends_at.astimezone(tz),
             status=appointment.status,
-            status_label=appointment.get_status_display(),
+            status_label=status_labels.get(appointment.status, appointment.status),
             is_live=appointment.status in LIVE_STATUSES,
             patient=appointment.patient.display_name,
             service=appointment.service.name,

@@ -6,12 +6,14 @@ import datetime as dt
 import logging
 from zoneinfo import ZoneInfo
 
+from django.core.paginator import Page
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from portal.formats import clinic_zone
 from portal.models import User
 from portal.notifications.models import Notification, NotificationPreference, StaffAlert
+from portal.pagination import CountedPaginator
 
 logger = logging.getLogger(__name__)
 
@@ -45,12 +47,23 @@ def notification_preference_get(*, user: User) -> NotificationPreference:
     )
 
 
-def notifications_failed(*, limit: int = 200) -> QuerySet[Notification]:
+OUTBOX_PAGE_SIZE = 50
+
+
+def notifications_failed() -> QuerySet[Notification]:
     return (
         Notification.objects.filter(status=Notification.Status.FAILED)
         .select_related("recipient", "recipient__patient_profile")
-        .order_by("-updated_at", "-id")[:limit]
+        .order_by("-updated_at", "-id")
     )
+
+
+def notifications_failed_page(
+    *, page: int | str | None, total: int, size: int = OUTBOX_PAGE_SIZE
+) -> Page:
+    """One page of the failed messages, latest first; `total` (outbox_health's count of
+    failed) numbers the pages, and a page number out of range gives the nearest page."""
+    return CountedPaginator(notifications_failed(), size, count=total).get_page(page)
 
 
 def outbox_health(*, late_after: dt.timedelta = dt.timedelta(minutes=5)) -> dict[str, int]:

@@ -14,7 +14,7 @@ from portal.notifications.forms import NotificationPreferenceForm
 from portal.notifications.models import Notification
 from portal.notifications.selectors import (
     notification_preference_get,
-    notifications_failed,
+    notifications_failed_page,
     outbox_health,
 )
 from portal.notifications.services import notification_preference_update, notification_retry
@@ -41,10 +41,12 @@ def preference_edit(request: HttpRequest) -> HttpResponse:
 @require_GET
 @require(Capability.OUTBOX_MONITOR)
 def outbox_list(request: HttpRequest) -> HttpResponse:
+    health = outbox_health()
+    page = notifications_failed_page(page=request.GET.get("page"), total=health["failed"])
     return render(
         request,
         "notifications/outbox_list.html",
-        {"failed": list(notifications_failed()), "health": outbox_health()},
+        {"failed": page.object_list, "page": page, "health": health},
     )
 
 

@@ -152,7 +152,26 @@ class TestOutbox:
         client = client_for(front_desk)
         with django_assert_max_num_queries(12):
             response = client.get(OUTBOX)
-        assert len(response.context["failed"]) == 100
+        assert len(response.context["failed"]) == 50
+
+    def test_failed_messages_come_fifty_a_page_latest_first(
+        self, client_for: ClientFor, front_desk: User
+    ) -> None:
+        patient = PatientFactory()
+        rows = [
+            outbox_row(patient, status="failed", attempts=5, last_error=f"error {i}")
+            for i in range(60)
+        ]
+        client = client_for(front_desk)
+        first = client.get(OUTBOX)
+        assert [n.pk for n in first.context["failed"]] == [r.pk for r in rows[::-1][:50]]
+        assert b"Showing 1-50 of 60" in first.content
+        assert b'href="?page=2"' in first.content
+        second = client.get(OUTBOX, {"page": "2"})
+        assert [n.pk for n in second.context["failed"]] == [r.pk for r in rows[::-1][50:]]
+        assert b"Showing 51-60 of 60" in second.content
+        # A page past the end shows the last one, as the other lists do.
+        assert client.get(OUTBOX, {"page": "99"}).context["page"].number == 2
 
     @pytest.mark.parametrize("role", ["patient", "clinician"])
     def test_others_may_not_open_it(

@@ -263,6 +263,9 @@ def test_the_admin_list_pages_by_the_capped_count(
     response = admin_client.get("/admin/portal/auditevent/?p=2")
     assert response.status_code == 200
     assert response.context["cl"].result_count == 150
+    # Fifty rows a page: the third page holds the oldest fifty.
+    assert len(response.context["cl"].result_list) == 50
+    assert response.context["cl"].paginator.num_pages == 3
     paginator = CappedCountPaginator(AuditEvent.objects.all(), 100)
     paginator.cap = 120
     assert paginator.count == 120

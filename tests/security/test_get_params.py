@@ -72,6 +72,7 @@ PARAMS: dict[str, dict[str, st.SearchStrategy[str]]] = {
     "integration:trends": {"range": TEXT},
     "integration:patient-trends": {"range": TEXT},
     "portal:patient-search": {"q": TEXT, "page": NUMBER},
+    "notifications:outbox-list": {"page": NUMBER},
 }
 GET_ROUTES = {r.name: r for r in ROUTES if r.method == "get"}
 

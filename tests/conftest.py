@@ -213,12 +213,34 @@ def celery_worker_process() -> Iterator[subprocess.Popen[bytes]]:
         stop_process(proc)
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock",
+        metavar="ISO-DATETIME",
+        help=(
+            "Run the suite with the clock moved to this moment (it keeps ticking), e.g. "
+            "--clock=2026-12-06T23:30-08:00: the suite must pass at any hour CI happens "
+            "to run, quiet hours and the UTC date change included."
+        ),
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """The Spanish catalogs (.mo) are build output: `pytest` run directly, not through
     `make test`, compiles them too (portal.catalogs, pure Python)."""
     from portal.catalogs import compile_all
 
     compile_all()
+    clock = config.getoption("--clock")
+    if clock:
+        import datetime as dt
+
+        import time_machine
+
+        moment = dt.datetime.fromisoformat(clock)
+        if moment.tzinfo is None:
+            raise pytest.UsageError("--clock needs a UTC offset, e.g. 2026-12-06T23:30-08:00")
+        time_machine.travel(moment, tick=True).start()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

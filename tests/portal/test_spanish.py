@@ -15,6 +15,7 @@ from urllib.parse import unquote_plus
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -87,6 +88,7 @@ def test_an_english_patients_reminder_email_stays_english(patient: User) -> None
 
 
 @pytest.mark.django_db
+@time_machine.travel(dt.datetime(2026, 3, 3, 12, 0, tzinfo=LA), tick=False)
 def test_texts_follow_each_patients_language(
     patient: User, other_patient: User, twilio: Any
 ) -> None:

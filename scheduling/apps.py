@@ -25,7 +25,7 @@ class SchedulingConfig(AppConfig):
         from portal.permissions import Capability
         from scheduling import demo, hooks, panels, waitlist_demo, waitlist_selectors
         from scheduling.chart import scheduling_section
-        from scheduling.waitlist_services import on_appointment_status_changed
+        from scheduling.waitlist_services import on_appointment_moved, on_appointment_status_changed
 
         register_nav(
             NavItem("Appointments", "scheduling:appointment-list", Capability.PATIENT_SELF, 20)
@@ -54,9 +54,11 @@ class SchedulingConfig(AppConfig):
             PatientLink("Billing", "scheduling:billing-account", Capability.BILLING_MANAGE, 10)
         )
         register_demo_seeder(DemoSeeder("scheduling", demo.seed, order=20))
-        # The waitlist (scheduling/waitlist_*.py): a cancelled visit's time is offered to
-        # the waiting patients it fits, inside the cancellation's transaction.
+        # The waitlist (scheduling/waitlist_*.py): a cancelled visit's time, and a moved
+        # visit's old time, is offered to the waiting patients it fits, inside the
+        # cancellation's or the move's transaction.
         hooks.register_appointment_status_changed(on_appointment_status_changed)
+        hooks.register_appointment_moved(on_appointment_moved)
         register_demo_seeder(DemoSeeder("scheduling-waitlist", waitlist_demo.seed, order=21))
         register_nav(NavItem("Waitlist", "scheduling:waitlist", Capability.PATIENT_SELF, 22))
         # The desk's way in is a home card (the staff navigation has no room left).

@@ -1,14 +1,18 @@
-"""How apps above scheduling learn that a visit's status changed, without an upward import.
+"""How apps above scheduling (and the waitlist beside the booking services) learn that a
+visit's status changed or that it moved, without an upward import or a cycle.
 
 treatments registers a function here in its AppConfig.ready() (a visit marked no-show or
-cancelled closes its dose's chart as "not given"). The status services call every
-registered function inside their transaction, after the change is saved: what they write
-commits or rolls back with the change, and a ValidationError they raise refuses it.
+cancelled closes its dose's chart as "not given"); the waitlist offers a cancelled
+visit's time, and a moved visit's old time. The services call every registered function
+inside their transaction, after the change is saved: what they write commits or rolls
+back with the change, and a ValidationError they raise refuses it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -55,3 +59,28 @@ def unregister_appointment_status_changed(fn: StatusHook) -> None:
 def notify_appointment_status_changed(appointment: Appointment) -> None:
     for fn in list(_status_changed):
         fn(appointment)
+
+
+@dataclass(frozen=True)
+class VacatedTime:
+    """Where and when a visit was before it moved: the time it leaves free."""
+
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    clinician_id: int
+    room_id: int | None
+    location_id: int | None
+
+
+MovedHook = Callable[["Appointment", VacatedTime], None]
+_moved: list[MovedHook] = []
+
+
+def register_appointment_moved(fn: MovedHook) -> None:
+    if fn not in _moved:
+        _moved.append(fn)
+
+
+def notify_appointment_moved(appointment: Appointment, vacated: VacatedTime) -> None:
+    for fn in list(_moved):
+        fn(appointment, vacated)

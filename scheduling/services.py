@@ -629,6 +629,13 @@ def appointment_reschedule(
     )
     if appointment.status != Appointment.Status.SCHEDULED:
         raise ValidationError("Only a scheduled appointment can be moved.")
+    vacated = hooks.VacatedTime(
+        starts_at=appointment.starts_at,
+        ends_at=appointment.ends_at,
+        clinician_id=appointment.clinician_id,
+        room_id=appointment.room_id,
+        location_id=appointment.location_id,
+    )
     clinician = clinician or appointment.clinician
     room = room if room is not None else appointment.room
     location = room.location if room is not None else appointment.location
@@ -663,6 +670,7 @@ def appointment_reschedule(
     notifications_cancel(topic=f"appointment:{appointment.pk}", kinds=[Kind.APPOINTMENT_REMINDER])
     _reminders_write(appointment)
     estimate_due_for_booking(appointment=appointment)  # a changed plan: a new estimate
+    hooks.notify_appointment_moved(appointment, vacated)
     return appointment
 
 

@@ -1,5 +1,5 @@
 """The waitlist for freed chairs: who waits for what (entries), the times a cancellation
-frees (freed slots) and each waiting patient's offer of one.
+or a move frees (freed slots) and each waiting patient's offer of one.
 
 The database holds the race: one freed slot has at most one claimed offer (a partial
 unique constraint) and at most one booking (a one-to-one), and the claim service locks
@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
+from psycopg2.extras import DateTimeTZRange
 
 from portal.models import Location, TimeStamped
 
@@ -80,7 +81,8 @@ class WaitlistEntry(TimeStamped):
 
 
 class FreedSlot(TimeStamped):
-    """The time a cancelled visit freed, offered to the waitlist as it was booked."""
+    """The time a cancelled or moved visit freed, offered to the waitlist as it was booked
+    (the clinician, room and place it had then)."""
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -88,8 +90,10 @@ class FreedSlot(TimeStamped):
         EXPIRED = "expired", "Expired"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
-    freed_from = models.OneToOneField(
-        "scheduling.Appointment", on_delete=models.CASCADE, related_name="freed_slot"
+    # A visit frees a time when it is cancelled, and each time it is moved: one freed slot
+    # per visit and time (a unique constraint), so a hook that runs twice offers once.
+    freed_from = models.ForeignKey(
+        "scheduling.Appointment", on_delete=models.CASCADE, related_name="freed_slots"
     )
     service = models.ForeignKey("scheduling.Service", on_delete=models.PROTECT, related_name="+")
     location = models.ForeignKey(
@@ -124,6 +128,9 @@ class FreedSlot(TimeStamped):
                 name="freedslot_claimed_has_booking",
                 condition=~Q(status="claimed") | Q(booked__isnull=False),
             ),
+            models.UniqueConstraint(
+                fields=["freed_from", "starts_at"], name="freedslot_once_per_visit_and_time"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -132,6 +139,16 @@ class FreedSlot(TimeStamped):
     @property
     def where(self) -> str:
         return self.location.name if self.location_id else "Telehealth (video)"
+
+    @property
+    def blocked(self) -> DateTimeTZRange:
+        """The clinician's and room's time this slot needs, buffers included, as a booking
+        of the service then would block it (load `service` with the slot)."""
+        return DateTimeTZRange(
+            self.starts_at - self.service.buffer_before,
+            self.ends_at + self.service.buffer_after,
+            bounds="[)",
+        )
 
 
 class WaitlistOffer(TimeStamped):

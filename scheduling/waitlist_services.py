@@ -1,7 +1,8 @@
 """Every write of the waitlist: joining and leaving it, offering a freed time when a visit
-is cancelled, claiming an offer, and closing offers whose time ran out.
+is cancelled or moved, claiming an offer, and closing offers whose time ran out (the time then
+goes to the next waiting patients it fits).
 
-A cancellation calls `offer_freed_slot` inside its own transaction (through
+A cancellation or a move calls in here inside its own transaction (through
 scheduling.hooks), so the offers and their messages commit or roll back with it; the
 messages are outbox rows whose send is kicked on commit. A claim locks the freed slot's
 row, then books through `appointment_book` (every booking rule applies), so concurrent
@@ -31,7 +32,7 @@ from portal.notifications.services import (
     portal_link,
 )
 from portal.permissions import Capability, has_capability
-from scheduling import waitlist
+from scheduling import hooks, waitlist
 from scheduling.models import LIVE_STATUSES, Appointment, SchedulingSettings, Service
 from scheduling.selectors import patient_doses, spacing_rules
 from scheduling.services import appointment_book
@@ -139,13 +140,15 @@ def _slot_context(slot: FreedSlot) -> dict[str, str]:
     }
 
 
-def _wishes(*, service_id: int, day: dt.date, exclude_patient_id: int) -> list[waitlist.Wish]:
+def _wishes(
+    *, service_id: int, day: dt.date, exclude_patient_ids: Iterable[int]
+) -> list[waitlist.Wish]:
     """The active wishes for a service that cover a day: two queries."""
     rows = list(
         WaitlistEntry.objects.filter(
             is_active=True, service_id=service_id, earliest__lte=day, latest__gte=day
         )
-        .exclude(patient_id=exclude_patient_id)
+        .exclude(patient_id__in=list(exclude_patient_ids))
         .values_list(
             "pk", "patient_id", "earliest", "latest", "weekdays", "day_parts", "created_at"
         )
@@ -209,34 +212,28 @@ def _patient_facts(
     return facts
 
 
-def offer_freed_slot(*, appointment: Appointment) -> FreedSlot | None:
-    """Offer a cancelled visit's time to the waiting patients it fits; None when nobody
-    fits (no row is written then). Runs inside the cancellation's transaction."""
-    if appointment.status != Appointment.Status.CANCELLED:
-        return None
-    now = timezone.now()
-    config = SchedulingSettings.load()
-    if not waitlist.worth_offering(
-        slot_starts_at=appointment.starts_at, now=now, notice_minutes=config.waitlist_notice_minutes
-    ):
-        return None
-    if FreedSlot.objects.filter(freed_from=appointment).exists():
-        return None  # offered already: a hook that runs twice offers once
+def _who_to_offer(
+    *,
+    service_id: int,
+    location_id: int | None,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    blocked: DateTimeTZRange,
+    skip_patient_ids: Iterable[int],
+    config: SchedulingSettings,
+) -> tuple[list[waitlist.Wish], dict[int, User]]:
+    """The waiting patients a freed time fits, first joined first, up to the clinic's
+    limit, leaving out `skip_patient_ids` (the cancelled patient, those offered before)."""
     tz = timezone.get_current_timezone()
-    day = timezone.localtime(appointment.starts_at).date()
-    wishes = _wishes(
-        service_id=appointment.service_id, day=day, exclude_patient_id=appointment.patient_id
-    )
+    day = timezone.localtime(starts_at).date()
+    wishes = _wishes(service_id=service_id, day=day, exclude_patient_ids=skip_patient_ids)
     freed = waitlist.FreedSlot(
-        service_id=appointment.service_id,
-        location_id=appointment.location_id,
-        starts_at=appointment.starts_at,
-        ends_at=appointment.ends_at,
+        service_id=service_id, location_id=location_id, starts_at=starts_at, ends_at=ends_at
     )
     fitting = [w for w in wishes if waitlist.wish_fits(w, freed, tz)]
     if not fitting:
-        return None
-    service = Service.objects.get(pk=appointment.service_id)
+        return [], {}
+    service = Service.objects.get(pk=service_id)
     rules = spacing_rules() if service.modality else {}
     limit = config.waitlist_max_offers
     # Facts for the first-joined fitting patients only, a few more than the limit, so a
@@ -248,7 +245,7 @@ def offer_freed_slot(*, appointment: Appointment) -> FreedSlot | None:
         patients=patients,
         service=service,
         slot=freed,
-        blocked=appointment.blocked,
+        blocked=blocked,
         reach=widest_gap(rules) if rules else dt.timedelta(0),
     )
     chosen = waitlist.who_fits(
@@ -261,21 +258,21 @@ def offer_freed_slot(*, appointment: Appointment) -> FreedSlot | None:
         tz=tz,
         limit=limit,
     )
-    if not chosen:
-        return None
-    slot = FreedSlot.objects.create(
-        freed_from=appointment,
-        service_id=appointment.service_id,
-        location_id=appointment.location_id,
-        clinician_id=appointment.clinician_id,
-        room_id=appointment.room_id,
-        starts_at=appointment.starts_at,
-        ends_at=appointment.ends_at,
-    )
+    return chosen, {p.pk: p for p in patients}
+
+
+def _send_offers(
+    *,
+    slot: FreedSlot,
+    chosen: Sequence[waitlist.Wish],
+    patients: dict[int, User],
+    now: dt.datetime,
+    config: SchedulingSettings,
+) -> None:
+    """Write one open offer per chosen wish, and a message (time and place) for each."""
     expires_at = waitlist.offer_expires_at(
         offered_at=now, open_minutes=config.waitlist_offer_minutes, slot_starts_at=slot.starts_at
     )
-    by_id = {p.pk: p for p in patients}
     offers = WaitlistOffer.objects.bulk_create(
         [
             WaitlistOffer(
@@ -287,20 +284,100 @@ def offer_freed_slot(*, appointment: Appointment) -> FreedSlot | None:
     context = _slot_context(slot)
     for offer in offers:
         notification_schedule(
-            recipient=by_id[offer.patient_id],
+            recipient=patients[offer.patient_id],
             kind=Kind.WAITLIST_OFFER,
             send_at=now,
             idempotency_key=f"waitlist:offer:{offer.pk}",
             context=context,
             topic=f"waitlist:slot:{slot.pk}",
         )
+
+
+def _time_taken(*, blocked: DateTimeTZRange, clinician_id: int, room_id: int | None) -> bool:
+    """Someone is booked on the clinician or room then (the desk filled it, or the moved
+    visit itself still overlaps its old time)."""
+    who = Q(clinician_id=clinician_id)
+    if room_id is not None:
+        who |= Q(room_id=room_id)
+    return (
+        Appointment.objects.filter(status__in=LIVE_STATUSES, blocked__overlap=blocked)
+        .filter(who)
+        .exists()
+    )
+
+
+def _slot_taken(slot: FreedSlot) -> bool:
+    return _time_taken(blocked=slot.blocked, clinician_id=slot.clinician_id, room_id=slot.room_id)
+
+
+def _offer_vacated(*, appointment: Appointment, vacated: hooks.VacatedTime) -> FreedSlot | None:
+    """Offer a time a visit left free to the waiting patients it fits; None when nobody
+    fits (no row is written then). Runs inside the cancel's or the move's transaction."""
+    now = timezone.now()
+    config = SchedulingSettings.load()
+    if not waitlist.worth_offering(
+        slot_starts_at=vacated.starts_at, now=now, notice_minutes=config.waitlist_notice_minutes
+    ):
+        return None
+    if FreedSlot.objects.filter(freed_from=appointment, starts_at=vacated.starts_at).exists():
+        return None  # offered already: a hook that runs twice offers once
+    service = appointment.service
+    blocked = DateTimeTZRange(
+        vacated.starts_at - service.buffer_before,
+        vacated.ends_at + service.buffer_after,
+        bounds="[)",
+    )
+    if _time_taken(blocked=blocked, clinician_id=vacated.clinician_id, room_id=vacated.room_id):
+        return None
+    chosen, patients = _who_to_offer(
+        service_id=appointment.service_id,
+        location_id=vacated.location_id,
+        starts_at=vacated.starts_at,
+        ends_at=vacated.ends_at,
+        blocked=blocked,
+        skip_patient_ids=[appointment.patient_id],
+        config=config,
+    )
+    if not chosen:
+        return None
+    slot = FreedSlot.objects.create(
+        freed_from=appointment,
+        service_id=appointment.service_id,
+        location_id=vacated.location_id,
+        clinician_id=vacated.clinician_id,
+        room_id=vacated.room_id,
+        starts_at=vacated.starts_at,
+        ends_at=vacated.ends_at,
+    )
+    _send_offers(slot=slot, chosen=chosen, patients=patients, now=now, config=config)
     return slot
+
+
+def offer_freed_slot(*, appointment: Appointment) -> FreedSlot | None:
+    """Offer a cancelled visit's time to the waiting patients it fits."""
+    if appointment.status != Appointment.Status.CANCELLED:
+        return None
+    return _offer_vacated(
+        appointment=appointment,
+        vacated=hooks.VacatedTime(
+            starts_at=appointment.starts_at,
+            ends_at=appointment.ends_at,
+            clinician_id=appointment.clinician_id,
+            room_id=appointment.room_id,
+            location_id=appointment.location_id,
+        ),
+    )
 
 
 def on_appointment_status_changed(appointment: Appointment) -> None:
     """scheduling.hooks: a cancelled visit's time goes to the waitlist."""
     if appointment.status == Appointment.Status.CANCELLED:
         offer_freed_slot(appointment=appointment)
+
+
+def on_appointment_moved(appointment: Appointment, vacated: hooks.VacatedTime) -> None:
+    """scheduling.hooks: the time a moved visit left goes to the waitlist."""
+    _offer_vacated(appointment=appointment, vacated=vacated)
 
 
 # --- claiming -------------------------------------------------------------------------------
@@ -333,16 +410,6 @@ def _tell_gone(*, slot: FreedSlot, exclude_offer_id: int | None, now: dt.datetim
             context=context,
             topic=f"waitlist:slot:{slot.pk}",
         )
-
-
-def _slot_taken(slot: FreedSlot) -> bool:
-    """Someone else was booked on the clinician or room then (e.g. by the desk)."""
-    blocked = slot.freed_from.blocked
-    clash = Appointment.objects.filter(status__in=LIVE_STATUSES, blocked__overlap=blocked)
-    who = Q(clinician_id=slot.clinician_id)
-    if slot.room_id is not None:
-        who |= Q(room_id=slot.room_id)
-    return clash.filter(who).exists()
 
 
 @transaction.atomic
@@ -415,16 +482,56 @@ def waitlist_offer_claim(*, offer: WaitlistOffer, by: User) -> ClaimResult:
 
 @transaction.atomic
 def waitlist_offers_expire(*, now: dt.datetime | None = None) -> int:
-    """Close offers whose time ran out, and slots with no open offer left or whose visit
-    has started. Returns how many offers expired; running it twice changes nothing."""
+    """Close offers whose time ran out. A freed time whose every offer ran out goes to
+    the next waiting patients it fits, while there is still time to claim it and come;
+    it closes when nobody is left, when its visit has started, or when the desk booked
+    the clinician or room meanwhile. Returns how many offers expired; running it twice
+    changes nothing."""
     now = now or timezone.now()
     expired = WaitlistOffer.objects.filter(
         status=WaitlistOffer.Status.OFFERED, expires_at__lte=now
     ).update(status=WaitlistOffer.Status.EXPIRED, decided_at=now, updated_at=now)
+    FreedSlot.objects.filter(status=FreedSlot.Status.OPEN, starts_at__lte=now).update(
+        status=FreedSlot.Status.EXPIRED, updated_at=now
+    )
     still_offered = WaitlistOffer.objects.filter(
         slot=OuterRef("pk"), status=WaitlistOffer.Status.OFFERED
     )
-    FreedSlot.objects.filter(status=FreedSlot.Status.OPEN).filter(
-        Q(starts_at__lte=now) | ~Exists(still_offered)
-    ).update(status=FreedSlot.Status.EXPIRED, updated_at=now)
+    # A slot a claim holds locked is being decided: the next run looks at it again.
+    idle = (
+        FreedSlot.objects.select_for_update(of=("self",), skip_locked=True)
+        .filter(status=FreedSlot.Status.OPEN)
+        .filter(~Exists(still_offered))
+        .select_related("freed_from", "service")
+        .order_by("starts_at")
+    )
+    config = SchedulingSettings.load()
+    for slot in idle:
+        _offer_again(slot=slot, now=now, config=config)
     return expired
+
+
+def _offer_again(*, slot: FreedSlot, now: dt.datetime, config: SchedulingSettings) -> None:
+    """Offer an idle freed time to the next fitting patients, or close it."""
+    if _slot_taken(slot):
+        slot.status = FreedSlot.Status.WITHDRAWN
+    elif waitlist.worth_offering(
+        slot_starts_at=slot.starts_at, now=now, notice_minutes=config.waitlist_notice_minutes
+    ):
+        offered_before = set(slot.offers.values_list("patient_id", flat=True))
+        chosen, patients = _who_to_offer(
+            service_id=slot.service_id,
+            location_id=slot.location_id,
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+            blocked=slot.blocked,
+            skip_patient_ids=offered_before | {slot.freed_from.patient_id},
+            config=config,
+        )
+        if chosen:
+            _send_offers(slot=slot, chosen=chosen, patients=patients, now=now, config=config)
+            return
+        slot.status = FreedSlot.Status.EXPIRED
+    else:
+        slot.status = FreedSlot.Status.EXPIRED
+    slot.save(update_fields=["status", "updated_at"])

@@ -16,7 +16,11 @@ from portal.notifications.kinds import Kind
 from portal.notifications.models import Notification
 from scheduling import waitlist
 from scheduling.models import Appointment, SchedulingSettings, ServiceKind
-from scheduling.services import appointment_cancel, appointment_set_status
+from scheduling.services import (
+    appointment_cancel,
+    appointment_reschedule,
+    appointment_set_status,
+)
 from scheduling.waitlist_models import FreedSlot, WaitlistEntry, WaitlistOffer
 from scheduling.waitlist_services import (
     waitlist_join,
@@ -267,6 +271,129 @@ def test_the_expiry_task_closes_offers_and_their_slot() -> None:
     slot.refresh_from_db()
     assert slot.status == FreedSlot.Status.EXPIRED
     assert set(slot.offers.values_list("status", flat=True)) == {"expired"}
+
+
+def _limit_offers_to(count: int) -> None:
+    config = SchedulingSettings.load()
+    config.waitlist_max_offers = count
+    config.save()
+
+
+def _offers_of(slot: FreedSlot) -> dict[int, str]:
+    return dict(slot.offers.values_list("patient_id", "status"))
+
+
+def test_a_time_whose_offers_all_ran_out_goes_to_the_next_waiting_patients() -> None:
+    _limit_offers_to(1)
+    chair = a_chair()
+    first, _ = waiting(chair)
+    second, _ = waiting(chair)
+    third, _ = waiting(chair)
+    slot = _cancel(chair)
+    assert _offers_of(slot) == {first.pk: "offered"}
+
+    expires_at = slot.offers.get().expires_at
+    assert waitlist_offers_expire(now=expires_at) == 1
+    slot.refresh_from_db()
+    assert slot.status == FreedSlot.Status.OPEN
+    assert _offers_of(slot) == {first.pk: "expired", second.pk: "offered"}
+    second_offer = slot.offers.get(patient=second)
+    assert second_offer.expires_at > expires_at
+    message = Notification.objects.get(kind=Kind.WAITLIST_OFFER, recipient=second)
+    assert set(message.context) == {"starts_at", "location", "url"}
+
+    # The second patient claims it in time: the visit is theirs.
+    with time_machine.travel(expires_at + dt.timedelta(minutes=1)):
+        result = waitlist_offer_claim(offer=second_offer, by=second)
+    assert result.appointment is not None
+    assert result.appointment.patient == second
+    assert waitlist_offers_expire(now=second_offer.expires_at) == 0
+    assert _offers_of(slot) == {first.pk: "expired", second.pk: "claimed"}
+    assert not Notification.objects.filter(kind=Kind.WAITLIST_OFFER, recipient=third).exists()
+
+
+def test_a_time_closes_when_nobody_is_left_to_offer_it_to() -> None:
+    _limit_offers_to(1)
+    chair = a_chair()
+    first, _ = waiting(chair)
+    second, _ = waiting(chair)
+    slot = _cancel(chair)
+    waitlist_offers_expire(now=slot.offers.get().expires_at)
+    last = slot.offers.get(patient=second).expires_at
+    assert waitlist_offers_expire(now=last) == 1
+    slot.refresh_from_db()
+    assert slot.status == FreedSlot.Status.EXPIRED
+    assert _offers_of(slot) == {first.pk: "expired", second.pk: "expired"}
+    # The cancelled patient is never offered their own time back.
+    assert chair.visit.patient_id not in _offers_of(slot)
+
+
+def test_a_time_too_near_to_come_is_not_offered_again() -> None:
+    _limit_offers_to(1)
+    chair = a_chair()
+    waiting(chair)
+    later, _ = waiting(chair)
+    slot = _cancel(chair)
+    notice = SchedulingSettings.load().waitlist_notice_minutes
+    too_near = slot.starts_at - dt.timedelta(minutes=notice - 1)
+    assert waitlist_offers_expire(now=too_near) == 1
+    slot.refresh_from_db()
+    assert slot.status == FreedSlot.Status.EXPIRED
+    assert later.pk not in _offers_of(slot)
+
+
+def test_a_time_the_desk_filled_is_not_offered_again() -> None:
+    _limit_offers_to(1)
+    chair = a_chair()
+    waiting(chair)
+    later, _ = waiting(chair)
+    slot = _cancel(chair)
+    appointment_booked(
+        patient=PatientFactory(),
+        service=chair.service,
+        clinician=chair.clinician,
+        room=chair.room,
+        starts_at=chair.visit.starts_at,
+    )
+    waitlist_offers_expire(now=slot.offers.get().expires_at)
+    slot.refresh_from_db()
+    assert slot.status == FreedSlot.Status.WITHDRAWN
+    assert later.pk not in _offers_of(slot)
+
+
+def test_a_moved_visit_offers_the_time_it_left() -> None:
+    chair = a_chair()
+    first, _ = waiting(chair)
+    old_start = chair.visit.starts_at
+    appointment_reschedule(
+        appointment=chair.visit, starts_at=old_start + dt.timedelta(days=1), by=FrontDeskFactory()
+    )
+    slot = FreedSlot.objects.get(freed_from=chair.visit)
+    assert (slot.starts_at, slot.clinician_id, slot.room_id) == (
+        old_start,
+        chair.clinician.pk,
+        chair.room.pk,
+    )
+    assert _offers_of(slot) == {first.pk: "offered"}
+    result = waitlist_offer_claim(offer=slot.offers.get(), by=first)
+    assert result.appointment is not None
+    assert result.appointment.starts_at == old_start
+    # The moved visit, cancelled later, frees its new time too: a second slot.
+    waiting(chair)
+    appointment_cancel(appointment=chair.visit, by=FrontDeskFactory(), reason="Unwell")
+    assert FreedSlot.objects.filter(freed_from=chair.visit).count() == 2
+
+
+def test_a_move_that_still_covers_its_old_time_offers_nothing() -> None:
+    chair = a_chair()
+    waiting(chair)
+    # Fifteen minutes later on the same clinician and room: the old time is not free.
+    appointment_reschedule(
+        appointment=chair.visit,
+        starts_at=chair.visit.starts_at + dt.timedelta(minutes=15),
+        by=FrontDeskFactory(),
+    )
+    assert not FreedSlot.objects.exists()
 
 
 def test_the_celery_task_calls_the_expiry_service() -> None:

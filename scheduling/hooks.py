@@ -71,6 +71,17 @@ class VacatedTime:
     room_id: int | None
     location_id: int | None
 
+    @classmethod
+    def of(cls, appointment: Appointment) -> VacatedTime:
+        """Where and when the visit is now (read before it moves or as it is cancelled)."""
+        return cls(
+            starts_at=appointment.starts_at,
+            ends_at=appointment.ends_at,
+            clinician_id=appointment.clinician_id,
+            room_id=appointment.room_id,
+            location_id=appointment.location_id,
+        )
+
 
 MovedHook = Callable[["Appointment", VacatedTime], None]
 _moved: list[MovedHook] = []

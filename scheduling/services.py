@@ -629,13 +629,7 @@ def appointment_reschedule(
     )
     if appointment.status != Appointment.Status.SCHEDULED:
         raise ValidationError("Only a scheduled appointment can be moved.")
-    vacated = hooks.VacatedTime(
-        starts_at=appointment.starts_at,
-        ends_at=appointment.ends_at,
-        clinician_id=appointment.clinician_id,
-        room_id=appointment.room_id,
-        location_id=appointment.location_id,
-    )
+    vacated = hooks.VacatedTime.of(appointment)
     clinician = clinician or appointment.clinician
     room = room if room is not None else appointment.room
     location = room.location if room is not None else appointment.location

@@ -357,16 +357,7 @@ def offer_freed_slot(*, appointment: Appointment) -> FreedSlot | None:
     """Offer a cancelled visit's time to the waiting patients it fits."""
     if appointment.status != Appointment.Status.CANCELLED:
         return None
-    return _offer_vacated(
-        appointment=appointment,
-        vacated=hooks.VacatedTime(
-            starts_at=appointment.starts_at,
-            ends_at=appointment.ends_at,
-            clinician_id=appointment.clinician_id,
-            room_id=appointment.room_id,
-            location_id=appointment.location_id,
-        ),
-    )
+    return _offer_vacated(appointment=appointment, vacated=hooks.VacatedTime.of(appointment))
 
 
 def on_appointment_status_changed(appointment: Appointment) -> None:

@@ -220,7 +220,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help=(
             "Run the suite with the clock moved to this moment (it keeps ticking), e.g. "
             "--clock=2026-12-06T23:30-08:00: the suite must pass at any hour CI happens "
-            "to run, quiet hours and the UTC date change included."
+            "to run, quiet hours and the UTC date change included. The test process and "
+            "its live server move; a separate Celery worker process and PostgreSQL's "
+            "now() keep the real clock, so tests that start a worker process fail here "
+            "for that reason alone."
         ),
     )
 

@@ -16,7 +16,6 @@ from django.db.models import (
     Subquery,
 )
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext
 
 from intake.instruments import GAD7_BANDS, PHQ9_BANDS
@@ -37,6 +36,7 @@ from integration.window import (
     local_label,
     slots_inside_window,
 )
+from portal.formats import format_day
 from portal.models import PERSON_FIELDS, ClinicianKind, User
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Notification
@@ -79,17 +79,11 @@ class CheckinSummary:
 
     @property
     def last_phq9_label(self) -> str:
-        return "" if self.last_phq9 is None else _day_label(self.last_phq9)
+        return "" if self.last_phq9 is None else format_day(self.last_phq9)
 
     @property
     def last_gad7_label(self) -> str:
-        return "" if self.last_gad7 is None else _day_label(self.last_gad7)
-
-
-def _day_label(day: dt.date) -> str:
-    # Django's date format: "Sat 5 Dec" in English, day and month named in the active
-    # language otherwise.
-    return date_format(day, "D j M")
+        return "" if self.last_gad7 is None else format_day(self.last_gad7)
 
 
 def phq9_history(*, patient: User, since: dt.date | None) -> list[tuple[int, int]]:

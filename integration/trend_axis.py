@@ -18,6 +18,8 @@ from collections.abc import Iterable, Sequence
 
 from django.utils import dateformat
 
+from portal.formats import patterns
+
 MAX_X_TICKS = 5  # "12 Dec" is about 40 px: five fit 330 px with room between them
 MIN_Y_GAP = 4  # points of a 0-27 scale, about 30 px at 200 px high
 
@@ -34,10 +36,12 @@ def x_ticks(days: Iterable[dt.date], *, limit: int = MAX_X_TICKS) -> list[dt.dat
 
 
 def x_label_format(days: Sequence[dt.date]) -> str:
-    """Day and month; with the year when the days span calendar years."""
+    """Day and month, in the active language's style (portal.formats); with the year when
+    the days span calendar years."""
+    style = patterns()
     if days and days[0].year != days[-1].year:
-        return "j M Y"
-    return "j M"
+        return style.date
+    return style.day_month
 
 
 def x_axis(days: Iterable[dt.date], *, limit: int = MAX_X_TICKS) -> list[dict[str, str]]:

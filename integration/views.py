@@ -109,6 +109,16 @@ def _trend_context(request: HttpRequest, patient: User) -> dict[str, Any]:
     return {
         "patient": patient,
         "chart": chart,
+        # The words the chart's script draws on the canvas, in the reader's language.
+        "chart_words": {
+            "intake": gettext("intake"),
+            "mood": gettext("Mood"),
+            "bands": {
+                band["label"]: gettext(band["label"])
+                for key in ("phq9", "gad7")
+                for band in chart["bands"][key]
+            },
+        },
         "changes": selectors.trend_changes(chart),
         "range_key": range_key,
         "since": since,

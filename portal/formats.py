@@ -43,6 +43,7 @@ class Patterns:
     date: str
     time: str
     meridiem: str  # the AM/PM code alone, to say it once in a range
+    day_month: str  # "2 Dec": a chart's axis, where the weekday has no room
 
     @property
     def when(self) -> str:
@@ -53,9 +54,9 @@ class Patterns:
         return f"{self.date}, {self.time}"
 
 
-ENGLISH = Patterns(day=DAY, date=DATE, time=TIME, meridiem="A")
+ENGLISH = Patterns(day=DAY, date=DATE, time=TIME, meridiem="A", day_month="j M")
 # Django's "b" is the lower-case month ("dic"), "a" the lower-case "a.m."/"p.m.".
-SPANISH = Patterns(day="D j b", date="j b Y", time="g:i a", meridiem="a")
+SPANISH = Patterns(day="D j b", date="j b Y", time="g:i a", meridiem="a", day_month="j b")
 PATTERNS = {"en": ENGLISH, "es": SPANISH}
 
 

@@ -6,6 +6,10 @@
   var source = document.getElementById("chart-data");
   if (!source || typeof Chart === "undefined") { return; }
   var data = JSON.parse(source.textContent);
+  // The words drawn on the canvas, translated by the server (integration/views.py).
+  var wordsSource = document.getElementById("chart-words");
+  var words = wordsSource ? JSON.parse(wordsSource.textContent) : {};
+  var bandNames = words.bands || {};
   var DAY = 24 * 60 * 60 * 1000;
 
   var BAND_COLOURS = {
@@ -21,7 +25,8 @@
   }
 
   function dateLabel(value) {
-    return new Date(value).toLocaleDateString(undefined, { month: "short", day: "numeric" });
+    var lang = document.documentElement.lang || undefined;
+    return new Date(value).toLocaleDateString(lang, { month: "short", day: "numeric" });
   }
 
   // The x-axis labels the server chose (integration/trend_axis.py): distinct days, thinned.
@@ -48,7 +53,7 @@
           ctx.font = "11px system-ui, sans-serif";
           ctx.textAlign = "right";
           ctx.textBaseline = "top";
-          ctx.fillText(band.label, area.right - 4, top + 2);
+          ctx.fillText(bandNames[band.label] || band.label, area.right - 4, top + 2);
         }
       });
       ctx.strokeStyle = "rgba(15, 92, 99, 0.55)";
@@ -101,7 +106,7 @@
           legend: { display: false },
           tooltip: { callbacks: { title: function (items) {
             var row = rows[items[0].dataIndex];
-            return dateLabel(items[0].parsed.x) + (row && row.intake ? " (intake)" : "");
+            return dateLabel(items[0].parsed.x) + (row && row.intake ? " (" + (words.intake || "intake") + ")" : "");
           } } },
           portalBackdrop: { bands: bands, sessions: data.sessions }
         }
@@ -113,5 +118,5 @@
 
   draw("chart-phq9", "PHQ-9", data.phq9, 27, data.bands.phq9, "#0f5c63", data.y_ticks.phq9);
   draw("chart-gad7", "GAD-7", data.gad7, 21, data.bands.gad7, "#6f42c1", data.y_ticks.gad7);
-  draw("chart-mood", "Mood", data.mood, 10, [], "#d63384", data.y_ticks.mood);
+  draw("chart-mood", words.mood || "Mood", data.mood, 10, [], "#d63384", data.y_ticks.mood);
 }());

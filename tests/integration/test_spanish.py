@@ -5,6 +5,7 @@ check-in in Spanish; English patients read them as before."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -130,6 +131,28 @@ def test_trends_and_the_mood_check_in_are_in_spanish(client_for: Any) -> None:
     assert "0 el peor" in mood
     response = client.post(reverse("integration:mood-edit"), {"note": "cansado"})
     assert "Elija un número del 0 al 10." in response.content.decode()
+
+
+def _json_script(page: str, element_id: str) -> Any:
+    marker = f'<script id="{element_id}" type="application/json">'
+    start = page.index(marker) + len(marker)
+    return json.loads(page[start : page.index("</script>", start)])
+
+
+def test_the_words_drawn_on_the_chart_are_in_the_readers_language(
+    client_for: Any, patient: Any
+) -> None:
+    spanish = spanish_patient()
+    add_phq9(spanish, timezone.localdate(), 12)
+    page = client_for(spanish).get(reverse("integration:trends")).content.decode()
+    words = _json_script(page, "chart-words")
+    assert words["intake"] == "evaluación inicial"
+    assert words["mood"] == "Estado de ánimo"
+    assert words["bands"]["mild"] == "leve"
+
+    add_phq9(patient, timezone.localdate(), 12)
+    page = client_for(patient).get(reverse("integration:trends")).content.decode()
+    assert _json_script(page, "chart-words")["bands"]["mild"] == "mild"
 
 
 def test_an_english_patient_reads_trends_as_before(client_for: Any, patient: Any) -> None:

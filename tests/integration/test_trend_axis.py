@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 
 import pytest
+from django.utils import translation
 
 from intake.instruments import GAD7_BANDS, PHQ9_BANDS
 from integration.trend_axis import MIN_Y_GAP, x_axis, x_label_format, x_ticks, y_ticks
@@ -57,3 +58,11 @@ def test_y_ticks_are_the_band_bounds_and_the_top_none_crowded() -> None:
         assert all(b - a >= MIN_Y_GAP for a, b in itertools.pairwise(ticks))
         assert ticks[0] == 0
         assert ticks[-1] == bands[-1][0]
+
+
+def test_labels_follow_the_readers_language() -> None:
+    # portal.formats' style: Spanish writes the month in lower case, as the rest of the page.
+    with translation.override("es"):
+        assert x_axis([DEC_1]) == [{"x": "2026-12-01", "label": "1 dic"}]
+        days = [dt.date(2025, 12, 1), dt.date(2026, 1, 5)]
+        assert [t["label"] for t in x_axis(days)] == ["1 dic 2025", "5 ene 2026"]

@@ -182,6 +182,12 @@ def test_clinician_views_a_patients_chart_and_the_read_is_audited(
     url = reverse("integration:patient-trends", kwargs={"patient_id": patient.pk})
     response = client_for(clinician).get(url)
     assert response.status_code == 200
+    # The chart speaks to the clinician about the patient, not to the patient.
+    page = response.content.decode()
+    assert "The first point is the patient's score at intake" in page
+    assert "your score at intake" not in page
+    mine = client_for(patient).get(reverse("integration:trends")).content.decode()
+    assert "The first point is your score at intake" in mine
     event = AuditEvent.objects.get(actor=clinician, action="integration.trends.view")
     assert event.patient == patient
     assert event.path == url

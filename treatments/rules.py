@@ -227,6 +227,8 @@ class CheckinOutcome:
     concerning: bool
     self_harm: bool
     reasons: tuple[str, ...]
+    # The concerns beside self-harm, which the safety alert tells as "also".
+    other_reasons: tuple[str, ...] = ()
 
 
 def aftercare_checkin_outcome(
@@ -241,8 +243,12 @@ def aftercare_checkin_outcome(
         reasons.append("severe dizziness")
     if bp_concern:
         reasons.append("a blood pressure concern")
+    others = tuple(reasons)
     if self_harm_thoughts:
         reasons.append("thoughts of self-harm")
     return CheckinOutcome(
-        concerning=bool(reasons), self_harm=self_harm_thoughts, reasons=tuple(reasons)
+        concerning=bool(reasons),
+        self_harm=self_harm_thoughts,
+        reasons=tuple(reasons),
+        other_reasons=others,
     )

@@ -1537,7 +1537,7 @@ def aftercare_checkin_submit(
             source=f"treatments:aftercare:{session.pk}",
             url=chart_url,
             where="next-day check-in",
-            also=[reason for reason in outcome.reasons if "self-harm" not in reason.lower()],
+            also=list(outcome.other_reasons),
         )
     elif outcome.concerning:
         staff_alert_raise(

@@ -202,6 +202,8 @@ def test_next_day_checkin_answers_that_reach_the_clinician(
     assert outcome.concerning is concerning
     assert outcome.self_harm is self_harm
     assert outcome.reasons == reasons
+    # The safety alert tells the other concerns beside self-harm, never self-harm twice.
+    assert outcome.other_reasons == tuple(r for r in reasons if r != "thoughts of self-harm")
 
 
 def test_spravato_without_the_40_minute_reading_cannot_be_discharged() -> None:

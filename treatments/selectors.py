@@ -26,8 +26,9 @@ from django.utils.translation import gettext
 from intake.modalities import Modality
 from intake.models import Intake
 from portal.formats import format_day
+from portal.i18n import language_of
 from portal.identity import PatientIdentity, age_on
-from portal.models import User, display_name_from, name_from_columns
+from portal.models import Language, User, display_name_from, name_from_columns
 from portal.notifications import timing
 from scheduling.models import Appointment
 from treatments import protocols, readiness, rules
@@ -911,8 +912,7 @@ def call_list(*, now: dt.datetime | None = None, limit: int = 200) -> list[CallR
             where=a.where,
             patient=a.patient.display_name,
             phone=getattr(getattr(a.patient, "patient_profile", None), "phone", ""),
-            speaks_spanish=getattr(getattr(a.patient, "patient_profile", None), "language", "")
-            == "es",
+            speaks_spanish=language_of(a.patient) == Language.SPANISH,
         )
         for a in visits
         if readiness.on_call_list(

@@ -36,6 +36,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "scripts" / "lighthouse"
@@ -69,8 +70,10 @@ def free_port() -> int:
 def production_env(port: int) -> dict[str, str]:
     env = dict(os.environ)
     # Its own database on the same server (it is migrated and seeded): never the dev one.
-    server = env.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/").rsplit("/", 1)[0]
-    env["DATABASE_URL"] = env.get("LIGHTHOUSE_DATABASE_URL") or f"{server}/clinic_lighthouse"
+    dev = env.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/")
+    env["DATABASE_URL"] = env.get("LIGHTHOUSE_DATABASE_URL") or with_database(
+        dev, "clinic_lighthouse"
+    )
     env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
     env.update(
         {
@@ -89,13 +92,18 @@ def production_env(port: int) -> dict[str, str]:
     return env
 
 
+def with_database(url: str, name: str) -> str:
+    """The same server (host, port, user, a socket's `?host=`) with another database."""
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
 def ensure_database(url: str) -> None:
     """Create the database named in `url` when it does not exist yet."""
     import psycopg2
     from psycopg2 import sql
 
-    name = url.rsplit("/", 1)[-1].split("?", 1)[0]
-    admin = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
+    name = urlsplit(url).path.lstrip("/")
+    admin = psycopg2.connect(with_database(url, "postgres"))
     admin.autocommit = True
     with admin.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])

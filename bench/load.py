@@ -105,8 +105,6 @@ PAGES: list[tuple[str, str, str, str | None]] = [
 def busiest_day_query() -> str:
     """The day view on the next weekday (today, if it is one): a weekend day has no visits,
     and an empty grid would flatter the page."""
-    import datetime as dt
-
     from django.utils import timezone
 
     day = timezone.localdate()
@@ -965,10 +963,9 @@ def combined(slices: list[dict[str, Any]]) -> dict[str, Any]:
     elapsed = sum(s["elapsed"] for s in slices)
     ok = sum(s["requests"] for s in slices)
     latencies = sorted(x for s in slices for x in s["latencies"])
-    p95 = latencies[int(len(latencies) * 0.95) - 1] if latencies else float("nan")
     return {
         "rps": ok / elapsed if elapsed else 0.0,
-        "p95_ms": p95 * 1000,
+        "p95_ms": percentile(latencies, 0.95),
         "errors": sum(s["errors"] for s in slices),
         "requests": ok,
     }

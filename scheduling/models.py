@@ -23,11 +23,15 @@ from django.contrib.postgres.fields import (
 from django.db import models
 from django.db.models import F, Func, Q, Value
 from django.utils.dateformat import format as date_format
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from intake.modalities import Modality
 from portal.models import ClinicianKind, ClinicSettingsBase, Location, TimeStamped
+
+# Where a video visit is, in the reader's language: lazy, so a module-level import reads
+# in whichever language is active when it is shown. Messages written for later store
+# the place as data instead (portal.notifications.services.visit_place).
+TELEHEALTH_PLACE = _("Telehealth (video)")
 
 
 class ServiceKind(models.TextChoices):
@@ -601,7 +605,7 @@ class Appointment(TimeStamped):
 
     @property
     def where(self) -> str:
-        return self.location.name if self.location_id else gettext("Telehealth (video)")
+        return self.location.name if self.location_id else str(TELEHEALTH_PLACE)
 
 
 # Billing's models live beside these (prices, estimates, charges, payments); imported

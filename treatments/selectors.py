@@ -29,7 +29,7 @@ from portal.formats import format_day
 from portal.identity import PatientIdentity, age_on
 from portal.models import User, display_name_from, name_from_columns
 from portal.notifications import timing
-from scheduling.models import Appointment
+from scheduling.models import TELEHEALTH_PLACE, Appointment
 from treatments import protocols, readiness, rules
 from treatments.models import (
     AftercareAcknowledgement,
@@ -204,7 +204,7 @@ class _PlanRow(NamedTuple):
     @property
     def where(self) -> str:
         """Appointment.where, from the joined column."""
-        return self.location_name or "Telehealth (video)"
+        return self.location_name or str(TELEHEALTH_PLACE)
 
 
 # The columns of _PlanRow, as lookups from a course.

@@ -53,6 +53,22 @@ def effective_send_at(
     )
 
 
+def visit_place(location_name: str | None) -> dict[str, Any]:
+    """A visit's place for a message's context, as data: its location's name, or (no
+    location) `telehealth` for a video visit. The words "Telehealth (video)" are written
+    when the message is rendered, in the recipient's language, not in the language of
+    whoever booked (staff read English)."""
+    if location_name:
+        return {"location": location_name}
+    return {"location": "", "telehealth": True}
+
+
+def _check_telehealth(value: Any) -> bool:
+    if value is not True:
+        raise ValidationError("telehealth is True, or left out.")
+    return True
+
+
 def _kick_send(notification_id: int) -> None:
     """Ask a worker to send now. Redis being down must not undo the write that caused the
     message: the row is safe in PostgreSQL and the next beat sweep sends it.
@@ -83,8 +99,8 @@ def _check_starts_at(starts_at: Any) -> str:
     return str(starts_at)
 
 
-def _check_visits(visits: Any) -> list[dict[str, str]]:
-    """Several visits in one message: each a time and a place name, nothing else."""
+def _check_visits(visits: Any) -> list[dict[str, Any]]:
+    """Several visits in one message: each a time and a place, nothing else."""
     if not isinstance(visits, list | tuple) or not 0 < len(visits) <= MAX_VISITS:
         raise ValidationError(f"visits must list 1 to {MAX_VISITS} visits.")
     cleaned = []
@@ -94,7 +110,10 @@ def _check_visits(visits: Any) -> list[dict[str, str]]:
         location = visit.get("location") or ""
         if not isinstance(location, str) or len(location) > 100:
             raise ValidationError("A visit's location is a place name.")
-        cleaned.append({"starts_at": _check_starts_at(visit["starts_at"]), "location": location})
+        item = {"starts_at": _check_starts_at(visit["starts_at"]), "location": location}
+        if "telehealth" in visit:
+            item["telehealth"] = _check_telehealth(visit["telehealth"])
+        cleaned.append(item)
     return cleaned
 
 
@@ -108,6 +127,8 @@ def _check_context(context: Mapping[str, Any], kind: str = "") -> dict[str, Any]
     cleaned = dict(context)
     if context.get("starts_at") is not None:
         cleaned["starts_at"] = _check_starts_at(context["starts_at"])
+    if "telehealth" in context:
+        cleaned["telehealth"] = _check_telehealth(context["telehealth"])
     if "visits" in context:
         cleaned["visits"] = _check_visits(context["visits"])
     if "first_name" in context:

@@ -257,3 +257,34 @@ def test_the_desk_queue_stays_english_and_says_who_reads_spanish(
     assert 'data-testid="speaks-spanish"' in row
     row = html.split(f'data-testid="queue-row-{english.pk}"')[1].split("</tr>")[0]
     assert 'data-testid="speaks-spanish"' not in row
+
+
+def test_a_telehealth_reminder_written_in_english_reads_spanish_to_a_spanish_patient(
+    front_desk: Any,
+) -> None:
+    """The place is stored as data (telehealth), not as words in the language of whoever
+    booked: the reminder speaks the patient's language when it is sent."""
+    from portal.i18n import language_of
+    from portal.notifications.kinds import Kind
+    from portal.notifications.models import Notification
+    from portal.notifications.rendering import render_message
+
+    patient = spanish_patient()
+    with translation.override("en"):  # the desk books; staff read English
+        appointment_booked(
+            patient=patient,
+            service=service_of(ServiceKind.INTEGRATION),
+            starts_at=next_local(3, 10),
+        )
+    reminder = Notification.objects.filter(
+        recipient=patient, kind=Kind.APPOINTMENT_REMINDER
+    ).first()
+    assert reminder is not None
+    assert reminder.context["telehealth"] is True
+    assert reminder.context["location"] == ""
+    message = render_message(reminder.kind, reminder.context, language=language_of(patient))
+    for part in (message.text, message.sms, message.html):
+        assert "Telesalud (video)" in part, part
+        assert "Telehealth" not in part
+    english = render_message(reminder.kind, reminder.context, language="en")
+    assert "Telehealth (video)" in english.text

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from fpdf import FPDF
 
+from portal.formats import format_long_date
 from scheduling.billing import money
 from scheduling.billing_models import BillingSettings, GoodFaithEstimate, Payment
 from scheduling.billing_selectors import Superbill, legal_name
@@ -26,11 +27,6 @@ _PLAIN = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2019": "'", "\u201c": '
 
 def _t(text: str) -> str:
     return text.translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
-
-
-def _long(day: dt.date | dt.datetime) -> str:
-    """ "December 5, 2026" in English, "5 de diciembre de 2026" in Spanish."""
-    return date_format(day, pgettext("long date in a billing PDF", "F j, Y"))
 
 
 def _short(day: dt.date) -> str:
@@ -59,7 +55,7 @@ def estimate_pdf(estimate: GoodFaithEstimate) -> bytes:
     doc = _Doc(_("Good Faith Estimate"))
     issued = timezone.localtime(estimate.issued_at)
     doc.line_text(_("Estimate number: GFE-%(number)s") % {"number": estimate.pk})
-    doc.line_text(_("Issued: %(day)s") % {"day": _long(issued)})
+    doc.line_text(_("Issued: %(day)s") % {"day": format_long_date(issued)})
     doc.gap()
     doc.line_text(_("Patient"), bold=True)
     doc.line_text(estimate.patient_name)
@@ -117,7 +113,9 @@ def receipt_pdf(payment: Payment) -> bytes:
     )
     doc.gap()
     doc.line_text(_("Received from: %(name)s") % {"name": legal_name(payment.patient)})
-    doc.line_text(_("Date: %(day)s") % {"day": _long(timezone.localtime(payment.received_at))})
+    doc.line_text(
+        _("Date: %(day)s") % {"day": format_long_date(timezone.localtime(payment.received_at))}
+    )
     doc.line_text(f"{kind}: {money(abs(payment.amount_cents))}", bold=True)
     doc.line_text(_("Method: %(method)s") % {"method": payment.get_method_display()})
     if payment.reference:
@@ -133,7 +131,8 @@ def superbill_pdf(bill: Superbill) -> bytes:
     clinic = bill.clinic
     doc = _Doc(_("Superbill (statement for insurance reimbursement)"))
     doc.line_text(
-        _("Period: %(start)s to %(end)s") % {"start": _long(bill.start), "end": _long(bill.end)}
+        _("Period: %(start)s to %(end)s")
+        % {"start": format_long_date(bill.start), "end": format_long_date(bill.end)}
     )
     doc.gap()
     doc.line_text(_("Provider"), bold=True)
@@ -148,7 +147,7 @@ def superbill_pdf(bill: Superbill) -> bytes:
     doc.line_text(_("Patient"), bold=True)
     doc.line_text(bill.patient_name)
     if bill.patient_dob:
-        doc.line_text(_("Date of birth: %(day)s") % {"day": _long(bill.patient_dob)})
+        doc.line_text(_("Date of birth: %(day)s") % {"day": format_long_date(bill.patient_dob)})
     doc.gap()
     doc.line_text(_("Diagnoses (ICD-10-CM)"), bold=True)
     if bill.diagnoses:

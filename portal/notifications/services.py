@@ -18,7 +18,6 @@ from django.utils.translation import gettext
 
 from portal.audit import audit_clinical_write
 from portal.models import Role, User
-from portal.notifications import timing
 from portal.notifications.kinds import KIND_EXTRA_KEYS, URGENT_KINDS, Kind
 from portal.notifications.models import (
     Channel,
@@ -27,7 +26,7 @@ from portal.notifications.models import (
     StaffAlert,
 )
 from portal.notifications.rendering import CONTEXT_KEYS, MAX_VISITS, VISIT_KEYS
-from portal.notifications.selectors import preference_for, preference_zone
+from portal.notifications.selectors import effective_send_at, preference_for
 
 logger = logging.getLogger(__name__)
 
@@ -35,22 +34,6 @@ logger = logging.getLogger(__name__)
 def portal_link(path: str) -> str:
     """An absolute link for a message ("details in your portal")."""
     return f"{settings.PORTAL_BASE_URL}{path}"
-
-
-def effective_send_at(
-    *, send_at: dt.datetime, kind: str, channel: str, preference: NotificationPreference | None
-) -> dt.datetime:
-    """When a message may really go: texts wait for the end of quiet hours, alerts never wait.
-    Someone who never saved their quiet hours has the default ones (21:00 to 08:00)."""
-    if channel != Channel.SMS or kind in URGENT_KINDS:
-        return send_at
-    preference = preference or NotificationPreference()
-    return timing.quiet_hours_release(
-        send_at,
-        preference.quiet_hours_start,
-        preference.quiet_hours_end,
-        preference_zone(preference),
-    )
 
 
 def visit_place(location_name: str | None) -> dict[str, Any]:

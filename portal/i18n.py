@@ -32,6 +32,15 @@ def supported(code: str | None) -> str:
     return base if base in SUPPORTED else DEFAULT
 
 
+def in_language(english: str, spanish: str, language: str | None = None) -> str:
+    """Clinic text in `language` (the active one when None): the clinic's Spanish where it
+    wrote one and the reader reads Spanish, else its English."""
+    language = supported(language or translation.get_language())
+    if language == Language.SPANISH and spanish.strip():
+        return spanish
+    return english
+
+
 def language_of(user: Any) -> str:
     """The language a user's messages are written in: a patient's profile language,
     English for staff and anyone without a profile."""

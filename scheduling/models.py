@@ -26,6 +26,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
 
 from intake.modalities import Modality
+from portal.i18n import in_language
 from portal.models import ClinicianKind, ClinicSettingsBase, Location, TimeStamped
 
 # Where a video visit is, in the reader's language: lazy, so a module-level import reads
@@ -304,9 +305,7 @@ class PayerRule(TimeStamped):
 
     def message_in(self, language: str | None) -> str:
         """The message in `language` where the clinic wrote one, else the English one."""
-        if (language or "").startswith("es") and self.message_es.strip():
-            return self.message_es
-        return self.message
+        return in_language(self.message, self.message_es, language)
 
 
 class SchedulingSettings(ClinicSettingsBase):

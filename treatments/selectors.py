@@ -26,6 +26,7 @@ from django.utils.translation import gettext
 from intake.modalities import Modality
 from intake.models import Intake
 from portal.formats import format_day
+from portal.i18n import in_language
 from portal.identity import PatientIdentity, age_on
 from portal.models import User, display_name_from, name_from_columns
 from portal.notifications import timing
@@ -42,7 +43,6 @@ from treatments.models import (
     ReadinessCheck,
     RemsMonitoringForm,
     TreatmentSettings,
-    text_in_language,
 )
 
 
@@ -782,7 +782,7 @@ def preparation_for(modality: str) -> list[str]:
         .order_by("order", "id")
         .values_list("text", "text_es")
     )
-    return [text_in_language(text, text_es) for text, text_es in rows]
+    return [in_language(text, text_es) for text, text_es in rows]
 
 
 def _dosing_visits() -> QuerySet[Appointment]:

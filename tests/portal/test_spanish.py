@@ -303,3 +303,30 @@ def test_po_files_compile_to_mo_files_gettext_reads(tmp_path: Path) -> None:
     assert catalog.gettext("Untranslated") == "Untranslated"
     assert catalog.ngettext("%(count)s visit", "%(count)s visits", 1) == "%(count)s visita"
     assert catalog.ngettext("%(count)s visit", "%(count)s visits", 3) == "%(count)s visitas"
+
+
+@pytest.mark.parametrize(
+    ("language", "spanish", "expected"),
+    [
+        ("es", "Hola", "Hola"),
+        ("es-mx", "Hola", "Hola"),
+        ("es", "  ", "Hello"),  # the clinic wrote no Spanish: its English
+        ("en", "Hola", "Hello"),
+        ("fr", "Hola", "Hello"),
+    ],
+)
+def test_clinic_text_reads_in_the_given_language_where_the_clinic_wrote_it(
+    language: str, spanish: str, expected: str
+) -> None:
+    from portal.i18n import in_language
+
+    assert in_language("Hello", spanish, language) == expected
+
+
+def test_clinic_text_follows_the_active_language_when_none_is_given() -> None:
+    from portal.i18n import in_language
+
+    with translation.override("es"):
+        assert in_language("Hello", "Hola") == "Hola"
+    with translation.override("en"):
+        assert in_language("Hello", "Hola") == "Hello"

@@ -22,7 +22,8 @@ from portal.models import Language, PatientProfile, User
 from portal.permissions import is_staff_role
 
 SESSION_KEY = "_portal_language"
-SUPPORTED = frozenset(code for code, _ in settings.LANGUAGES)
+# Language and settings.LANGUAGES are both made from portal.languages: one list.
+SUPPORTED = frozenset(Language.values)
 DEFAULT = Language.ENGLISH.value
 
 

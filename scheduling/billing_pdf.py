@@ -1,22 +1,24 @@
 """Billing documents as PDF (fpdf2, pure Python): estimates, receipts and superbills, each
 printed only from stored rows.
 
-Their words follow the active language (the patient's, on the patient's own download);
-what the clinic stored (names, descriptions, the estimate's dispute notice) prints as
-stored.
+Their words are in the patient's language (their profile's, whoever downloads them), as a
+signed consent's are (intake.consent_pdf): a document about a patient reads the same
+from the desk as from the portal. What the clinic stored (names, descriptions, the
+estimate's dispute notice) prints as stored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from fpdf import FPDF
 
 from portal.formats import format_long_date
+from portal.i18n import language_of
 from scheduling.billing import money
 from scheduling.billing_models import BillingSettings, GoodFaithEstimate, Payment
 from scheduling.billing_selectors import Superbill, legal_name
@@ -52,6 +54,11 @@ class _Doc(FPDF):
 
 
 def estimate_pdf(estimate: GoodFaithEstimate) -> bytes:
+    with translation.override(language_of(estimate.patient)):
+        return _estimate_pdf(estimate)
+
+
+def _estimate_pdf(estimate: GoodFaithEstimate) -> bytes:
     doc = _Doc(_("Good Faith Estimate"))
     issued = timezone.localtime(estimate.issued_at)
     doc.line_text(_("Estimate number: GFE-%(number)s") % {"number": estimate.pk})
@@ -102,6 +109,11 @@ def estimate_pdf(estimate: GoodFaithEstimate) -> bytes:
 
 
 def receipt_pdf(payment: Payment) -> bytes:
+    with translation.override(language_of(payment.patient)):
+        return _receipt_pdf(payment)
+
+
+def _receipt_pdf(payment: Payment) -> bytes:
     clinic = BillingSettings.load()
     kind = _("Refund") if payment.is_refund else _("Payment")
     doc = _Doc(_("Receipt R-%(number)s") % {"number": payment.pk})
@@ -128,6 +140,11 @@ def receipt_pdf(payment: Payment) -> bytes:
 def superbill_pdf(bill: Superbill) -> bytes:
     """A superbill as insurers expect it: provider identity (NPI, tax id), the patient,
     place of service, each visit's date, codes and charge, the diagnoses, what was paid."""
+    with translation.override(bill.language):
+        return _superbill_pdf(bill)
+
+
+def _superbill_pdf(bill: Superbill) -> bytes:
     clinic = bill.clinic
     doc = _Doc(_("Superbill (statement for insurance reimbursement)"))
     doc.line_text(

@@ -5,14 +5,12 @@ whoever downloads it); the consent's title and text are the clinic's stored vers
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.utils import timezone, translation
-from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from intake.consent_models import ConsentSignature
+from portal.formats import format_long_date
 from portal.i18n import language_of
 
 _PLAIN = str.maketrans(
@@ -22,14 +20,6 @@ _PLAIN = str.maketrans(
 
 def _t(text: str) -> str:
     return text.translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
-
-
-def _day(day: dt.date) -> str:
-    return _("%(month)s %(day)s, %(year)s") % {
-        "month": MONTHS[day.month],
-        "day": day.day,
-        "year": day.year,
-    }
 
 
 def signed_consent_pdf(signature: ConsentSignature) -> bytes:
@@ -51,7 +41,7 @@ def _signed_consent_pdf(signature: ConsentSignature) -> bytes:
         6,
         _t(
             _("Version %(version)s, in effect from %(day)s")
-            % {"version": document.version, "day": _day(document.effective_date)}
+            % {"version": document.version, "day": format_long_date(document.effective_date)}
         ),
         new_x="LMARGIN",
         new_y="NEXT",
@@ -70,7 +60,7 @@ def _signed_consent_pdf(signature: ConsentSignature) -> bytes:
     lines = [
         _("Signed by: %(typed)s (legal name on file: %(legal)s)")
         % {"typed": signature.typed_name, "legal": signature.legal_name},
-        _("Signed at: %(when)s") % {"when": f"{_day(signed)}, {signed:%H:%M:%S %Z}"},
+        _("Signed at: %(when)s") % {"when": f"{format_long_date(signed)}, {signed:%H:%M:%S %Z}"},
         _('The signer ticked "I agree" and agreed to sign electronically.'),
         _("From address: %(address)s") % {"address": signature.ip_address or not_recorded},
         _("Browser: %(browser)s") % {"browser": signature.user_agent or not_recorded},

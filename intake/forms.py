@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 
 from intake.instrument_texts import (
     CSSRS_YES_NO_EN,
-    STEM_EN,
     InstrumentText,
     cssrs_note,
     gad7_text,
@@ -174,7 +173,7 @@ class _InstrumentForm(StepForm):
     language, so a score does not depend on the language it was answered in."""
 
     QUESTIONS: tuple[str, ...] = ()
-    PREAMBLE = STEM_EN
+    PREAMBLE: str  # set on each form: the stem in the active language
     TEXT_FOR: Callable[[str | None], InstrumentText]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -16,7 +16,6 @@ from django.db.models import (
     Subquery,
 )
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from intake.instruments import GAD7_BANDS, PHQ9_BANDS
 from intake.selectors import intake_scores
@@ -40,7 +39,14 @@ from portal.formats import format_day
 from portal.models import PERSON_FIELDS, ClinicianKind, User
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Notification
-from scheduling.models import LIVE_STATUSES, Appointment, Room, Service, ServiceKind
+from scheduling.models import (
+    LIVE_STATUSES,
+    TELEHEALTH_PLACE,
+    Appointment,
+    Room,
+    Service,
+    ServiceKind,
+)
 from scheduling.selectors import free_slots
 from treatments.models import DosingSession
 from treatments.selectors import dosing_sessions_for
@@ -462,7 +468,7 @@ class OfferedSlot:
 
     @property
     def where(self) -> str:
-        return gettext("Telehealth (video)") if self.room is None else str(self.room.location)
+        return str(TELEHEALTH_PLACE) if self.room is None else str(self.room.location)
 
 
 def integration_slots(*, window: Window, day: dt.date) -> list[OfferedSlot]:

@@ -25,7 +25,7 @@ from portal.models import STAFF_ROLES, Role, User
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Channel
 from portal.notifications.services import notification_schedule
-from portal.services import patient_language_set, patient_profile_ensure
+from portal.services import patient_language_set
 
 # allauth's emails that go through the outbox: the kind, and the link it carries.
 OUTBOX_MAILS: dict[str, tuple[Kind, str]] = {
@@ -63,8 +63,8 @@ class AccountAdapter(DefaultAccountAdapter):
         user.role = Role.PATIENT
         user = super().save_user(request, user, form, commit=commit)
         if commit:
-            patient_profile_ensure(user=user)
-            # The language chosen before sign-up (or the browser's) is the profile's.
+            # The language chosen before sign-up (or the browser's) is the profile's; this
+            # makes the profile too.
             patient_language_set(user=user, language=requested_language(request))
         return user
 

@@ -8,6 +8,7 @@ place and "5:30 PM" in another. One style, US 12-hour, day before month:
     date         2 Dec 2026                     a calendar date on a record (birth, due, filed)
     time         5:30 PM                        a clock time
     when         Wed 2 Dec, 5:30 PM             a moment a patient plans around
+    long date    December 2, 2026               a date printed on a document (PDFs)
     stamp        2 Dec 2026, 5:30 PM            a moment something happened (sent, signed)
     time range   5:30 to 6:30 PM                start and end on one day
                  11:30 AM to 12:30 PM
@@ -44,6 +45,7 @@ class Patterns:
     time: str
     meridiem: str  # the AM/PM code alone, to say it once in a range
     day_month: str  # "2 Dec": a chart's axis, where the weekday has no room
+    long_date: str  # the month written out, as a signed or billed document prints it
 
     @property
     def when(self) -> str:
@@ -54,9 +56,17 @@ class Patterns:
         return f"{self.date}, {self.time}"
 
 
-ENGLISH = Patterns(day=DAY, date=DATE, time=TIME, meridiem="A", day_month="j M")
-# Django's "b" is the lower-case month ("dic"), "a" the lower-case "a.m."/"p.m.".
-SPANISH = Patterns(day="D j b", date="j b Y", time="g:i a", meridiem="a", day_month="j b")
+ENGLISH = Patterns(day=DAY, date=DATE, time=TIME, meridiem="A", day_month="j M", long_date="F j, Y")
+# Django's "b" is the lower-case month ("dic"), "a" the lower-case "a.m."/"p.m."; "F" is
+# the month's full name, lower-case in Spanish ("2 de diciembre de 2026").
+SPANISH = Patterns(
+    day="D j b",
+    date="j b Y",
+    time="g:i a",
+    meridiem="a",
+    day_month="j b",
+    long_date=r"j \d\e F \d\e Y",
+)
 PATTERNS = {"en": ENGLISH, "es": SPANISH}
 
 
@@ -91,6 +101,11 @@ def format_day(value: dt.date | dt.datetime, zone: ZoneInfo | None = None) -> st
 def format_date(value: dt.date | dt.datetime, zone: ZoneInfo | None = None) -> str:
     """ "2 Dec 2026": a calendar date with its year, for records."""
     return dateformat.format(_calendar_day(value, zone), patterns().date)
+
+
+def format_long_date(value: dt.date | dt.datetime, zone: ZoneInfo | None = None) -> str:
+    """ "December 2, 2026" ("2 de diciembre de 2026"): a date on a printed document."""
+    return dateformat.format(_calendar_day(value, zone), patterns().long_date)
 
 
 def format_time(value: dt.time | dt.datetime, zone: ZoneInfo | None = None) -> str:

@@ -22,7 +22,8 @@ from portal.models import Language, PatientProfile, User
 from portal.permissions import is_staff_role
 
 SESSION_KEY = "_portal_language"
-SUPPORTED = frozenset(code for code, _ in settings.LANGUAGES)
+# Language and settings.LANGUAGES are both made from portal.languages: one list.
+SUPPORTED = frozenset(Language.values)
 DEFAULT = Language.ENGLISH.value
 
 
@@ -30,6 +31,15 @@ def supported(code: str | None) -> str:
     """A language code we ship ("es-mx" reads as "es"); English for anything else."""
     base = (code or "").split("-")[0].split("_")[0].lower()
     return base if base in SUPPORTED else DEFAULT
+
+
+def in_language(english: str, spanish: str, language: str | None = None) -> str:
+    """Clinic text in `language` (the active one when None): the clinic's Spanish where it
+    wrote one and the reader reads Spanish, else its English."""
+    language = supported(language or translation.get_language())
+    if language == Language.SPANISH and spanish.strip():
+        return spanish
+    return english
 
 
 def language_of(user: Any) -> str:

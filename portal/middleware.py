@@ -151,6 +151,11 @@ class ProfileLanguageMiddleware:
         if language is not None:
             i18n.remember(request, language)
         response = self.get_response(request)
+        # The view may have changed the language (the switcher, the profile page): the
+        # session says which it is now. Sign-out empties the session: then the language
+        # read before it stands.
+        if session is not None:
+            language = session.get(i18n.SESSION_KEY) or language
         if language is not None and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
             # The sign-in page after sign-out speaks the language the patient last read.
             i18n.set_language_cookie(response, language)

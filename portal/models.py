@@ -15,6 +15,8 @@ from django.db.models.functions import Cast, Concat, LPad, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.languages import PATIENT_LANGUAGES
+
 
 class TimeStamped(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
@@ -315,12 +317,12 @@ def phone_digits(field: str) -> Func:
     )
 
 
-class Language(models.TextChoices):
-    """The languages a patient may read the portal and their messages in. Each name is
-    written in its own language: a patient who cannot read English must still find theirs."""
-
-    ENGLISH = "en", "English"
-    SPANISH = "es", "Español"
+# The languages a patient may read the portal and their messages in (Language.ENGLISH,
+# Language.SPANISH): made from portal.languages, as settings.LANGUAGES is, so the two
+# cannot drift apart.
+Language = models.TextChoices(
+    "Language", [(member, (code, name)) for member, code, name in PATIENT_LANGUAGES]
+)
 
 
 class PatientProfile(TimeStamped):

@@ -11,6 +11,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from portal.languages import LANGUAGES as PORTAL_LANGUAGES
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -198,8 +200,9 @@ TIME_ZONE = env.str("TIME_ZONE", default="America/Los_Angeles")
 # Patients read the portal, their emails, texts and calendar files in English or Spanish
 # (portal.i18n). Each app keeps its strings in <app>/locale/es/LC_MESSAGES/django.po;
 # the .mo files are compiled from them by `manage.py compile_translations` (no gettext
-# tools needed) and are not committed.
-LANGUAGES = [("en", "English"), ("es", "Español")]
+# tools needed) and are not committed. The list lives in portal.languages, which
+# portal.models.Language is made from too.
+LANGUAGES = list(PORTAL_LANGUAGES)
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "portal_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60

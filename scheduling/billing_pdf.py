@@ -1,21 +1,24 @@
 """Billing documents as PDF (fpdf2, pure Python): estimates, receipts and superbills, each
 printed only from stored rows.
 
-Their words follow the active language (the patient's, on the patient's own download);
-what the clinic stored (names, descriptions, the estimate's dispute notice) prints as
-stored.
+Their words are in the patient's language (their profile's, whoever downloads them), as a
+signed consent's are (intake.consent_pdf): a document about a patient reads the same
+from the desk as from the portal. What the clinic stored (names, descriptions, the
+estimate's dispute notice) prints as stored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from fpdf import FPDF
 
+from portal.formats import format_long_date
+from portal.i18n import language_of
 from scheduling.billing import money
 from scheduling.billing_models import BillingSettings, GoodFaithEstimate, Payment
 from scheduling.billing_selectors import Superbill, legal_name
@@ -26,11 +29,6 @@ _PLAIN = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2019": "'", "\u201c": '
 
 def _t(text: str) -> str:
     return text.translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
-
-
-def _long(day: dt.date | dt.datetime) -> str:
-    """ "December 5, 2026" in English, "5 de diciembre de 2026" in Spanish."""
-    return date_format(day, pgettext("long date in a billing PDF", "F j, Y"))
 
 
 def _short(day: dt.date) -> str:
@@ -56,10 +54,15 @@ class _Doc(FPDF):
 
 
 def estimate_pdf(estimate: GoodFaithEstimate) -> bytes:
+    with translation.override(language_of(estimate.patient)):
+        return _estimate_pdf(estimate)
+
+
+def _estimate_pdf(estimate: GoodFaithEstimate) -> bytes:
     doc = _Doc(_("Good Faith Estimate"))
     issued = timezone.localtime(estimate.issued_at)
     doc.line_text(_("Estimate number: GFE-%(number)s") % {"number": estimate.pk})
-    doc.line_text(_("Issued: %(day)s") % {"day": _long(issued)})
+    doc.line_text(_("Issued: %(day)s") % {"day": format_long_date(issued)})
     doc.gap()
     doc.line_text(_("Patient"), bold=True)
     doc.line_text(estimate.patient_name)
@@ -106,6 +109,11 @@ def estimate_pdf(estimate: GoodFaithEstimate) -> bytes:
 
 
 def receipt_pdf(payment: Payment) -> bytes:
+    with translation.override(language_of(payment.patient)):
+        return _receipt_pdf(payment)
+
+
+def _receipt_pdf(payment: Payment) -> bytes:
     clinic = BillingSettings.load()
     kind = _("Refund") if payment.is_refund else _("Payment")
     doc = _Doc(_("Receipt R-%(number)s") % {"number": payment.pk})
@@ -117,7 +125,9 @@ def receipt_pdf(payment: Payment) -> bytes:
     )
     doc.gap()
     doc.line_text(_("Received from: %(name)s") % {"name": legal_name(payment.patient)})
-    doc.line_text(_("Date: %(day)s") % {"day": _long(timezone.localtime(payment.received_at))})
+    doc.line_text(
+        _("Date: %(day)s") % {"day": format_long_date(timezone.localtime(payment.received_at))}
+    )
     doc.line_text(f"{kind}: {money(abs(payment.amount_cents))}", bold=True)
     doc.line_text(_("Method: %(method)s") % {"method": payment.get_method_display()})
     if payment.reference:
@@ -130,10 +140,16 @@ def receipt_pdf(payment: Payment) -> bytes:
 def superbill_pdf(bill: Superbill) -> bytes:
     """A superbill as insurers expect it: provider identity (NPI, tax id), the patient,
     place of service, each visit's date, codes and charge, the diagnoses, what was paid."""
+    with translation.override(bill.language):
+        return _superbill_pdf(bill)
+
+
+def _superbill_pdf(bill: Superbill) -> bytes:
     clinic = bill.clinic
     doc = _Doc(_("Superbill (statement for insurance reimbursement)"))
     doc.line_text(
-        _("Period: %(start)s to %(end)s") % {"start": _long(bill.start), "end": _long(bill.end)}
+        _("Period: %(start)s to %(end)s")
+        % {"start": format_long_date(bill.start), "end": format_long_date(bill.end)}
     )
     doc.gap()
     doc.line_text(_("Provider"), bold=True)
@@ -148,7 +164,7 @@ def superbill_pdf(bill: Superbill) -> bytes:
     doc.line_text(_("Patient"), bold=True)
     doc.line_text(bill.patient_name)
     if bill.patient_dob:
-        doc.line_text(_("Date of birth: %(day)s") % {"day": _long(bill.patient_dob)})
+        doc.line_text(_("Date of birth: %(day)s") % {"day": format_long_date(bill.patient_dob)})
     doc.gap()
     doc.line_text(_("Diagnoses (ICD-10-CM)"), bold=True)
     if bill.diagnoses:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.db.models import F, Q
 from django.utils import timezone
 
+from portal.i18n import language_of
 from scheduling.billing import exceeds_estimate, money
 
 if TYPE_CHECKING:
@@ -224,6 +225,7 @@ class Superbill:
     lines: list[SuperbillLine]
     diagnoses: list[tuple[str, str]]
     paid_cents: int
+    language: str = "en"  # the patient's (portal.i18n.language_of): its PDF's words
 
     @property
     def charged_cents(self) -> int:
@@ -284,6 +286,7 @@ def superbill_for(*, patient: object, start: dt.date, end: dt.date) -> Superbill
         lines=lines,
         diagnoses=diagnoses,
         paid_cents=sum(paid),
+        language=language_of(patient),
     )
 
 

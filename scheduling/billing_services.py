@@ -15,7 +15,7 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
@@ -36,7 +36,7 @@ from scheduling.billing_models import (
     PaymentMethod,
 )
 from scheduling.billing_selectors import legal_name, price_in_force, prices_in_force
-from scheduling.models import Appointment, AppointmentRequest, PayerKind
+from scheduling.models import TELEHEALTH_PLACE, Appointment, AppointmentRequest, PayerKind
 
 
 def holidays() -> set:
@@ -114,6 +114,13 @@ def estimate_request(*, patient: User) -> GoodFaithEstimate:
     return estimate
 
 
+def _stored_telehealth() -> str:
+    """The place of a video visit as an estimate stores it: in English whoever asks, like
+    the estimate's other stored words (its lines' descriptions), which print as stored."""
+    with translation.override("en"):
+        return str(TELEHEALTH_PLACE)
+
+
 @transaction.atomic
 def _estimate_issue(*, patient_id: int) -> GoodFaithEstimate | None:
     patient = User.objects.select_for_update().get(pk=patient_id)
@@ -163,7 +170,7 @@ def _estimate_issue(*, patient_id: int) -> GoodFaithEstimate | None:
             {f"{a.location.name}, {a.location.address}" for a in appointments if a.location_id}
         )
         if any(a.location_id is None for a in appointments):
-            places.append("Telehealth (video)")
+            places.append(_stored_telehealth())
     else:
         # Nothing booked yet: estimate a typical course of what the patient asked for.
         requests = list(
@@ -185,7 +192,7 @@ def _estimate_issue(*, patient_id: int) -> GoodFaithEstimate | None:
                 for r in requests
                 if r.preferred_location_id
             }
-        ) or ["Telehealth (video)"]
+        ) or [_stored_telehealth()]
         for r in requests:
             price = prices.get(r.service_id)
             if price is None:

@@ -88,7 +88,9 @@ def estimate_ask(request: HttpRequest) -> HttpResponse:
 def estimate_download(request: HttpRequest, estimate_id: int) -> HttpResponse:
     estimate = access_patient_object(
         request.user,
-        GoodFaithEstimate.objects.prefetch_related("lines"),
+        GoodFaithEstimate.objects.select_related("patient__patient_profile").prefetch_related(
+            "lines"
+        ),
         staff_capability=Capability.BILLING_MANAGE,
         pk=estimate_id,
     )

@@ -25,9 +25,10 @@ def appointment_ics(appointment: Appointment, *, portal_url: str) -> bytes:
     event.add("dtstamp", timezone.now())
     event.add("dtstart", appointment.starts_at)
     event.add("dtend", appointment.ends_at)
-    where = appointment.location.name if appointment.location_id else gettext("Telehealth (video)")
     summary = gettext("Appointment: %(clinic)s, %(where)s")
-    event.add("summary", summary % {"clinic": settings.PORTAL_CLINIC_NAME, "where": where})
+    event.add(
+        "summary", summary % {"clinic": settings.PORTAL_CLINIC_NAME, "where": appointment.where}
+    )
     if appointment.location_id:
         event.add("location", f"{appointment.location.name}, {appointment.location.address}")
     else:

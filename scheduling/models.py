@@ -23,11 +23,16 @@ from django.contrib.postgres.fields import (
 from django.db import models
 from django.db.models import F, Func, Q, Value
 from django.utils.dateformat import format as date_format
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from intake.modalities import Modality
+from portal.i18n import in_language
 from portal.models import ClinicianKind, ClinicSettingsBase, Location, TimeStamped
+
+# Where a video visit is, in the reader's language: lazy, so a module-level import reads
+# in whichever language is active when it is shown. Messages written for later store
+# the place as data instead (portal.notifications.services.visit_place).
+TELEHEALTH_PLACE = _("Telehealth (video)")
 
 
 class ServiceKind(models.TextChoices):
@@ -300,9 +305,7 @@ class PayerRule(TimeStamped):
 
     def message_in(self, language: str | None) -> str:
         """The message in `language` where the clinic wrote one, else the English one."""
-        if (language or "").startswith("es") and self.message_es.strip():
-            return self.message_es
-        return self.message
+        return in_language(self.message, self.message_es, language)
 
 
 class SchedulingSettings(ClinicSettingsBase):
@@ -601,7 +604,7 @@ class Appointment(TimeStamped):
 
     @property
     def where(self) -> str:
-        return self.location.name if self.location_id else gettext("Telehealth (video)")
+        return self.location.name if self.location_id else str(TELEHEALTH_PLACE)
 
 
 # Billing's models live beside these (prices, estimates, charges, payments); imported

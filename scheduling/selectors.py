@@ -11,7 +11,6 @@ from django.core.paginator import Page
 from django.db.models import Count, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext
 from psycopg2.extras import DateTimeTZRange
 
 from intake.modalities import Modality
@@ -22,6 +21,7 @@ from portal.pagination import CountedPaginator
 from scheduling import hooks
 from scheduling.models import (
     LIVE_STATUSES,
+    TELEHEALTH_PLACE,
     Appointment,
     AppointmentRequest,
     ClinicianHours,
@@ -344,7 +344,7 @@ def slot_offers(slots: list[Slot]) -> list[Offer]:
             room_id=None if slot.room is None else slot.room.pk,
             room_name="Telehealth" if slot.room is None else slot.room.name,
             location_id=None if slot.room is None else slot.room.location_id,
-            location_name="Telehealth (video)" if slot.room is None else slot.room.location.name,
+            location_name=str(TELEHEALTH_PLACE) if slot.room is None else slot.room.location.name,
         )
         for slot in slots
     ]
@@ -764,7 +764,7 @@ def patient_panel(*, patient: User, limit: int = 3) -> dict[str, Any]:
                 appointment_id=pk,
                 starts_at=starts_at,
                 ends_at=ends_at,
-                where=location_name or gettext("Telehealth (video)"),
+                where=location_name or str(TELEHEALTH_PLACE),
                 join_open=bool(link)
                 and join_is_open(
                     starts_at=starts_at, ends_at=ends_at, now=now, minutes_before=minutes

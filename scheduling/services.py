@@ -34,6 +34,7 @@ from portal.notifications.services import (
     notification_schedule,
     notifications_cancel,
     portal_link,
+    visit_place,
 )
 from portal.permissions import Capability, require_capability
 from scheduling import hooks
@@ -497,7 +498,7 @@ def _appointment_context(appointment: Appointment) -> dict[str, Any]:
     # Time, place and a link: nothing about the service, which could reveal treatment.
     return {
         "starts_at": appointment.starts_at.isoformat(),
-        "location": appointment.where,
+        **visit_place(appointment.location.name if appointment.location_id else None),
         "url": _appointments_link(),
     }
 

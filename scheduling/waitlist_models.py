@@ -138,7 +138,9 @@ class FreedSlot(TimeStamped):
 
     @property
     def where(self) -> str:
-        return self.location.name if self.location_id else "Telehealth (video)"
+        from scheduling.models import TELEHEALTH_PLACE  # scheduling.models imports this module
+
+        return self.location.name if self.location_id else str(TELEHEALTH_PLACE)
 
     @property
     def blocked(self) -> DateTimeTZRange:

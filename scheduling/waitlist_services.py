@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -30,6 +31,7 @@ from portal.notifications.services import (
     notification_schedule,
     notifications_cancel,
     portal_link,
+    visit_place,
 )
 from portal.permissions import Capability, has_capability
 from scheduling import hooks, waitlist
@@ -131,11 +133,11 @@ def _waitlist_link() -> str:
     return portal_link(reverse("scheduling:waitlist"))
 
 
-def _slot_context(slot: FreedSlot) -> dict[str, str]:
+def _slot_context(slot: FreedSlot) -> dict[str, Any]:
     # Time and place only: the service's name could reveal a treatment.
     return {
         "starts_at": slot.starts_at.isoformat(),
-        "location": slot.where,
+        **visit_place(slot.location.name if slot.location_id else None),
         "url": _waitlist_link(),
     }
 

@@ -12,10 +12,10 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from intake.modalities import Modality
+from portal.i18n import in_language
 from portal.models import ClinicSettingsBase, TimeStamped
 from treatments import protocols
 
@@ -117,13 +117,6 @@ TEXT_ES_HELP = (
 )
 
 
-def text_in_language(text: str, text_es: str) -> str:
-    """Clinic text in the active language where the clinic wrote it, else the English."""
-    if (get_language() or "").startswith("es") and text_es.strip():
-        return text_es
-    return text
-
-
 class AftercareItem(TimeStamped):
     """One line of a modality's aftercare checklist, shown to the patient. Clinic data."""
 
@@ -140,7 +133,7 @@ class AftercareItem(TimeStamped):
 
     @property
     def shown_text(self) -> str:
-        return text_in_language(self.text, self.text_es)
+        return in_language(self.text, self.text_es)
 
     def __str__(self) -> str:
         return f"{self.get_modality_display()}: {self.text[:60]}"

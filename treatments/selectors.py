@@ -26,11 +26,11 @@ from django.utils.translation import gettext
 from intake.modalities import Modality
 from intake.models import Intake
 from portal.formats import format_day
-from portal.i18n import language_of
+from portal.i18n import in_language, language_of
 from portal.identity import PatientIdentity, age_on
 from portal.models import Language, User, display_name_from, name_from_columns
 from portal.notifications import timing
-from scheduling.models import Appointment
+from scheduling.models import TELEHEALTH_PLACE, Appointment
 from treatments import protocols, readiness, rules
 from treatments.models import (
     AftercareAcknowledgement,
@@ -43,7 +43,6 @@ from treatments.models import (
     ReadinessCheck,
     RemsMonitoringForm,
     TreatmentSettings,
-    text_in_language,
 )
 
 
@@ -205,7 +204,7 @@ class _PlanRow(NamedTuple):
     @property
     def where(self) -> str:
         """Appointment.where, from the joined column."""
-        return self.location_name or "Telehealth (video)"
+        return self.location_name or str(TELEHEALTH_PLACE)
 
 
 # The columns of _PlanRow, as lookups from a course.
@@ -783,7 +782,7 @@ def preparation_for(modality: str) -> list[str]:
         .order_by("order", "id")
         .values_list("text", "text_es")
     )
-    return [text_in_language(text, text_es) for text, text_es in rows]
+    return [in_language(text, text_es) for text, text_es in rows]
 
 
 def _dosing_visits() -> QuerySet[Appointment]:

@@ -37,6 +37,7 @@ from portal.notifications.services import (
     notifications_cancel,
     portal_link,
     staff_alert_raise,
+    visit_place,
 )
 from portal.permissions import Capability, require_capability
 from scheduling.models import Appointment, Room, Service, ServiceKind
@@ -453,6 +454,10 @@ def _booked_link(appointments: list[Appointment]) -> str:
     return reverse("scheduling:appointment-list")
 
 
+def _place(appointment: Appointment) -> dict[str, Any]:
+    return visit_place(appointment.location.name if appointment.location_id else None)
+
+
 def _notify_booked(course: Course, appointments: list[Appointment]) -> None:
     """One message for the visits just booked: their times and places, nothing else."""
     appointments = sorted(appointments, key=lambda a: a.starts_at)
@@ -467,10 +472,8 @@ def _notify_booked(course: Course, appointments: list[Appointment]) -> None:
         ),
         context={
             "starts_at": first.starts_at.isoformat(),
-            "location": first.where,
-            "visits": [
-                {"starts_at": a.starts_at.isoformat(), "location": a.where} for a in appointments
-            ],
+            **_place(first),
+            "visits": [{"starts_at": a.starts_at.isoformat(), **_place(a)} for a in appointments],
             # How to get ready is linked, never quoted: the first dosing visit's page.
             "url": portal_link(_booked_link(appointments)),
         },

@@ -26,10 +26,9 @@ from portal.notifications.channels import (
     TransientSendError,
     sms_channel,
 )
-from portal.notifications.kinds import URGENT_KINDS
 from portal.notifications.models import Channel, Notification, NotificationPreference
 from portal.notifications.rendering import render_message
-from portal.notifications.selectors import preference_zone
+from portal.notifications.selectors import effective_send_at
 
 logger = logging.getLogger(__name__)
 
@@ -73,20 +72,15 @@ class Outbox:
             self._sms.send(notification.to_phone, message, reference=reference)
             return "sent"
         if notification.channel == Channel.SMS and self._sms is not None:
-            if notification.kind not in URGENT_KINDS:
-                # No saved choice: the default quiet hours, as when the text was written.
-                preference = preference or NotificationPreference()
-                release = timing.quiet_hours_release(
-                    timezone.now(),
-                    preference.quiet_hours_start,
-                    preference.quiet_hours_end,
-                    preference_zone(preference),
-                )
-                if release > timezone.now():
-                    # Chosen quiet hours after this text was written: it waits till morning.
-                    notification.send_at = release
-                    notification.save(update_fields=["send_at", "updated_at"])
-                    return "deferred"
+            now = timezone.now()
+            release = effective_send_at(
+                send_at=now, kind=notification.kind, channel=Channel.SMS, preference=preference
+            )
+            if release > now:
+                # Chosen quiet hours after this text was written: it waits till morning.
+                notification.send_at = release
+                notification.save(update_fields=["send_at", "updated_at"])
+                return "deferred"
             phone = getattr(getattr(recipient, "patient_profile", None), "phone", "")
             if phone:
                 self._sms.send(phone, message, reference=reference)

@@ -1,8 +1,8 @@
 """Turn an outbox row's kind and context into the words that are sent.
 
-Templates see only the keys of the context contract (a time, a location name, a link,
-"urgent") plus the clinic's public name and phone: whatever else a caller stored, no
-template can print it. The privacy test renders every kind through here.
+Templates see only the keys of the context contract (a time, a location name or
+"telehealth", a link, "urgent") plus the clinic's public name and phone: whatever else a
+caller stored, no template can print it. The privacy test renders every kind through here.
 """
 
 from __future__ import annotations
@@ -15,14 +15,21 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext
 
 from portal.formats import format_time, format_when
 from portal.notifications.kinds import Kind
 
 # The only keys a caller may put in a notification's context (see services). `visits`
 # lists several visits in one message (a booked series): each only a time and a place.
-CONTEXT_KEYS = frozenset({"starts_at", "location", "url", "urgent", "visits"})
-VISIT_KEYS = frozenset({"starts_at", "location"})
+# `telehealth` (True) says the place is a video visit: its words are written when the
+# message is rendered, in the recipient's language (services.visit_place).
+CONTEXT_KEYS = frozenset({"starts_at", "location", "telehealth", "url", "urgent", "visits"})
+VISIT_KEYS = frozenset({"starts_at", "location", "telehealth"})
+# The English words of scheduling.models.TELEHEALTH_PLACE (portal sits below scheduling,
+# so cannot import it). Rows written before `telehealth` was stored hold these words as
+# their location, in English whoever the recipient: they are translated too.
+TELEHEALTH_WORDS = "Telehealth (video)"
 MAX_VISITS = 30
 
 
@@ -64,16 +71,25 @@ def stored_time(value: str | dt.datetime | None) -> str:
     return format_time(value)
 
 
+def place(context: Mapping[str, Any]) -> str:
+    """A visit's place in the active language: the location's name, or the words for a
+    video visit."""
+    location = str(context.get("location") or "")
+    if context.get("telehealth") is True or location == TELEHEALTH_WORDS:
+        return gettext("Telehealth (video)")
+    return location
+
+
 def template_context(context: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "when": stored_when(context.get("starts_at")),
         "time": stored_time(context.get("starts_at")),
         "first_name": str(context.get("first_name") or "")[:40],
-        "location": str(context.get("location") or ""),
+        "location": place(context),
         "url": str(context.get("url") or settings.PORTAL_BASE_URL + "/"),
         "urgent": bool(context.get("urgent")),
         "visits": [
-            {"when": stored_when(v.get("starts_at")), "location": str(v.get("location") or "")}
+            {"when": stored_when(v.get("starts_at")), "location": place(v)}
             for v in (context.get("visits") or [])[:MAX_VISITS]
             if isinstance(v, Mapping)
         ],

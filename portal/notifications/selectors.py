@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from portal.formats import clinic_zone
 from portal.models import User
-from portal.notifications.models import Notification, NotificationPreference, StaffAlert
+from portal.notifications import timing
+from portal.notifications.kinds import URGENT_KINDS
+from portal.notifications.models import (
+    Channel,
+    Notification,
+    NotificationPreference,
+    StaffAlert,
+)
 from portal.pagination import CountedPaginator
 
 logger = logging.getLogger(__name__)
@@ -30,6 +37,25 @@ def preference_zone(preference: NotificationPreference | None) -> ZoneInfo:
         except (KeyError, ValueError):
             logger.warning("unknown time zone %r; using the clinic's", preference.time_zone)
     return clinic_zone()
+
+
+def effective_send_at(
+    *, send_at: dt.datetime, kind: str, channel: str, preference: NotificationPreference | None
+) -> dt.datetime:
+    """When a message may really go: texts wait for the end of quiet hours, alerts never wait.
+    Someone who never saved their quiet hours has the default ones (21:00 to 08:00).
+    The one quiet-hours rule: when a text is written (services) and again when it is sent
+    (dispatch), as the patient may have chosen quiet hours in between. Here, not in
+    services, because dispatch may not import services (tests/test_layers.py: no cycle)."""
+    if channel != Channel.SMS or kind in URGENT_KINDS:
+        return send_at
+    preference = preference or NotificationPreference()
+    return timing.quiet_hours_release(
+        send_at,
+        preference.quiet_hours_start,
+        preference.quiet_hours_end,
+        preference_zone(preference),
+    )
 
 
 def staff_alerts_open(*, limit: int = 50) -> QuerySet[StaffAlert]:

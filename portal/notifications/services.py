@@ -18,7 +18,6 @@ from django.utils.translation import gettext
 
 from portal.audit import audit_clinical_write
 from portal.models import Role, User
-from portal.notifications import timing
 from portal.notifications.kinds import KIND_EXTRA_KEYS, URGENT_KINDS, Kind
 from portal.notifications.models import (
     Channel,
@@ -27,7 +26,7 @@ from portal.notifications.models import (
     StaffAlert,
 )
 from portal.notifications.rendering import CONTEXT_KEYS, MAX_VISITS, VISIT_KEYS
-from portal.notifications.selectors import preference_for, preference_zone
+from portal.notifications.selectors import effective_send_at, preference_for
 
 logger = logging.getLogger(__name__)
 
@@ -37,20 +36,20 @@ def portal_link(path: str) -> str:
     return f"{settings.PORTAL_BASE_URL}{path}"
 
 
-def effective_send_at(
-    *, send_at: dt.datetime, kind: str, channel: str, preference: NotificationPreference | None
-) -> dt.datetime:
-    """When a message may really go: texts wait for the end of quiet hours, alerts never wait.
-    Someone who never saved their quiet hours has the default ones (21:00 to 08:00)."""
-    if channel != Channel.SMS or kind in URGENT_KINDS:
-        return send_at
-    preference = preference or NotificationPreference()
-    return timing.quiet_hours_release(
-        send_at,
-        preference.quiet_hours_start,
-        preference.quiet_hours_end,
-        preference_zone(preference),
-    )
+def visit_place(location_name: str | None) -> dict[str, Any]:
+    """A visit's place for a message's context, as data: its location's name, or (no
+    location) `telehealth` for a video visit. The words "Telehealth (video)" are written
+    when the message is rendered, in the recipient's language, not in the language of
+    whoever booked (staff read English)."""
+    if location_name:
+        return {"location": location_name}
+    return {"location": "", "telehealth": True}
+
+
+def _check_telehealth(value: Any) -> bool:
+    if value is not True:
+        raise ValidationError("telehealth is True, or left out.")
+    return True
 
 
 def _kick_send(notification_id: int) -> None:
@@ -83,8 +82,8 @@ def _check_starts_at(starts_at: Any) -> str:
     return str(starts_at)
 
 
-def _check_visits(visits: Any) -> list[dict[str, str]]:
-    """Several visits in one message: each a time and a place name, nothing else."""
+def _check_visits(visits: Any) -> list[dict[str, Any]]:
+    """Several visits in one message: each a time and a place, nothing else."""
     if not isinstance(visits, list | tuple) or not 0 < len(visits) <= MAX_VISITS:
         raise ValidationError(f"visits must list 1 to {MAX_VISITS} visits.")
     cleaned = []
@@ -94,7 +93,10 @@ def _check_visits(visits: Any) -> list[dict[str, str]]:
         location = visit.get("location") or ""
         if not isinstance(location, str) or len(location) > 100:
             raise ValidationError("A visit's location is a place name.")
-        cleaned.append({"starts_at": _check_starts_at(visit["starts_at"]), "location": location})
+        item = {"starts_at": _check_starts_at(visit["starts_at"]), "location": location}
+        if "telehealth" in visit:
+            item["telehealth"] = _check_telehealth(visit["telehealth"])
+        cleaned.append(item)
     return cleaned
 
 
@@ -108,6 +110,8 @@ def _check_context(context: Mapping[str, Any], kind: str = "") -> dict[str, Any]
     cleaned = dict(context)
     if context.get("starts_at") is not None:
         cleaned["starts_at"] = _check_starts_at(context["starts_at"])
+    if "telehealth" in context:
+        cleaned["telehealth"] = _check_telehealth(context["telehealth"])
     if "visits" in context:
         cleaned["visits"] = _check_visits(context["visits"])
     if "first_name" in context:

@@ -397,6 +397,8 @@ def test_the_signed_copy_is_a_pdf_with_the_text_and_the_signature(client_for, pa
     assert "Dana Reyes" in text
     assert signature.text_sha256 in text.replace("\n", "")
     assert "203.0.113.7" in text
+    day = signature.document.effective_date
+    assert f"in effect from {day:%B} {day.day}, {day.year}" in text, text
 
 
 def test_a_patient_cannot_read_another_patients_signed_consent_by_any_id(

@@ -9,6 +9,8 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.dates import MONTHS
 from pypdf import PdfReader
 
 from intake.models import Intake
@@ -129,3 +131,8 @@ def test_the_signed_consent_pdf_speaks_the_patients_language(patient, client_for
     assert "Firma electrónica" in text
     assert "Firmado por: Dana Reyes" in text
     assert "Electronic signature" not in text
+    # Its dates spell out the month in Spanish (portal.formats.format_long_date).
+    day = signature.document.effective_date
+    with translation.override("es"):
+        month = str(MONTHS[day.month])
+    assert f"vigente desde el {day.day} de {month} de {day.year}" in text, text

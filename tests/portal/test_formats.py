@@ -116,3 +116,16 @@ def test_the_template_filters_print_the_same_style_and_nothing_for_none():
     assert rendered == (
         "Wed 2 Dec, 5:30 PM|Wed 2 Dec|2 Dec 2026|5:30 PM|2 Dec 2026, 5:30 PM|5:30 to 6:30 PM||-"
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "December 2, 2026"), ("es", "2 de diciembre de 2026")],
+)
+def test_a_long_date_spells_out_the_month_in_the_active_language(language, expected):
+    from django.utils import translation
+
+    with translation.override(language):
+        assert formats.format_long_date(dt.date(2026, 12, 2)) == expected
+        # A moment prints the clinic's calendar day: 02:00 UTC on the 3rd is the 2nd there.
+        assert formats.format_long_date(dt.datetime(2026, 12, 3, 2, tzinfo=dt.UTC)) == expected

@@ -164,8 +164,10 @@ def test_the_profile_language_is_used_after_sign_in_whatever_the_cookie(patient:
     assert response["Content-Language"] == "es"
     assert '<html lang="es">' in page
     assert "Hola, " in page
-    # The sign-in page after sign-out greets them in their language too.
-    assert response.cookies["portal_language"].value == "es"
+    # The sign-in page after sign-out greets them in their language too: the cookie says
+    # so from the sign-in's own response on.
+    assert signed_in.cookies["portal_language"].value == "es"
+    assert client.cookies["portal_language"].value == "es"
 
 
 @pytest.mark.django_db
@@ -303,3 +305,80 @@ def test_po_files_compile_to_mo_files_gettext_reads(tmp_path: Path) -> None:
     assert catalog.gettext("Untranslated") == "Untranslated"
     assert catalog.ngettext("%(count)s visit", "%(count)s visits", 1) == "%(count)s visita"
     assert catalog.ngettext("%(count)s visit", "%(count)s visits", 3) == "%(count)s visitas"
+
+
+@pytest.mark.parametrize(
+    ("language", "spanish", "expected"),
+    [
+        ("es", "Hola", "Hola"),
+        ("es-mx", "Hola", "Hola"),
+        ("es", "  ", "Hello"),  # the clinic wrote no Spanish: its English
+        ("en", "Hola", "Hello"),
+        ("fr", "Hola", "Hello"),
+    ],
+)
+def test_clinic_text_reads_in_the_given_language_where_the_clinic_wrote_it(
+    language: str, spanish: str, expected: str
+) -> None:
+    from portal.i18n import in_language
+
+    assert in_language("Hello", spanish, language) == expected
+
+
+def test_clinic_text_follows_the_active_language_when_none_is_given() -> None:
+    from portal.i18n import in_language
+
+    with translation.override("es"):
+        assert in_language("Hello", "Hola") == "Hola"
+    with translation.override("en"):
+        assert in_language("Hello", "Hola") == "Hello"
+
+
+@pytest.mark.django_db
+def test_switching_language_keeps_the_new_choice_in_the_cookie(
+    client_for: Any, patient: User
+) -> None:
+    """The language middleware read the old language before the switcher ran: the cookie
+    it writes after the view is the one the session holds now, not the old one."""
+    client = client_for(patient)
+    client.get(reverse("portal:patient-home"))
+    for before, chosen in (("en", "es"), ("es", "en")):
+        # No cookie yet (a new browser, or cleared cookies): the middleware writes one.
+        client.cookies.pop("portal_language", None)
+        switched = client.post(reverse("portal:language-set"), {"language": chosen, "next": "/"})
+        assert switched.cookies["portal_language"].value == chosen, before
+        assert client.cookies["portal_language"].value == chosen
+        page = client.get(reverse("portal:patient-home"))
+        assert page["Content-Language"] == chosen
+
+
+@pytest.mark.django_db
+def test_signing_out_keeps_the_language_last_read_in_the_cookie(patient: User) -> None:
+    speaks(patient, "es")
+    client = Client()
+    client.post("/accounts/login/", {"login": patient.email, "password": TEST_PASSWORD})
+    client.cookies["portal_language"] = "en"
+    client.post("/accounts/logout/")
+    assert client.cookies["portal_language"].value == "es"
+
+
+def test_the_switcher_offers_exactly_the_languages_a_profile_takes(settings: Any) -> None:
+    """settings.LANGUAGES and Language are made from one list (portal.languages)."""
+    from portal import i18n
+
+    assert Language.choices == settings.LANGUAGES
+    assert set(Language.values) == i18n.SUPPORTED
+    assert Language.SPANISH == "es"
+    assert Language.SPANISH.label == "Español"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", [code for code, _name in Language.choices])
+def test_every_offered_language_can_be_chosen_by_a_patient(
+    code: str, client_for: Any, patient: User
+) -> None:
+    response = client_for(patient).post(
+        reverse("portal:language-set"), {"language": code, "next": "/"}
+    )
+    assert response.status_code == 302
+    assert PatientProfile.objects.get(user=patient).language == code

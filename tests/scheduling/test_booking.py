@@ -63,7 +63,7 @@ def test_a_booking_writes_reminders_24h_and_2h_before(patient, consult_setup, fr
         (Kind.APPOINTMENT_REMINDER, starts - dt.timedelta(hours=2)),
     ]
     assert reminders[0].idempotency_key == f"appointment:{appt.pk}:reminder:24h"
-    assert set(reminders[0].context) <= {"starts_at", "location", "url", "urgent"}
+    assert set(reminders[0].context) <= {"starts_at", "location", "telehealth", "url", "urgent"}
     assert reminders[0].context["location"] == "Folsom"
     assert appt.blocked.lower == starts - service.buffer_before
     assert appt.blocked.upper == starts + service.duration + service.buffer_after

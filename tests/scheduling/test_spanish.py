@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.dates import MONTHS
 from pypdf import PdfReader
 
 from portal.models import Language
@@ -186,10 +187,11 @@ def test_a_spanish_patients_superbill_prints_its_labels_in_spanish(
     assert "Total charged" not in text
 
 
-def test_the_desk_prints_the_same_patients_superbill_in_english(
+def test_the_desk_prints_a_spanish_patients_superbill_in_spanish_too(
     client_for: Any, front_desk: Any
 ) -> None:
-    """Staff pages and staff downloads stay English whatever the patient reads."""
+    """A document about a patient is in the patient's language whoever downloads it, as a
+    signed consent is (the desk's pages around it stay English)."""
     patient = spanish_patient()
     today = timezone.localdate()
     url = reverse("scheduling:billing-account-superbill", kwargs={"patient_id": patient.pk})
@@ -197,24 +199,69 @@ def test_the_desk_prints_the_same_patients_superbill_in_english(
         url, {"start": (today - dt.timedelta(days=30)).isoformat(), "end": today.isoformat()}
     )
     text = _pdf_text(response.content)
-    assert "No visits in this period." in text
-    assert "No hay citas en este período." not in text
+    assert "No hay citas en este período." in text
+    assert "No visits in this period." not in text
+    page = client_for(front_desk).get(
+        reverse("scheduling:billing-account", kwargs={"patient_id": patient.pk})
+    )
+    assert '<html lang="en">' in page.content.decode()
 
 
-def test_the_superbill_pdf_follows_the_active_language(front_desk: Any) -> None:
+def test_the_superbill_pdf_speaks_the_patients_language_whatever_is_active(
+    front_desk: Any,
+) -> None:
+    spanish_reader = spanish_patient()
+    english_reader = PatientFactory()
+    prints = {}
+    for patient in (spanish_reader, english_reader):
+        appointment = _completed_visit(patient, front_desk)
+        day = timezone.localdate(appointment.starts_at)
+        bill = superbill_for(patient=patient, start=day, end=day)
+        for active in ("en", "es"):
+            with translation.override(active):
+                prints[patient.pk, active] = _pdf_text(superbill_pdf(bill))
+        # The clinic's stored words (the service's name) print as stored in both.
+        assert appointment.service.name in prints[patient.pk, "en"]
+    for active in ("en", "es"):
+        spanish = prints[spanish_reader.pk, active]
+        english = prints[english_reader.pk, active]
+        assert f"Period: {day:%B} {day.day}, {day.year}" in english
+        assert "Total charged:" in english
+        assert "Total cobrado:" in spanish
+        assert "Total charged:" not in spanish
+        assert "Total cobrado:" not in english
+
+
+def test_the_desk_downloads_a_spanish_patients_receipt_and_estimate_in_spanish(
+    client_for: Any, front_desk: Any
+) -> None:
+    from scheduling.billing_services import estimate_request
+
     patient = spanish_patient()
-    appointment = _completed_visit(patient, front_desk)
-    day = timezone.localdate(appointment.starts_at)
-    bill = superbill_for(patient=patient, start=day, end=day)
-    english = _pdf_text(superbill_pdf(bill))
+    payment = payment_record(patient=patient, method="card", amount_cents=35000, by=front_desk)
+    desk = client_for(front_desk)
+    with translation.override("en"):
+        receipt = desk.get(
+            reverse("scheduling:receipt-download", kwargs={"payment_id": payment.pk})
+        )
+    text = _pdf_text(receipt.content)
+    for spanish in (f"Recibo R-{payment.pk}", "Recibido de:", "Pago: $350.00"):
+        assert spanish in text, text
+    appointment_booked(patient=patient, starts_at=next_local(3, 10))
+    with translation.override("en"):
+        estimate = estimate_request(patient=patient)
+        response = desk.get(
+            reverse("scheduling:estimate-download", kwargs={"estimate_id": estimate.pk})
+        )
+    text = _pdf_text(response.content)
+    assert "Cálculo de buena fe" in text, text
+    assert "Costo total previsto:" in text
+    # (Not "Good Faith Estimate": the clinic's stored dispute notice says it, as stored.)
+    assert "Total estimated cost" not in text
+    issued = timezone.localtime(estimate.issued_at)
     with translation.override("es"):
-        spanish = _pdf_text(superbill_pdf(bill))
-    assert f"Period: {day:%B} {day.day}, {day.year}" in english
-    assert "Total charged:" in english
-    assert "Total cobrado:" in spanish
-    # The clinic's stored words (the service's name) print as stored in both.
-    assert appointment.service.name in english
-    assert appointment.service.name in spanish
+        month = str(MONTHS[issued.month])
+    assert f"{issued.day} de {month} de {issued.year}" in text, text
 
 
 def test_a_spanish_patients_receipt_and_billing_page_are_in_spanish(
@@ -257,3 +304,34 @@ def test_the_desk_queue_stays_english_and_says_who_reads_spanish(
     assert 'data-testid="speaks-spanish"' in row
     row = html.split(f'data-testid="queue-row-{english.pk}"')[1].split("</tr>")[0]
     assert 'data-testid="speaks-spanish"' not in row
+
+
+def test_a_telehealth_reminder_written_in_english_reads_spanish_to_a_spanish_patient(
+    front_desk: Any,
+) -> None:
+    """The place is stored as data (telehealth), not as words in the language of whoever
+    booked: the reminder speaks the patient's language when it is sent."""
+    from portal.i18n import language_of
+    from portal.notifications.kinds import Kind
+    from portal.notifications.models import Notification
+    from portal.notifications.rendering import render_message
+
+    patient = spanish_patient()
+    with translation.override("en"):  # the desk books; staff read English
+        appointment_booked(
+            patient=patient,
+            service=service_of(ServiceKind.INTEGRATION),
+            starts_at=next_local(3, 10),
+        )
+    reminder = Notification.objects.filter(
+        recipient=patient, kind=Kind.APPOINTMENT_REMINDER
+    ).first()
+    assert reminder is not None
+    assert reminder.context["telehealth"] is True
+    assert reminder.context["location"] == ""
+    message = render_message(reminder.kind, reminder.context, language=language_of(patient))
+    for part in (message.text, message.sms, message.html):
+        assert "Telesalud (video)" in part, part
+        assert "Telehealth" not in part
+    english = render_message(reminder.kind, reminder.context, language="en")
+    assert "Telehealth (video)" in english.text

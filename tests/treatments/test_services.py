@@ -41,7 +41,7 @@ from treatments.services import ChartSection
 
 pytestmark = pytest.mark.django_db
 
-ALLOWED_CONTEXT = {"starts_at", "location", "url", "urgent"}
+ALLOWED_CONTEXT = {"starts_at", "location", "telehealth", "url", "urgent"}
 
 
 # ---------------------------------------------------------------- courses

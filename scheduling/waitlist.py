@@ -143,13 +143,19 @@ EXPIRED = "expired"
 
 
 def claim_refusal(
-    *, offer_status: str, expires_at: dt.datetime, slot_open: bool, now: dt.datetime
+    *,
+    offer_status: str,
+    expires_at: dt.datetime,
+    slot_open: bool,
+    now: dt.datetime,
+    entry_active: bool = True,
 ) -> str | None:
-    """`GONE` when the slot went to someone else (or was withdrawn) or this offer is no
-    longer open; `EXPIRED` when its time ran out; None when it may be claimed."""
+    """`GONE` when the slot went to someone else (or was withdrawn), this offer is no
+    longer open, or the patient's wish is over (they booked one of their other offers, or
+    left the waitlist); `EXPIRED` when its time ran out; None when it may be claimed."""
     if offer_status == "expired":
         return EXPIRED
-    if offer_status != "offered" or not slot_open:
+    if offer_status != "offered" or not slot_open or not entry_active:
         return GONE
     if now >= expires_at:
         return EXPIRED

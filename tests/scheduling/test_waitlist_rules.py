@@ -232,3 +232,19 @@ def test_claim_refusal(status, slot_open, now, refusal) -> None:
         waitlist.claim_refusal(offer_status=status, expires_at=LATER, slot_open=slot_open, now=now)
         == refusal
     )
+
+
+@pytest.mark.parametrize(
+    ("now", "refusal"),
+    [
+        (NOW, waitlist.GONE),  # the wish is over: they booked another offer, or left
+        (LATER, waitlist.GONE),  # gone beats expired here too
+    ],
+)
+def test_an_offer_of_a_wish_that_is_over_cannot_be_claimed(now, refusal) -> None:
+    assert (
+        waitlist.claim_refusal(
+            offer_status="offered", expires_at=LATER, slot_open=True, now=now, entry_active=False
+        )
+        == refusal
+    )

@@ -541,14 +541,25 @@ def waitlist_offers_expire(*, now: dt.datetime | None = None) -> int:
     the next waiting patients it fits, while there is still time to claim it and come;
     it closes when nobody is left, when its visit has started, or when the desk booked
     the clinician or room meanwhile. Returns how many offers expired; running it twice
-    changes nothing."""
+    changes nothing. Wishes whose last day has passed end too."""
     now = now or timezone.now()
-    expired = WaitlistOffer.objects.filter(
-        status=WaitlistOffer.Status.OFFERED, expires_at__lte=now
-    ).update(status=WaitlistOffer.Status.EXPIRED, decided_at=now, updated_at=now)
-    FreedSlot.objects.filter(status=FreedSlot.Status.OPEN, starts_at__lte=now).update(
-        status=FreedSlot.Status.EXPIRED, updated_at=now
+    due = WaitlistOffer.objects.filter(
+        slot=OuterRef("pk"), status=WaitlistOffer.Status.OFFERED, expires_at__lte=now
     )
+    # The slots first, then their offers: the order a claim locks them in (the other
+    # order could deadlock with one). A slot a claim holds is skipped, and its offers with
+    # it: that claim decides them, or the next run does.
+    slot_ids = list(
+        FreedSlot.objects.select_for_update(of=("self",), skip_locked=True)
+        .filter(Q(Exists(due)) | Q(status=FreedSlot.Status.OPEN, starts_at__lte=now))
+        .values_list("pk", flat=True)
+    )
+    expired = WaitlistOffer.objects.filter(
+        slot_id__in=slot_ids, status=WaitlistOffer.Status.OFFERED, expires_at__lte=now
+    ).update(status=WaitlistOffer.Status.EXPIRED, decided_at=now, updated_at=now)
+    FreedSlot.objects.filter(
+        pk__in=slot_ids, status=FreedSlot.Status.OPEN, starts_at__lte=now
+    ).update(status=FreedSlot.Status.EXPIRED, updated_at=now)
     still_offered = WaitlistOffer.objects.filter(
         slot=OuterRef("pk"), status=WaitlistOffer.Status.OFFERED
     )
@@ -563,6 +574,11 @@ def waitlist_offers_expire(*, now: dt.datetime | None = None) -> int:
     config = SchedulingSettings.load()
     for slot in idle:
         _offer_again(slot=slot, now=now, config=config)
+    # A wish past its last day fits no time any more: it would count as waiting at the
+    # desk and keep the patient from joining again.
+    WaitlistEntry.objects.filter(is_active=True, latest__lt=timezone.localdate(now)).update(
+        is_active=False, left_at=now, updated_at=now
+    )
     return expired
 
 

@@ -632,3 +632,21 @@ def test_any_other_integrity_error_is_not_taken_for_a_lost_race(monkeypatch) -> 
     )
     with pytest.raises(IntegrityError):
         waitlist_offer_claim(offer=offer, by=patient)
+
+
+def test_the_expiry_run_ends_wishes_whose_last_day_has_passed() -> None:
+    chair = a_chair()
+    today = timezone.localdate()
+    patient, past = waiting(chair, latest=today + dt.timedelta(days=2))
+    _, last_day = waiting(chair, latest=today + dt.timedelta(days=3))
+    # Noon, three days on: the first wish's last day was yesterday, the second's is today.
+    with time_machine.travel(
+        timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=3), dt.time(12)))
+    ):
+        waitlist_offers_expire()
+        past.refresh_from_db()
+        last_day.refresh_from_db()
+        assert (past.is_active, past.left_at is not None) == (False, True)
+        assert last_day.is_active
+        # No longer counted as waiting, the patient may join again.
+        waiting(chair, patient=patient)

@@ -353,12 +353,7 @@ def _offer_vacated(*, appointment: Appointment, vacated: hooks.VacatedTime) -> F
         return None
     if FreedSlot.objects.filter(freed_from=appointment, starts_at=vacated.starts_at).exists():
         return None  # offered already: a hook that runs twice offers once
-    service = appointment.service
-    blocked = DateTimeTZRange(
-        vacated.starts_at - service.buffer_before,
-        vacated.ends_at + service.buffer_after,
-        bounds="[)",
-    )
+    blocked = appointment.service.blocked_range(vacated.starts_at, vacated.ends_at)
     if _time_taken(blocked=blocked, clinician_id=vacated.clinician_id, room_id=vacated.room_id):
         return None
     chosen, patients = _who_to_offer(

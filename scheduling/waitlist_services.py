@@ -380,17 +380,11 @@ def _offer_vacated(*, appointment: Appointment, vacated: hooks.VacatedTime) -> F
     return slot
 
 
-def offer_freed_slot(*, appointment: Appointment) -> FreedSlot | None:
-    """Offer a cancelled visit's time to the waiting patients it fits."""
-    if appointment.status != Appointment.Status.CANCELLED:
-        return None
-    return _offer_vacated(appointment=appointment, vacated=hooks.VacatedTime.of(appointment))
-
-
 def on_appointment_status_changed(appointment: Appointment) -> None:
-    """scheduling.hooks: a cancelled visit's time goes to the waitlist."""
+    """scheduling.hooks: a cancelled visit's time goes to the waitlist (a no-show's or a
+    finished visit's does not: nobody could come then)."""
     if appointment.status == Appointment.Status.CANCELLED:
-        offer_freed_slot(appointment=appointment)
+        _offer_vacated(appointment=appointment, vacated=hooks.VacatedTime.of(appointment))
 
 
 def on_appointment_moved(appointment: Appointment, vacated: hooks.VacatedTime) -> None:

@@ -12,16 +12,16 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from scheduling.slot_picker import DAY_PARTS
 from scheduling.spacing import Dose, SpacingRule, spacing_clash
 
-# The parts of a day a patient may wish for, as local clock times [start, end): the same
-# hours the request form names (scheduling.models.DayPart's labels). "any" is all day.
-DAY_PART_HOURS: dict[str, tuple[dt.time, dt.time]] = {
-    "morning": (dt.time(8), dt.time(12)),
-    "afternoon": (dt.time(12), dt.time(16)),
-    "evening": (dt.time(16), dt.time(19)),
-}
 ANY_PART = "any"
+# The parts of a day a patient may wish for, as local clock times [start, end): the slot
+# picker's hours, which the request form names (scheduling.models.DayPart's labels).
+# "any" is no wish at all, so it is not among them.
+DAY_PART_HOURS: dict[str, tuple[dt.time, dt.time]] = {
+    part: hours for part, hours in DAY_PARTS.items() if part != ANY_PART
+}
 
 
 @dataclass(frozen=True)

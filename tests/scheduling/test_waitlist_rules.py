@@ -248,3 +248,13 @@ def test_an_offer_of_a_wish_that_is_over_cannot_be_claimed(now, refusal) -> None
         )
         == refusal
     )
+
+
+def test_the_waitlists_parts_of_day_are_the_request_forms() -> None:
+    from scheduling.models import DayPart
+    from scheduling.slot_picker import DAY_PARTS
+    from scheduling.waitlist_forms import DAY_PART_CHOICES
+
+    parts = {p for p in DayPart.values if p != DayPart.ANY}
+    assert set(waitlist.DAY_PART_HOURS) == parts == {p for p, _ in DAY_PART_CHOICES}
+    assert all(waitlist.DAY_PART_HOURS[p] == DAY_PARTS[p] for p in parts)

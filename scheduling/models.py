@@ -24,6 +24,7 @@ from django.db import models
 from django.db.models import F, Func, Q, Value
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
+from psycopg2.extras import DateTimeTZRange
 
 from intake.modalities import Modality
 from portal.i18n import in_language
@@ -122,6 +123,13 @@ class Service(TimeStamped):
     @property
     def buffer_after(self) -> dt.timedelta:
         return dt.timedelta(minutes=self.buffer_after_minutes)
+
+    def blocked_range(self, starts_at: dt.datetime, ends_at: dt.datetime) -> DateTimeTZRange:
+        """The clinician's and room's time a visit of this service then takes, buffers
+        included: what a booking stores as `blocked` and the overlap checks compare."""
+        return DateTimeTZRange(
+            starts_at - self.buffer_before, ends_at + self.buffer_after, bounds="[)"
+        )
 
 
 class Room(TimeStamped):

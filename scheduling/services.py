@@ -399,12 +399,6 @@ def _check_placement(
     return ends_at
 
 
-def _blocked(service: Service, starts_at: dt.datetime, ends_at: dt.datetime) -> DateTimeTZRange:
-    return DateTimeTZRange(
-        starts_at - service.buffer_before, ends_at + service.buffer_after, bounds="[)"
-    )
-
-
 def patient_clash_message(other: Appointment) -> str:
     """Names the patient's other visit by its time only (the desk sees the service elsewhere)."""
     return (
@@ -547,7 +541,7 @@ def appointment_book(
         room=room,
         starts_at=starts_at,
     )
-    blocked = _blocked(service, starts_at, ends_at)
+    blocked = service.blocked_range(starts_at, ends_at)
     _lock_and_check_free(
         patient=patient,
         clinician=clinician,
@@ -642,7 +636,7 @@ def appointment_reschedule(
         room=room,
         starts_at=starts_at,
     )
-    blocked = _blocked(appointment.service, starts_at, ends_at)
+    blocked = appointment.service.blocked_range(starts_at, ends_at)
     _lock_and_check_free(
         patient=appointment.patient,
         clinician=clinician,

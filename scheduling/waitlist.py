@@ -12,16 +12,16 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from scheduling.slot_picker import DAY_PARTS
 from scheduling.spacing import Dose, SpacingRule, spacing_clash
 
-# The parts of a day a patient may wish for, as local clock times [start, end): the same
-# hours the request form names (scheduling.models.DayPart's labels). "any" is all day.
-DAY_PART_HOURS: dict[str, tuple[dt.time, dt.time]] = {
-    "morning": (dt.time(8), dt.time(12)),
-    "afternoon": (dt.time(12), dt.time(16)),
-    "evening": (dt.time(16), dt.time(19)),
-}
 ANY_PART = "any"
+# The parts of a day a patient may wish for, as local clock times [start, end): the slot
+# picker's hours, which the request form names (scheduling.models.DayPart's labels).
+# "any" is no wish at all, so it is not among them.
+DAY_PART_HOURS: dict[str, tuple[dt.time, dt.time]] = {
+    part: hours for part, hours in DAY_PARTS.items() if part != ANY_PART
+}
 
 
 @dataclass(frozen=True)
@@ -143,13 +143,19 @@ EXPIRED = "expired"
 
 
 def claim_refusal(
-    *, offer_status: str, expires_at: dt.datetime, slot_open: bool, now: dt.datetime
+    *,
+    offer_status: str,
+    expires_at: dt.datetime,
+    slot_open: bool,
+    now: dt.datetime,
+    entry_active: bool = True,
 ) -> str | None:
-    """`GONE` when the slot went to someone else (or was withdrawn) or this offer is no
-    longer open; `EXPIRED` when its time ran out; None when it may be claimed."""
+    """`GONE` when the slot went to someone else (or was withdrawn), this offer is no
+    longer open, or the patient's wish is over (they booked one of their other offers, or
+    left the waitlist); `EXPIRED` when its time ran out; None when it may be claimed."""
     if offer_status == "expired":
         return EXPIRED
-    if offer_status != "offered" or not slot_open:
+    if offer_status != "offered" or not slot_open or not entry_active:
         return GONE
     if now >= expires_at:
         return EXPIRED

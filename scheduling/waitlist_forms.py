@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.forms import CalendarDateField
 from portal.models import Location
-from scheduling.models import Service
+from scheduling.models import DayPart, Service
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 WEEKDAY_CHOICES = [
@@ -24,11 +24,8 @@ WEEKDAY_CHOICES = [
     (5, _("Saturday")),
     (6, _("Sunday")),
 ]
-DAY_PART_CHOICES = [
-    ("morning", _("Morning (8 am - 12 pm)")),
-    ("afternoon", _("Afternoon (12 - 4 pm)")),
-    ("evening", _("Late afternoon (4 - 7 pm)")),
-]
+# The request form's parts of day and labels; none ticked is "any" (so not offered).
+DAY_PART_CHOICES = [(part, label) for part, label in DayPart.choices if part != DayPart.ANY]
 
 
 class WaitlistEntryForm(forms.Form):

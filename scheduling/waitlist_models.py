@@ -146,11 +146,7 @@ class FreedSlot(TimeStamped):
     def blocked(self) -> DateTimeTZRange:
         """The clinician's and room's time this slot needs, buffers included, as a booking
         of the service then would block it (load `service` with the slot)."""
-        return DateTimeTZRange(
-            self.starts_at - self.service.buffer_before,
-            self.ends_at + self.service.buffer_after,
-            bounds="[)",
-        )
+        return self.service.blocked_range(self.starts_at, self.ends_at)
 
 
 class WaitlistOffer(TimeStamped):

@@ -120,10 +120,42 @@ def waitlist_leave(*, entry: WaitlistEntry, by: User) -> WaitlistEntry:
     _check_actor(patient=entry.patient, by=by)
     if not entry.is_active:
         return entry  # leaving twice changes nothing
+    now = timezone.now()
     entry.is_active = False
-    entry.left_at = timezone.now()
+    entry.left_at = now
     entry.save(update_fields=["is_active", "left_at", "updated_at"])
+    # Offers already made for this wish would let the patient book what they no longer wait for.
+    _close_patient_offers(patient=entry.patient, service_id=entry.service_id, now=now)
     return entry
+
+
+def _close_patient_offers(
+    *, patient: User, service_id: int, now: dt.datetime, keep_offer_id: int | None = None
+) -> None:
+    """Close a patient's open offers of a service, their wish being over (they booked
+    one, or left the waitlist), and cancel those offers' unsent messages; the other
+    patients offered those times keep theirs. A time left with no open offer goes to the
+    next waiting patients at the next expiry run.
+
+    An offer another claim holds locked is skipped rather than waited for (waiting could
+    deadlock with a claim that waits for this patient's entry): that claim decides it,
+    and a claim of it by this patient is refused because their entry is no longer active."""
+    offers = WaitlistOffer.objects.select_for_update(of=("self",), skip_locked=True).filter(
+        patient=patient, status=WaitlistOffer.Status.OFFERED, slot__service_id=service_id
+    )
+    if keep_offer_id is not None:
+        offers = offers.exclude(pk=keep_offer_id)
+    closing = list(offers.values_list("pk", "slot_id"))
+    if not closing:
+        return
+    WaitlistOffer.objects.filter(pk__in=[pk for pk, _ in closing]).update(
+        status=WaitlistOffer.Status.GONE, decided_at=now, updated_at=now
+    )
+    for _, slot_id in closing:
+        # The slot's topic is shared with the other patients offered it: only this one's.
+        notifications_cancel(
+            topic=f"waitlist:slot:{slot_id}", kinds=[Kind.WAITLIST_OFFER], recipient=patient
+        )
 
 
 # --- offering a freed time ----------------------------------------------------------------
@@ -323,12 +355,7 @@ def _offer_vacated(*, appointment: Appointment, vacated: hooks.VacatedTime) -> F
         return None
     if FreedSlot.objects.filter(freed_from=appointment, starts_at=vacated.starts_at).exists():
         return None  # offered already: a hook that runs twice offers once
-    service = appointment.service
-    blocked = DateTimeTZRange(
-        vacated.starts_at - service.buffer_before,
-        vacated.ends_at + service.buffer_after,
-        bounds="[)",
-    )
+    blocked = appointment.service.blocked_range(vacated.starts_at, vacated.ends_at)
     if _time_taken(blocked=blocked, clinician_id=vacated.clinician_id, room_id=vacated.room_id):
         return None
     chosen, patients = _who_to_offer(
@@ -355,17 +382,11 @@ def _offer_vacated(*, appointment: Appointment, vacated: hooks.VacatedTime) -> F
     return slot
 
 
-def offer_freed_slot(*, appointment: Appointment) -> FreedSlot | None:
-    """Offer a cancelled visit's time to the waiting patients it fits."""
-    if appointment.status != Appointment.Status.CANCELLED:
-        return None
-    return _offer_vacated(appointment=appointment, vacated=hooks.VacatedTime.of(appointment))
-
-
 def on_appointment_status_changed(appointment: Appointment) -> None:
-    """scheduling.hooks: a cancelled visit's time goes to the waitlist."""
+    """scheduling.hooks: a cancelled visit's time goes to the waitlist (a no-show's or a
+    finished visit's does not: nobody could come then)."""
     if appointment.status == Appointment.Status.CANCELLED:
-        offer_freed_slot(appointment=appointment)
+        _offer_vacated(appointment=appointment, vacated=hooks.VacatedTime.of(appointment))
 
 
 def on_appointment_moved(appointment: Appointment, vacated: hooks.VacatedTime) -> None:
@@ -374,6 +395,19 @@ def on_appointment_moved(appointment: Appointment, vacated: hooks.VacatedTime) -
 
 
 # --- claiming -------------------------------------------------------------------------------
+
+
+# The constraints that decide a race of claims (scheduling/migrations/0010_waitlist.py):
+# one claimed offer per freed slot, and one booking per freed slot (the one-to-one's
+# unique index, named by PostgreSQL). Any other violation is a bug, not a lost race.
+RACE_CONSTRAINTS = frozenset(
+    {"waitlistoffer_one_claim_per_slot", "scheduling_freedslot_booked_id_key"}
+)
+
+
+def _violated_constraint(exc: IntegrityError) -> str | None:
+    diag = getattr(exc.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None)
 
 
 @dataclass(frozen=True)
@@ -422,17 +456,30 @@ def waitlist_offer_claim(*, offer: WaitlistOffer, by: User) -> ClaimResult:
     if offer.status == WaitlistOffer.Status.CLAIMED:
         return ClaimResult(appointment=slot.booked)  # a second press of one's own Claim
     now = timezone.now()
+    # The wish's row lock queues this patient's claims of two offers at once: the second
+    # sees the wish fulfilled by the first.
+    entry_active = offer.entry_id is not None and bool(
+        WaitlistEntry.objects.select_for_update()
+        .filter(pk=offer.entry_id)
+        .values_list("is_active", flat=True)
+        .first()
+    )
     refusal = waitlist.claim_refusal(
         offer_status=offer.status,
         expires_at=offer.expires_at,
         slot_open=slot.status == FreedSlot.Status.OPEN,
         now=now,
+        entry_active=entry_active,
     )
-    if refusal == waitlist.EXPIRED and offer.status == WaitlistOffer.Status.OFFERED:
-        offer.status = WaitlistOffer.Status.EXPIRED
-        offer.decided_at = now
-        offer.save(update_fields=["status", "decided_at", "updated_at"])
     if refusal is not None:
+        if offer.status == WaitlistOffer.Status.OFFERED:
+            offer.status = (
+                WaitlistOffer.Status.EXPIRED
+                if refusal == waitlist.EXPIRED
+                else WaitlistOffer.Status.GONE
+            )
+            offer.decided_at = now
+            offer.save(update_fields=["status", "decided_at", "updated_at"])
         return ClaimResult(refusal=refusal)
     if _slot_taken(slot):
         slot.status = FreedSlot.Status.WITHDRAWN
@@ -459,14 +506,20 @@ def waitlist_offer_claim(*, offer: WaitlistOffer, by: User) -> ClaimResult:
             slot.status = FreedSlot.Status.CLAIMED
             slot.booked = appointment
             slot.save(update_fields=["status", "booked", "updated_at"])
-    except IntegrityError:
+    except IntegrityError as exc:
+        if _violated_constraint(exc) not in RACE_CONSTRAINTS:
+            raise
         # The constraints' word: this slot was claimed by someone else after all.
         return ClaimResult(refusal=waitlist.GONE)
     _tell_gone(slot=slot, exclude_offer_id=offer.pk, now=now)
-    # The patient has their visit: their wish for this service is fulfilled.
+    # The patient has their visit: their wish for this service is fulfilled, and their
+    # other open offers of it close (one wish books one visit).
     WaitlistEntry.objects.filter(
         patient_id=offer.patient_id, service_id=slot.service_id, is_active=True
     ).update(is_active=False, left_at=now, updated_at=now)
+    _close_patient_offers(
+        patient=offer.patient, service_id=slot.service_id, now=now, keep_offer_id=offer.pk
+    )
     return ClaimResult(appointment=appointment)
 
 
@@ -479,14 +532,25 @@ def waitlist_offers_expire(*, now: dt.datetime | None = None) -> int:
     the next waiting patients it fits, while there is still time to claim it and come;
     it closes when nobody is left, when its visit has started, or when the desk booked
     the clinician or room meanwhile. Returns how many offers expired; running it twice
-    changes nothing."""
+    changes nothing. Wishes whose last day has passed end too."""
     now = now or timezone.now()
-    expired = WaitlistOffer.objects.filter(
-        status=WaitlistOffer.Status.OFFERED, expires_at__lte=now
-    ).update(status=WaitlistOffer.Status.EXPIRED, decided_at=now, updated_at=now)
-    FreedSlot.objects.filter(status=FreedSlot.Status.OPEN, starts_at__lte=now).update(
-        status=FreedSlot.Status.EXPIRED, updated_at=now
+    due = WaitlistOffer.objects.filter(
+        slot=OuterRef("pk"), status=WaitlistOffer.Status.OFFERED, expires_at__lte=now
     )
+    # The slots first, then their offers: the order a claim locks them in (the other
+    # order could deadlock with one). A slot a claim holds is skipped, and its offers with
+    # it: that claim decides them, or the next run does.
+    slot_ids = list(
+        FreedSlot.objects.select_for_update(of=("self",), skip_locked=True)
+        .filter(Q(Exists(due)) | Q(status=FreedSlot.Status.OPEN, starts_at__lte=now))
+        .values_list("pk", flat=True)
+    )
+    expired = WaitlistOffer.objects.filter(
+        slot_id__in=slot_ids, status=WaitlistOffer.Status.OFFERED, expires_at__lte=now
+    ).update(status=WaitlistOffer.Status.EXPIRED, decided_at=now, updated_at=now)
+    FreedSlot.objects.filter(
+        pk__in=slot_ids, status=FreedSlot.Status.OPEN, starts_at__lte=now
+    ).update(status=FreedSlot.Status.EXPIRED, updated_at=now)
     still_offered = WaitlistOffer.objects.filter(
         slot=OuterRef("pk"), status=WaitlistOffer.Status.OFFERED
     )
@@ -501,6 +565,11 @@ def waitlist_offers_expire(*, now: dt.datetime | None = None) -> int:
     config = SchedulingSettings.load()
     for slot in idle:
         _offer_again(slot=slot, now=now, config=config)
+    # A wish past its last day fits no time any more: it would count as waiting at the
+    # desk and keep the patient from joining again.
+    WaitlistEntry.objects.filter(is_active=True, latest__lt=timezone.localdate(now)).update(
+        is_active=False, left_at=now, updated_at=now
+    )
     return expired
 
 

@@ -7,7 +7,6 @@ import datetime as dt
 import decimal
 
 from django.utils import timezone
-from psycopg2.extras import DateTimeTZRange
 
 from intake.modalities import Modality
 from intake.selectors import approved_modalities
@@ -34,9 +33,7 @@ def _checked_in_visit_today(patient: User, nurse: User) -> Appointment:
         clinician=nurse,
         starts_at=starts_at,
         ends_at=ends_at,
-        blocked=DateTimeTZRange(
-            starts_at - service.buffer_before, ends_at + service.buffer_after, "[)"
-        ),
+        blocked=service.blocked_range(starts_at, ends_at),
         status=Appointment.Status.CHECKED_IN,
         status_changed_at=timezone.now(),
         status_changed_by=nurse,

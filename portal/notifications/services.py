@@ -214,11 +214,16 @@ def _move_unsent(
 
 
 @transaction.atomic
-def notifications_cancel(*, topic: str, kinds: Iterable[str] | None = None) -> int:
-    """Cancel the pending messages about `topic` (a cancelled appointment, say)."""
+def notifications_cancel(
+    *, topic: str, kinds: Iterable[str] | None = None, recipient: User | None = None
+) -> int:
+    """Cancel the pending messages about `topic` (a cancelled appointment, say); only
+    those to `recipient` when given (one person's part of a topic others share)."""
     pending = Notification.objects.filter(topic=topic, status=Notification.Status.PENDING)
     if kinds is not None:
         pending = pending.filter(kind__in=list(kinds))
+    if recipient is not None:
+        pending = pending.filter(recipient=recipient)
     return pending.update(status=Notification.Status.CANCELLED, updated_at=timezone.now())
 
 

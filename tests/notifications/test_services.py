@@ -26,6 +26,7 @@ from portal.notifications.services import (
     notifications_cancel,
     staff_alert_raise,
 )
+from tests.factories import PatientFactory
 from tests.notifications.factories import VISIT_CONTEXT, outbox_row
 
 pytestmark = pytest.mark.django_db
@@ -149,6 +150,16 @@ def test_cancel_can_be_limited_to_some_kinds(patient: User) -> None:
     reminder.refresh_from_db()
     confirmed.refresh_from_db()
     assert (reminder.status, confirmed.status) == ("cancelled", "pending")
+
+
+def test_cancel_can_be_limited_to_one_recipient(patient: User) -> None:
+    theirs = outbox_row(patient, topic="waitlist:slot:7")
+    other = PatientFactory()
+    others = outbox_row(other, topic="waitlist:slot:7")
+    assert notifications_cancel(topic="waitlist:slot:7", recipient=patient) == 1
+    theirs.refresh_from_db()
+    others.refresh_from_db()
+    assert (theirs.status, others.status) == ("cancelled", "pending")
 
 
 @time_machine.travel(la(2026, 3, 3, 23, 0), tick=False)

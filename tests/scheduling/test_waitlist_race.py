@@ -9,14 +9,14 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 
 from scheduling import waitlist
 from scheduling.models import Appointment, SchedulingSettings
 from scheduling.services import appointment_cancel
 from scheduling.waitlist_models import FreedSlot, WaitlistOffer
-from scheduling.waitlist_services import waitlist_offer_claim
+from scheduling.waitlist_services import waitlist_offer_claim, waitlist_offers_expire
 from tests.factories import FrontDeskFactory
 from tests.scheduling.test_concurrency import race
 from tests.scheduling.waitlist_setup import a_chair, waiting
@@ -108,3 +108,57 @@ def test_50_concurrent_claim_posts_never_500(offered_to_fifty) -> None:
     assert (
         Appointment.objects.filter(starts_at=chair.visit.starts_at, status="scheduled").count() == 1
     )
+
+
+def test_one_patient_claiming_two_times_at_once_books_one() -> None:
+    """Two freed times offered on one wish, both claimed at once: one visit, no deadlock."""
+    first, second = a_chair(day=2), a_chair(day=3)
+    patient, _ = waiting(first)
+    for chair in (first, second):
+        appointment_cancel(appointment=chair.visit, by=FrontDeskFactory(), reason="Unwell")
+    offers = list(WaitlistOffer.objects.filter(patient=patient).select_related("patient"))
+    assert len(offers) == 2
+
+    def claim(offer: WaitlistOffer) -> str:
+        result = waitlist_offer_claim(offer=offer, by=offer.patient)
+        return "booked" if result.appointment is not None else result.refusal
+
+    results = all_at_once(offers, claim)
+    assert Counter(r if isinstance(r, str) else repr(r) for r in results) == {
+        "booked": 1,
+        waitlist.GONE: 1,
+    }, results
+    assert Appointment.objects.filter(patient=patient).count() == 1
+    assert Counter(
+        WaitlistOffer.objects.filter(patient=patient).values_list("status", flat=True)
+    ) == {
+        "claimed": 1,
+        "gone": 1,
+    }
+
+
+def test_the_expiry_run_leaves_a_slot_a_claim_holds_to_that_claim(offered_to_fifty) -> None:
+    """A claim holds the freed slot's lock: the expiry run neither waits for it (the
+    deadlock the lock order avoids) nor touches its offers; the next run does."""
+    _chair, slot, offers, _patients = offered_to_fifty
+    held, release = threading.Event(), threading.Event()
+
+    def hold_the_slot() -> None:
+        try:
+            with transaction.atomic():
+                FreedSlot.objects.select_for_update().get(pk=slot.pk)
+                held.set()
+                release.wait(timeout=60)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_slot)
+    holder.start()
+    try:
+        assert held.wait(timeout=30)
+        assert waitlist_offers_expire(now=offers[0].expires_at) == 0
+        assert set(slot.offers.values_list("status", flat=True)) == {"offered"}
+    finally:
+        release.set()
+        holder.join(timeout=60)
+    assert waitlist_offers_expire(now=offers[0].expires_at) == CLAIMS

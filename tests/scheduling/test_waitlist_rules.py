@@ -232,3 +232,29 @@ def test_claim_refusal(status, slot_open, now, refusal) -> None:
         waitlist.claim_refusal(offer_status=status, expires_at=LATER, slot_open=slot_open, now=now)
         == refusal
     )
+
+
+@pytest.mark.parametrize(
+    ("now", "refusal"),
+    [
+        (NOW, waitlist.GONE),  # the wish is over: they booked another offer, or left
+        (LATER, waitlist.GONE),  # gone beats expired here too
+    ],
+)
+def test_an_offer_of_a_wish_that_is_over_cannot_be_claimed(now, refusal) -> None:
+    assert (
+        waitlist.claim_refusal(
+            offer_status="offered", expires_at=LATER, slot_open=True, now=now, entry_active=False
+        )
+        == refusal
+    )
+
+
+def test_the_waitlists_parts_of_day_are_the_request_forms() -> None:
+    from scheduling.models import DayPart
+    from scheduling.slot_picker import DAY_PARTS
+    from scheduling.waitlist_forms import DAY_PART_CHOICES
+
+    parts = {p for p in DayPart.values if p != DayPart.ANY}
+    assert set(waitlist.DAY_PART_HOURS) == parts == {p for p, _ in DAY_PART_CHOICES}
+    assert all(waitlist.DAY_PART_HOURS[p] == DAY_PARTS[p] for p in parts)

@@ -520,3 +520,133 @@ def test_the_clinic_admin_sets_how_long_an_offer_stays_open(client_for, clinic_a
 
     set_in_admin(client_for(clinic_admin), waitlist_offer_minutes=30)
     assert SchedulingSettings.load().waitlist_offer_minutes == 30
+
+
+# --- one wish books one visit ------------------------------------------------------------
+
+
+def _two_freed_times():
+    """Two cancelled chairs, both offered to `patient` and to `other` (one wish each)."""
+    first, second = a_chair(day=2), a_chair(day=3)
+    patient, entry = waiting(first)
+    other, _ = waiting(first)
+    return patient, entry, other, _cancel(first), _cancel(second)
+
+
+def _offer_message(slot: FreedSlot, patient) -> Notification:
+    return Notification.objects.get(
+        kind=Kind.WAITLIST_OFFER, recipient=patient, topic=f"waitlist:slot:{slot.pk}"
+    )
+
+
+def test_a_claim_closes_the_patients_other_offers_of_that_service() -> None:
+    patient, _, other, one, two = _two_freed_times()
+    assert _offers_of(two) == {patient.pk: "offered", other.pk: "offered"}
+    assert waitlist_offer_claim(offer=one.offers.get(patient=patient), by=patient).appointment
+    closed = two.offers.get(patient=patient)
+    assert (closed.status, closed.decided_at is not None) == (WaitlistOffer.Status.GONE, True)
+    # Only the claimant's unsent message of the other time is cancelled.
+    assert _offer_message(two, patient).status == "cancelled"
+    assert _offer_message(two, other).status == "pending"
+    assert two.offers.get(patient=other).status == WaitlistOffer.Status.OFFERED
+    # The second visit of the same service cannot be booked.
+    assert waitlist_offer_claim(offer=closed, by=patient).refusal == waitlist.GONE
+    assert Appointment.objects.filter(patient=patient).count() == 1
+
+
+def test_leaving_closes_the_patients_open_offers_and_the_time_goes_to_the_next() -> None:
+    _limit_offers_to(1)
+    chair = a_chair()
+    patient, entry = waiting(chair)
+    later, _ = waiting(chair)
+    slot = _cancel(chair)
+    assert _offers_of(slot) == {patient.pk: "offered"}
+    waitlist_leave(entry=entry, by=patient)
+    assert _offers_of(slot) == {patient.pk: "gone"}
+    assert _offer_message(slot, patient).status == "cancelled"
+    assert waitlist_offer_claim(offer=slot.offers.get(), by=patient).refusal == waitlist.GONE
+    # The next expiry run offers the idle time to the next waiting patient.
+    assert waitlist_offers_expire() == 0
+    assert _offers_of(slot) == {patient.pk: "gone", later.pk: "offered"}
+
+
+def test_an_open_offer_of_a_wish_that_is_over_is_refused_as_gone() -> None:
+    chair = a_chair()
+    patient, entry = waiting(chair)
+    offer = _cancel(chair).offers.get()
+    # The wish ended while this offer was locked by another claim, so it stayed open.
+    WaitlistEntry.objects.filter(pk=entry.pk).update(is_active=False)
+    assert waitlist_offer_claim(offer=offer, by=patient).refusal == waitlist.GONE
+    offer.refresh_from_db()
+    assert offer.status == WaitlistOffer.Status.GONE
+    assert not Appointment.objects.filter(patient=patient).exists()
+
+
+# --- what an IntegrityError means ------------------------------------------------------------
+
+
+def _book_then(monkeypatch, after) -> None:
+    """The claim's booking goes through, then `after(appointment)` breaks a constraint."""
+    from scheduling import waitlist_services
+    from scheduling.services import appointment_book
+
+    def booking(**kwargs):
+        appointment = appointment_book(**kwargs)
+        after(appointment)
+        return appointment
+
+    monkeypatch.setattr(waitlist_services, "appointment_book", booking)
+
+
+def test_losing_the_race_on_the_one_claim_constraint_is_gone(monkeypatch) -> None:
+    chair = a_chair()
+    patient, _ = waiting(chair)
+    rival, _ = waiting(chair)
+    slot = _cancel(chair)
+    _book_then(monkeypatch, lambda _: slot.offers.filter(patient=rival).update(status="claimed"))
+    result = waitlist_offer_claim(offer=slot.offers.get(patient=patient), by=patient)
+    assert result.refusal == waitlist.GONE
+    assert not Appointment.objects.filter(patient=patient).exists()
+
+
+def test_losing_the_race_on_the_one_booking_constraint_is_gone(monkeypatch) -> None:
+    patient, _, _, one, two = _two_freed_times()
+    _book_then(monkeypatch, lambda visit: FreedSlot.objects.filter(pk=two.pk).update(booked=visit))
+    result = waitlist_offer_claim(offer=one.offers.get(patient=patient), by=patient)
+    assert result.refusal == waitlist.GONE
+
+
+def test_any_other_integrity_error_is_not_taken_for_a_lost_race(monkeypatch) -> None:
+    from django.db import IntegrityError
+
+    chair = a_chair()
+    patient, _ = waiting(chair)
+    slot = _cancel(chair)
+    offer = slot.offers.get()
+    # A second offer of the slot to the same patient: a constraint no race explains.
+    _book_then(
+        monkeypatch,
+        lambda _: WaitlistOffer.objects.create(
+            slot=slot, patient=patient, expires_at=offer.expires_at
+        ),
+    )
+    with pytest.raises(IntegrityError):
+        waitlist_offer_claim(offer=offer, by=patient)
+
+
+def test_the_expiry_run_ends_wishes_whose_last_day_has_passed() -> None:
+    chair = a_chair()
+    today = timezone.localdate()
+    patient, past = waiting(chair, latest=today + dt.timedelta(days=2))
+    _, last_day = waiting(chair, latest=today + dt.timedelta(days=3))
+    # Noon, three days on: the first wish's last day was yesterday, the second's is today.
+    with time_machine.travel(
+        timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=3), dt.time(12)))
+    ):
+        waitlist_offers_expire()
+        past.refresh_from_db()
+        last_day.refresh_from_db()
+        assert (past.is_active, past.left_at is not None) == (False, True)
+        assert last_day.is_active
+        # No longer counted as waiting, the patient may join again.
+        waiting(chair, patient=patient)

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -198,3 +199,41 @@ def test_the_front_desk_home_leads_to_the_waitlist(client_for, front_desk) -> No
     home = client_for(front_desk).get("/front-desk/").content.decode()
     assert reverse("scheduling:waitlist-desk") in home
     assert "2</span> waiting · 1 freed time on offer" in home
+
+
+def test_an_offer_past_its_time_shows_closed_to_the_patient_and_the_desk(
+    client_for, front_desk, patient
+) -> None:
+    """Before the expiry run closes it, both pages read the claim service's own rule."""
+    chair = a_chair()
+    waiting(chair, patient=patient)
+    waiting(chair)
+    offer = _freed(chair).offers.get(patient=patient)
+    desk, mine = client_for(front_desk), client_for(patient)
+    desk_url, my_url = reverse("scheduling:waitlist-desk"), reverse("scheduling:waitlist")
+    assert desk.get(desk_url).content.decode().count("Offered until") == 2
+    assert "Open until" in mine.get(my_url).content.decode()
+    with time_machine.travel(offer.expires_at + dt.timedelta(minutes=1)):
+        # Signed in afresh: the portal's idle sign-out has passed meanwhile.
+        desk, mine = client_for(front_desk), client_for(patient)
+        seen = desk.get(desk_url).content.decode()
+        assert "Offered until" not in seen
+        assert seen.count("Expired at") == 2
+        assert "Open until" not in mine.get(my_url).content.decode()
+
+
+def test_an_offer_of_a_wish_that_is_over_is_not_claimable(client_for, front_desk, patient) -> None:
+    from scheduling import waitlist
+    from scheduling.waitlist_selectors import waitlist_offers_for_patient
+
+    chair = a_chair()
+    _, entry = waiting(chair, patient=patient)
+    _freed(chair)
+    # Ended while a claim held the offer, so the offer itself is still open.
+    WaitlistEntry.objects.filter(pk=entry.pk).update(is_active=False)
+    (row,) = waitlist_offers_for_patient(patient=patient, now=timezone.now())
+    assert (row.claimable, row.refusal) == (False, waitlist.GONE)
+    seen = client_for(front_desk).get(reverse("scheduling:waitlist-desk")).content.decode()
+    assert "Offered until" not in seen
+    assert f'data-testid="offer-{row.offer.pk}">' in seen
+    assert "Closed</li>" in seen
